@@ -1,0 +1,127 @@
+package article
+
+import (
+	"regexp"
+	"strings"
+)
+
+// socialNames are the names that make up share and follow bars.
+var socialNames = []string{
+	"facebook", "twitter", "instagram", "youtube", "google plus", "google+", "linkedin", "whatsapp",
+	"weibo", "wechat", "微博", "微信", "telegram", "reddit", "pinterest", "tumblr", "tiktok", "flipboard",
+	"rss", "email", "e-mail", "print",
+}
+
+// socialCount counts the distinct social-network names in a line.
+func socialCount(lower string) int {
+	n := 0
+	for _, name := range socialNames {
+		if strings.Contains(lower, name) {
+			n++
+		}
+	}
+	return n
+}
+
+// isShareBar reports whether a line is a bar of share or social links
+// (possibly with the site's date in it), such as a page header.
+func isShareBar(line string) bool {
+	lower := strings.ToLower(line)
+	n := socialCount(lower)
+	if endsSentence(line) {
+		return n >= 4
+	}
+	return n >= 3 || (n >= 2 && wordCount(line) <= 12)
+}
+
+// followRe matches "follow us on ..." and "for the latest news, follow ..." lines.
+var followRe = regexp.MustCompile(`(?i)^\(?\s*(for (the )?(latest|more)\b.*\bfollow\b|follow (us|@|\w+ on)\b|like us on|join us on|subscribe to (our|the) (newsletter|channel))`)
+
+// isFollowLine reports whether a line invites the reader to follow the site
+// elsewhere: a promotion, not part of the story.
+func isFollowLine(line string) bool {
+	if wordCount(line) > 30 {
+		return false
+	}
+	return followRe.MatchString(line) || (strings.Contains(strings.ToLower(line), "follow") && socialCount(strings.ToLower(line)) >= 1 && strings.HasPrefix(line, "("))
+}
+
+// widgetRe matches the labels of page widgets: comment boxes, most-read
+// lists, recommendations, pagers, share buttons, advertisements.
+var widgetRe = regexp.MustCompile(`(?i)^(` +
+	`(add|post|leave|write|view|read|show|see) (a |your |all |the )?comments?( \(\d+\))?` +
+	`|comments?( \(\d+\))?` +
+	`|(most|top) (viewed|read|popular|shared|commented|emailed|watched)( stories| articles| news| today)?` +
+	`|(hot|latest|top|related|more|breaking|trending|popular|editor'?s?) (news|stories|articles|topics|links|videos|photos|picks|reads)` +
+	`|(we|you may also|you might also|you might) (recommend|like|be interested in)` +
+	`|(recommended|related)( for you| articles| stories| content| links)?` +
+	`|(prev|previous|«|‹)( ?[|/·-] ?| )?(next|»|›)?|next( page| article| story)?` +
+	`|(share|print|email|e-mail|tweet|save|bookmark)( this)?( article| story| page)?` +
+	`|(advertisement|advertising|sponsored( content)?|ad)` +
+	`|(back to top|read more|see also|more on this story|related coverage|in pictures|watch|listen)` +
+	`|click here\b.*|tags?:.*|keywords?:.*|(copyright|©|\(c\)) .*|.*all rights reserved\.?` +
+	`|(sign up|subscribe)( now| here| for .*| to .*)?` +
+	`)[:.]?$`)
+
+// isWidget reports whether a short line is the label of a page widget.
+func isWidget(line string) bool {
+	return wordCount(line) <= 8 && widgetRe.MatchString(line)
+}
+
+// editorRe matches an editors line such as "(Editor:Luxiao Zou,Bianji)".
+var editorRe = regexp.MustCompile(`(?i)^\(?\s*(?:editors?|edited by|responsible editors?|editor in charge|web editors?)\s*[:：]?\s*(.+?)\s*\)?$`)
+
+// parseEditors returns the names of an editors line, or ok=false.
+func parseEditors(line string) (names string, ok bool) {
+	if wordCount(line) > 12 {
+		return "", false
+	}
+	m := editorRe.FindStringSubmatch(line)
+	if m == nil || strings.ContainsAny(m[1], ".!?") {
+		return "", false
+	}
+	return m[1], true
+}
+
+// bylineRe matches "By Name Surname (Outlet) date", "By Name, Outlet | date"
+// and "By Name" lines. The name is one to five capitalised words.
+var bylineRe = regexp.MustCompile(`^(?i:by|written by|reporting by|from)\s+((?:\p{Lu}[\p{L}'’.-]*\s*){1,5}(?:(?:and|&)\s+(?:\p{Lu}[\p{L}'’.-]*\s*){1,4})?)` +
+	`(?:\(([^()]{2,60})\)|[,|–—-]\s*([^,|0-9][^,|]{1,60}?)\s*(?:[,|–—-]|$)|\s|$)\s*(.*)$`)
+
+// byline is what a byline line says.
+type byline struct {
+	author, source, rest string
+}
+
+// parseByline returns the parts of a byline, or ok=false.
+func parseByline(line string) (b byline, ok bool) {
+	if wordCount(line) > 25 {
+		return b, false
+	}
+	m := bylineRe.FindStringSubmatch(line)
+	if m == nil {
+		return b, false
+	}
+	b.author = strings.TrimSpace(strings.TrimRight(m[1], " ,"))
+	b.source = strings.TrimSpace(m[2])
+	if b.source == "" {
+		b.source = strings.TrimSpace(m[3])
+	}
+	b.rest = strings.TrimSpace(m[4])
+	// What follows the name must be a date or nothing: "By contrast, the
+	// market ..." is a sentence, not a byline.
+	if b.rest != "" {
+		if _, ok := findDate(b.rest); !ok {
+			return b, false
+		}
+	}
+	if b.source != "" {
+		if _, ok := findDate(b.source); ok {
+			b.rest, b.source = strings.TrimSpace(b.source+" "+b.rest), ""
+		}
+	}
+	return b, true
+}
+
+// sourceRe matches a line naming the outlet: "Source: Xinhua", "(Xinhua)".
+var sourceRe = regexp.MustCompile(`(?i)^(?:source|from|via)\s*[:：]\s*(.{2,60})$`)

@@ -1,0 +1,151 @@
+package article
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// normaliseSpace replaces every Unicode white-space character (non-breaking
+// and ideographic spaces included) with a plain space, drops zero-width and
+// control characters, collapses runs of spaces and trims the ends.
+func normaliseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff':
+			continue
+		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+			space = true
+			continue
+		case unicode.IsControl(r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// indented reports whether a raw line starts with two or more spaces or a tab.
+func indented(raw string) bool {
+	return strings.HasPrefix(raw, "\t") || strings.HasPrefix(raw, "  ")
+}
+
+// wordCount counts white-space separated words.
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// endsSentence reports whether s ends like a sentence: a full stop,
+// question or exclamation mark, possibly followed by closing quotes or
+// brackets.
+func endsSentence(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool {
+		return r == '"' || r == '\'' || r == '”' || r == '’' || r == ')' || r == ']' || r == '»' || r == ' '
+	})
+	r, _ := utf8.DecodeLastRuneInString(s)
+	switch r {
+	case '.', '!', '?', '。', '！', '？', '…':
+		return true
+	}
+	return false
+}
+
+// endsClause reports whether s ends with any punctuation that continues or
+// ends a sentence (as opposed to a label or headline, which has none).
+func endsClause(s string) bool {
+	if endsSentence(s) {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
+	switch r {
+	case ',', ';', ':', '"', '”', '\'', '’', '，', '；', '：':
+		return true
+	}
+	return false
+}
+
+// isBullet reports whether a line starts with a list marker.
+func isBullet(s string) bool {
+	for _, p := range []string{"- ", "* ", "• ", "· ", "– ", "— "} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// startsUpper reports whether s starts with an upper-case letter or a digit.
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) || unicode.IsDigit(r) || unicode.Is(unicode.Han, r)
+}
+
+// abbreviations that end with a full stop without ending a sentence.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "sr": true, "jr": true, "prof": true,
+	"gen": true, "col": true, "lt": true, "sgt": true, "rev": true, "gov": true, "sen": true, "rep": true,
+	"no": true, "vs": true, "etc": true, "inc": true, "ltd": true, "co": true, "corp": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+}
+
+// sentenceEnds returns the byte offsets just after each sentence end in s
+// where a new sentence starts (a full stop, question or exclamation mark,
+// optional closing quotes, a space, then an upper-case letter, digit or
+// opening quote), skipping common abbreviations and initials.
+func sentenceEnds(s string) []int {
+	var ends []int
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '.' && c != '!' && c != '?' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (s[j] == '"' || s[j] == '\'' || s[j] == ')') {
+			j++
+		}
+		if j >= len(s) || s[j] != ' ' {
+			continue
+		}
+		k := j + 1
+		if k >= len(s) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(s[k:])
+		if !(unicode.IsUpper(r) || unicode.IsDigit(r) || r == '"' || r == '“' || r == '\'') {
+			continue
+		}
+		if c == '.' {
+			// The word before the stop: an abbreviation or an initial does not end a sentence.
+			w := i
+			for w > 0 && s[w-1] != ' ' {
+				w--
+			}
+			word := strings.ToLower(strings.Trim(s[w:i], "\"'(“"))
+			if abbreviations[word] || utf8.RuneCountInString(word) == 1 || strings.Contains(word, ".") {
+				continue
+			}
+		}
+		ends = append(ends, j)
+	}
+	return ends
+}
+
+// functionWords cannot end a heading: a line ending in one is a sentence cut short.
+var functionWords = map[string]bool{
+	"a": true, "an": true, "the": true, "and": true, "or": true, "but": true, "as": true, "of": true,
+	"to": true, "in": true, "on": true, "at": true, "by": true, "for": true, "with": true, "from": true,
+	"that": true, "which": true, "who": true, "is": true, "was": true, "are": true, "were": true, "had": true,
+	"has": true, "have": true, "be": true, "his": true, "her": true, "their": true, "its": true,
+}
+
+// endsWithFunctionWord reports whether the last word of s is a function word.
+func endsWithFunctionWord(s string) bool {
+	f := strings.Fields(s)
+	return len(f) > 0 && functionWords[f[len(f)-1]]
+}
