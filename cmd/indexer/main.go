@@ -1,0 +1,103 @@
+// Command indexer reads the news articles in a seeds folder, splits them
+// into paragraphs and publishes them as a new generation of a bleve index
+// that searchd serves. Only what changed since the last run is rebuilt;
+// with -watch it keeps the index equal to the folder as files come and go.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/ingest"
+	"github.com/newsroom/newsearch/internal/progress"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "indexer:", err)
+		os.Exit(1)
+	}
+}
+
+// env returns the environment variable name, or def when it is unset.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("indexer", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	seeds := fs.String("seeds", env("NEWSEARCH_SEEDS", "seeds"), "folder of seed articles (env NEWSEARCH_SEEDS)")
+	dir := fs.String("index", env("NEWSEARCH_INDEX", "data/index"), "index directory searchd serves (env NEWSEARCH_INDEX)")
+	shards := fs.Int("shards", 8, "shards seeds are hashed into; each is rebuilt only when one of its seeds changes")
+	watch := fs.Bool("watch", false, "keep running and rebuild whenever the seeds folder changes")
+	debounce := fs.Duration("debounce", 500*time.Millisecond, "with -watch: quiet time before a rebuild")
+	rescan := fs.Duration("rescan", 30*time.Second, "with -watch: interval of full rescans")
+	maxBytes := fs.Int64("max-seed-bytes", ingest.DefaultMaxSeedBytes, "seeds larger than this are skipped")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	w, err := index.OpenWriter(*dir, index.WriterOptions{Shards: *shards, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+
+	isTerm := false
+	if f, ok := stderr.(*os.File); ok {
+		isTerm = term.IsTerminal(int(f.Fd()))
+	}
+	bar := progress.New(stderr, log, isTerm && !*watch, 5*time.Second)
+	opts := ingest.Options{
+		SeedsDir:     *seeds,
+		MaxSeedBytes: *maxBytes,
+		Logger:       log,
+		Progress:     func(p index.Progress) { bar.Update(p.Seeds, p.SeedsTotal, p.Paragraphs) },
+	}
+	if *watch {
+		log.Info("watching", "seeds", *seeds, "index", *dir)
+		ingest.Watch(ctx, w, opts, ingest.WatchOptions{Debounce: *debounce, Rescan: *rescan}, func(s ingest.Summary, err error) {
+			if err != nil {
+				log.Error("rebuild failed", "err", err)
+				return
+			}
+			if s.Published {
+				log.Info("rebuilt", "summary", s.String())
+			}
+		})
+		return nil
+	}
+	sum, err := ingest.Rebuild(ctx, w, opts)
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, sum.String())
+	for _, s := range sum.Skipped {
+		fmt.Fprintf(stdout, "skipped %s: %s\n", s.Seed, s.Reason)
+	}
+	if sum.Articles == 0 {
+		return errors.New("nothing could be indexed")
+	}
+	return nil
+}

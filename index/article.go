@@ -1,0 +1,111 @@
+package index
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bquery "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/snippet"
+)
+
+// ArticleView is a whole article read back from the index.
+type ArticleView struct {
+	ID         string
+	Seed       string
+	Title      string
+	TitleHTML  string // with the query's matches marked, when a query was given
+	Author     string
+	Source     string
+	Editors    string
+	Published  time.Time
+	Paragraphs []ParagraphView
+}
+
+// ParagraphView is one paragraph of an ArticleView.
+type ParagraphView struct {
+	N       int
+	Section string
+	Text    string
+	HTML    string // the paragraph with the query's matches marked; "" when it does not match
+}
+
+// articleIDRe is the shape of an article id; anything else is not found
+// without touching the index.
+var articleIDRe = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// Article reads the article with the given id and its paragraphs in order.
+// When q is not nil, the paragraphs that match it carry highlighted HTML.
+func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*ArticleView, error) {
+	if !r.Status().Ready {
+		return nil, ErrNotReady
+	}
+	if !articleIDRe.MatchString(id) {
+		return nil, ErrNotFound
+	}
+	ctx = searchContext(ctx)
+	byID := bleve.NewTermQuery(id)
+	byID.SetField(FieldArticleID)
+	sr := bleve.NewSearchRequestOptions(byID, maxArticleParagraphs, 0, false)
+	sr.Fields = storedFields
+	sr.SortBy([]string{FieldParagraph})
+	res, err := r.run(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Hits) == 0 {
+		return nil, ErrNotFound
+	}
+	first := makeHit(res.Hits[0], snippet.Options{})
+	editors, _ := res.Hits[0].Fields[FieldEditors].(string)
+	v := &ArticleView{ID: id, Seed: first.Seed, Title: first.Title, Author: first.Author, Source: first.Source,
+		Editors: editors, Published: first.Published}
+	for _, dm := range res.Hits {
+		h := makeHit(dm, snippet.Options{})
+		v.Paragraphs = append(v.Paragraphs, ParagraphView{N: h.Paragraph, Section: h.Section, Text: h.Text})
+	}
+	if q == nil {
+		return v, nil
+	}
+	t, err := newTranslator(r, false)
+	if err != nil {
+		return nil, err
+	}
+	// Highlight what the query's words match in this article, whether or
+	// not the whole query matches each paragraph.
+	var leaves []bquery.Query
+	for _, l := range query.Leaves(q) {
+		if lq := t.translate(l); lq != nil {
+			leaves = append(leaves, lq)
+		}
+	}
+	if len(leaves) == 0 {
+		return v, nil
+	}
+	hq := bleve.NewConjunctionQuery(byID, disjunction(leaves))
+	hr := bleve.NewSearchRequestOptions(hq, maxArticleParagraphs, 0, false)
+	hr.Fields = []string{FieldParagraph, FieldText, FieldTitle}
+	hr.IncludeLocations = true
+	hres, err := r.run(ctx, hr)
+	if err != nil {
+		return nil, err
+	}
+	for _, dm := range hres.Hits {
+		n, _ := dm.Fields[FieldParagraph].(float64)
+		text, _ := dm.Fields[FieldText].(string)
+		if i := int(n) - 1; i >= 0 && i < len(v.Paragraphs) && v.Paragraphs[i].N == int(n) {
+			if spans := spansOf(dm, FieldText, text); len(spans) > 0 {
+				v.Paragraphs[i].HTML = snippet.Highlight(text, spans)
+			}
+		}
+		if v.TitleHTML == "" {
+			if spans := spansOf(dm, FieldTitle, v.Title); len(spans) > 0 {
+				v.TitleHTML = snippet.Highlight(v.Title, spans)
+			}
+		}
+	}
+	return v, nil
+}

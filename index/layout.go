@@ -1,0 +1,190 @@
+package index
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// The index directory:
+//
+//	DIR/CURRENT              name of the served generation manifest ("gen-00000007.json"), replaced by rename
+//	DIR/gen-00000007.json    a generation: its shards and the seeds they hold
+//	DIR/shards/s03-<hash>/   one bleve index; immutable once published, shared by generations
+//	DIR/shards/.build-*      shards being built (removed when a crashed build is found)
+//	DIR/LOCK                 the writer's lock file (flock), naming the pid that holds it
+const (
+	currentFile = "CURRENT"
+	lockFile    = "LOCK"
+	shardsDir   = "shards"
+	buildPrefix = ".build-"
+)
+
+// Generation is the manifest of one published generation.
+type Generation struct {
+	Number     int                 `json:"generation"`
+	Created    time.Time           `json:"created"`
+	Mapping    string              `json:"mapping"`
+	ShardCount int                 `json:"shard_count"` // buckets that seeds are hashed into
+	Shards     []ShardInfo         `json:"shards"`
+	Seeds      map[string]SeedInfo `json:"seeds"`   // indexed seeds by path
+	Skipped    map[string]SeedInfo `json:"skipped"` // seeds that could not be indexed, with the reason
+}
+
+// ShardInfo describes one shard of a generation.
+type ShardInfo struct {
+	Name       string `json:"name"`
+	Bucket     int    `json:"bucket"`
+	Articles   int    `json:"articles"`
+	Paragraphs int    `json:"paragraphs"`
+}
+
+// SeedInfo is what a generation knows of one seed file.
+type SeedInfo struct {
+	Size       int64     `json:"size"`
+	ModTime    time.Time `json:"mod_time"`
+	SHA256     string    `json:"sha256"`
+	ArticleID  string    `json:"article_id,omitempty"`
+	Paragraphs int       `json:"paragraphs,omitempty"`
+	Shard      string    `json:"shard,omitempty"`
+	Reason     string    `json:"reason,omitempty"` // why a skipped seed was skipped
+}
+
+// Paragraphs returns the number of paragraph documents in the generation.
+func (g *Generation) Paragraphs() int {
+	n := 0
+	for _, s := range g.Shards {
+		n += s.Paragraphs
+	}
+	return n
+}
+
+// manifestName is the file name of generation n's manifest.
+func manifestName(n int) string { return fmt.Sprintf("gen-%08d.json", n) }
+
+// ErrNoIndex is returned when the directory has no published generation yet.
+var ErrNoIndex = errors.New("no published index")
+
+// Current reads the manifest of the generation published in dir. It
+// returns an error wrapping ErrNoIndex when none has been published.
+func Current(dir string) (*Generation, error) {
+	b, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w in %s", ErrNoIndex, dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s pointer: %w", currentFile, err)
+	}
+	name := strings.TrimSpace(string(b))
+	if name != filepath.Base(name) || !strings.HasPrefix(name, "gen-") {
+		return nil, fmt.Errorf("%s in %s names %q, not a generation manifest", currentFile, dir, name)
+	}
+	return readManifest(filepath.Join(dir, name))
+}
+
+func readManifest(path string) (*Generation, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	var g Generation
+	if err := json.Unmarshal(b, &g); err != nil {
+		return nil, fmt.Errorf("decode manifest %s: %w", path, err)
+	}
+	return &g, nil
+}
+
+// writeFileAtomic writes data to path through a temporary file, fsync and
+// rename, then syncs the directory, so that a crash leaves the old file or
+// the new one, never a torn one.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("create temp for %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("chmod %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("publish %s: %w", path, err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open dir %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync dir %s: %w", dir, err)
+	}
+	return nil
+}
+
+// ErrLocked is returned when another writer holds the index directory.
+var ErrLocked = errors.New("index is locked by another indexer")
+
+// lock holds the exclusive writer lock of an index directory.
+type lock struct{ f *os.File }
+
+// acquireLock takes the writer lock of dir without waiting. The lock is an
+// flock, released by the kernel when the process dies, so a killed indexer
+// never leaves a stale lock behind.
+func acquireLock(dir string) (*lock, error) {
+	path := filepath.Join(dir, lockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open lock %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder, _ := os.ReadFile(path)
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			pid := strings.TrimSpace(string(holder))
+			if _, perr := strconv.Atoi(pid); perr != nil {
+				pid = "unknown"
+			}
+			return nil, fmt.Errorf("%w (pid %s holds %s)", ErrLocked, pid, path)
+		}
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if err := f.Truncate(0); err == nil {
+		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	return &lock{f: f}, nil
+}
+
+func (l *lock) release() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	err := syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	l.f = nil
+	return err
+}

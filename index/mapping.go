@@ -1,0 +1,190 @@
+// Package index owns everything that touches bleve: the document schema and
+// mapping, building shards and publishing generations of the index, opening
+// and hot-reloading the published generation, translating parsed queries
+// into bleve queries, and turning hits into highlighted results.
+//
+// It is the only package of the project that imports bleve; the rest sees
+// the small types declared here.
+package index
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/newsroom/newsearch/internal/article"
+)
+
+// Field names of a paragraph document.
+const (
+	FieldArticleID   = "article_id"
+	FieldSeed        = "seed"
+	FieldTitle       = "title"
+	FieldSection     = "section"
+	FieldParagraph   = "paragraph"
+	FieldText        = "text"
+	FieldPublished   = "published"
+	FieldPublishedAt = "published_at" // stored RFC 3339 with the article's own offset
+	FieldAuthor      = "author"
+	FieldSource      = "source"
+	FieldAuthorKey   = "author_key" // exact value, for facets and filters
+	FieldSourceKey   = "source_key" // exact value, for facets and filters
+	FieldMonth       = "month"      // YYYY-MM of publication, for facets
+	FieldEditors     = "editors"
+)
+
+// MappingVersion changes whenever the mapping or the document layout
+// changes; shards built with another version are rebuilt.
+const MappingVersion = "2"
+
+const (
+	// textAnalyzer: Unicode words, English possessives removed, lower case,
+	// Porter stems, and no stop-word removal, so that a phrase made of or
+	// containing stop words ("to be or not to be") still matches exactly.
+	textAnalyzer = "news_en"
+	// nameAnalyzer: lower-cased words, for author and source searches.
+	nameAnalyzer = "news_name"
+	docType      = "paragraph"
+)
+
+// NewMapping returns the explicit index mapping of paragraph documents.
+func NewMapping() (mapping.IndexMapping, error) {
+	m := bleve.NewIndexMapping()
+	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, porter.Name},
+	}); err != nil {
+		return nil, fmt.Errorf("text analyzer: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(nameAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		return nil, fmt.Errorf("name analyzer: %w", err)
+	}
+	m.ScoringModel = bindex.BM25Scoring
+	m.DefaultAnalyzer = textAnalyzer
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+
+	text := func(analyzer string, store, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = store
+		f.IncludeTermVectors = vectors
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func(store, docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.DocValues = docValues
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	storedOnly := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(FieldArticleID, kw(true, true))
+	doc.AddFieldMappingsAt(FieldSeed, kw(true, false))
+	doc.AddFieldMappingsAt(FieldTitle, text(textAnalyzer, true, true))
+	doc.AddFieldMappingsAt(FieldSection, text(textAnalyzer, true, true))
+	doc.AddFieldMappingsAt(FieldText, text(textAnalyzer, true, true))
+	doc.AddFieldMappingsAt(FieldAuthor, text(nameAnalyzer, true, false))
+	doc.AddFieldMappingsAt(FieldSource, text(nameAnalyzer, true, false))
+	doc.AddFieldMappingsAt(FieldAuthorKey, kw(false, true))
+	doc.AddFieldMappingsAt(FieldSourceKey, kw(false, true))
+	doc.AddFieldMappingsAt(FieldMonth, kw(false, true))
+	doc.AddFieldMappingsAt(FieldEditors, storedOnly())
+	doc.AddFieldMappingsAt(FieldPublishedAt, storedOnly())
+
+	para := bleve.NewNumericFieldMapping()
+	para.Store = true
+	para.DocValues = true
+	para.IncludeInAll = false
+	doc.AddFieldMappingsAt(FieldParagraph, para)
+
+	pub := bleve.NewDateTimeFieldMapping()
+	pub.Store = false
+	pub.DocValues = true
+	pub.IncludeInAll = false
+	doc.AddFieldMappingsAt(FieldPublished, pub)
+
+	m.AddDocumentMapping(docType, doc)
+	m.DefaultMapping = doc
+	m.DefaultType = docType
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("validate mapping: %w", err)
+	}
+	return m, nil
+}
+
+// ParagraphID returns the document id of paragraph n of an article: stable
+// for the same seed on every rebuild.
+func ParagraphID(articleID string, n int) string {
+	return fmt.Sprintf("%s-%04d", articleID, n)
+}
+
+// documents turns an article into its paragraph documents.
+func documents(a *article.Article) []paragraphDoc {
+	docs := make([]paragraphDoc, 0, len(a.Paragraphs))
+	for _, p := range a.Paragraphs {
+		d := paragraphDoc{
+			id: ParagraphID(a.ID, p.N),
+			fields: map[string]any{
+				FieldArticleID: a.ID,
+				FieldSeed:      a.Seed,
+				FieldTitle:     a.Title,
+				FieldSection:   p.Section,
+				FieldParagraph: float64(p.N),
+				FieldText:      p.Text,
+				FieldAuthor:    a.Author,
+				FieldSource:    a.Source,
+				FieldAuthorKey: a.Author,
+				FieldSourceKey: a.Source,
+				FieldEditors:   a.Editors,
+			},
+		}
+		if !a.Published.IsZero() {
+			d.fields[FieldPublished] = a.Published.UTC()
+			d.fields[FieldPublishedAt] = a.Published.Format(time.RFC3339)
+			d.fields[FieldMonth] = a.Published.Format("2006-01")
+		}
+		for k, v := range d.fields {
+			if s, ok := v.(string); ok && s == "" {
+				delete(d.fields, k)
+			}
+		}
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// paragraphDoc is one bleve document.
+type paragraphDoc struct {
+	id     string
+	fields map[string]any
+}

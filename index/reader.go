@@ -1,0 +1,191 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/fsnotify/fsnotify"
+)
+
+// Reader serves the generation published in an index directory and
+// follows new ones: Reload opens the shards a new generation adds, swaps
+// them in behind the searches in flight, and closes the shards it dropped.
+// It opens shards read-only and never writes to the directory.
+type Reader struct {
+	dir     string
+	log     *slog.Logger
+	mapping mapping.IndexMapping
+	alias   bleve.IndexAlias
+
+	reload sync.Mutex             // serialises Reload
+	shards map[string]bleve.Index // open shards by name; guarded by reload
+	state  atomic.Pointer[Status]
+}
+
+// Status describes what a Reader serves.
+type Status struct {
+	Ready      bool      `json:"ready"`
+	Generation int       `json:"generation"`
+	Documents  int       `json:"documents"`
+	Articles   int       `json:"articles"`
+	Shards     int       `json:"shards"`
+	LoadedAt   time.Time `json:"loaded_at"`
+}
+
+// NewReader returns a Reader of dir. It serves nothing until Reload
+// finds a published generation.
+func NewReader(dir string, log *slog.Logger) (*Reader, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	m, err := NewMapping()
+	if err != nil {
+		return nil, err
+	}
+	alias := bleve.NewIndexAlias()
+	if err := alias.SetIndexMapping(m); err != nil {
+		return nil, fmt.Errorf("alias mapping: %w", err)
+	}
+	r := &Reader{dir: dir, log: log, mapping: m, alias: alias, shards: map[string]bleve.Index{}}
+	r.state.Store(&Status{})
+	return r, nil
+}
+
+// Status returns what the reader serves now.
+func (r *Reader) Status() Status { return *r.state.Load() }
+
+// Reload switches to the published generation if it is not the one served.
+// It reports whether it switched. On error the served generation stays.
+func (r *Reader) Reload() (bool, error) {
+	r.reload.Lock()
+	defer r.reload.Unlock()
+	gen, err := Current(r.dir)
+	if err != nil {
+		return false, err
+	}
+	cur := r.state.Load()
+	if cur.Ready && cur.Generation == gen.Number {
+		return false, nil
+	}
+	var in []bleve.Index
+	opened := map[string]bleve.Index{}
+	for _, s := range gen.Shards {
+		if _, ok := r.shards[s.Name]; ok {
+			continue
+		}
+		idx, err := bleve.OpenUsing(filepath.Join(r.dir, shardsDir, s.Name), map[string]any{
+			"read_only":    true,
+			"bolt_timeout": "2s",
+		})
+		if err != nil {
+			for _, o := range opened {
+				o.Close()
+			}
+			return false, fmt.Errorf("open shard %s of generation %d: %w", s.Name, gen.Number, err)
+		}
+		opened[s.Name] = idx
+		in = append(in, idx)
+	}
+	keep := map[string]bool{}
+	for _, s := range gen.Shards {
+		keep[s.Name] = true
+	}
+	var out []bleve.Index
+	for name, idx := range r.shards {
+		if !keep[name] {
+			out = append(out, idx)
+			delete(r.shards, name)
+		}
+	}
+	for name, idx := range opened {
+		r.shards[name] = idx
+	}
+	// Swap waits for the searches that hold the alias; after it nothing
+	// searches the shards swapped out, so they can be closed.
+	r.alias.Swap(in, out)
+	for _, idx := range out {
+		if err := idx.Close(); err != nil {
+			r.log.Warn("close old shard", "err", err)
+		}
+	}
+	articles := 0
+	for _, s := range gen.Shards {
+		articles += s.Articles
+	}
+	r.state.Store(&Status{Ready: true, Generation: gen.Number, Documents: gen.Paragraphs(), Articles: articles,
+		Shards: len(gen.Shards), LoadedAt: time.Now()})
+	r.log.Info("serving generation", "generation", gen.Number, "shards", len(gen.Shards),
+		"opened", len(in), "closed", len(out), "documents", gen.Paragraphs())
+	return true, nil
+}
+
+// Watch reloads whenever the CURRENT pointer changes (fsnotify on the
+// directory) and every poll interval as a fallback, until ctx ends. A
+// generation that fails to open is retried at the next event or tick.
+func (r *Reader) Watch(ctx context.Context, poll time.Duration) {
+	if poll <= 0 {
+		poll = time.Second
+	}
+	var events <-chan fsnotify.Event
+	w, err := fsnotify.NewWatcher()
+	if err == nil {
+		if err := w.Add(r.dir); err != nil {
+			r.log.Warn("watch index dir; polling only", "dir", r.dir, "err", err)
+		} else {
+			events = w.Events
+		}
+		defer w.Close()
+	} else {
+		r.log.Warn("fsnotify unavailable; polling only", "err", err)
+	}
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	try := func() {
+		if _, err := r.Reload(); err != nil && !errors.Is(err, ErrNoIndex) {
+			r.log.Warn("reload", "err", err)
+		}
+	}
+	try()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
+			if filepath.Base(ev.Name) == currentFile {
+				try()
+			}
+		case <-tick.C:
+			try()
+		}
+	}
+}
+
+// Close closes every open shard.
+func (r *Reader) Close() error {
+	r.reload.Lock()
+	defer r.reload.Unlock()
+	var out []bleve.Index
+	var errs []error
+	for name, idx := range r.shards {
+		out = append(out, idx)
+		delete(r.shards, name)
+	}
+	r.alias.Swap(nil, out)
+	for _, idx := range out {
+		errs = append(errs, idx.Close())
+	}
+	r.state.Store(&Status{})
+	return errors.Join(errs...)
+}

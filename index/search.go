@@ -1,0 +1,363 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	bquery "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/snippet"
+)
+
+// Limits of a search request.
+const (
+	MaxSize   = 100    // hits per page
+	MaxWindow = 10_000 // page × size
+	// MaxTermSearchers caps the terms a query may expand to (prefixes).
+	MaxTermSearchers = 2048
+	// maxArticleParagraphs bounds the paragraphs read for one article.
+	maxArticleParagraphs = 10_000
+)
+
+// Errors a search can return besides invalid requests.
+var (
+	// ErrNotReady: no generation has been published or opened yet.
+	ErrNotReady = errors.New("index not ready")
+	// ErrTimeout: the search ran past its deadline.
+	ErrTimeout = errors.New("search took too long")
+	// ErrTooBroad: a prefix expands to more terms than MaxTermSearchers.
+	ErrTooBroad = errors.New("query expands to too many terms")
+	// ErrNoTerms: the query has nothing searchable (only punctuation).
+	ErrNoTerms = errors.New("query has no searchable words")
+	// ErrNotFound: no article has the id.
+	ErrNotFound = errors.New("article not found")
+)
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"
+)
+
+// Request is a search.
+type Request struct {
+	Query    query.Node
+	Page     int    // 1-based
+	Size     int    // hits per page
+	Sort     string // SortRelevance (default) or SortDate
+	Group    bool   // one hit per article: its best paragraph
+	MatchAny bool   // rank by any of the words instead of requiring all
+	From, To time.Time
+	Source   string // exact source filter
+	Author   string // exact author filter
+	Snippet  snippet.Options
+}
+
+// Hit is one matching paragraph.
+type Hit struct {
+	ID          string
+	ArticleID   string
+	Seed        string
+	Paragraph   int
+	Section     string
+	Title       string
+	Published   time.Time // zero when the article has no date; in the article's own offset
+	Author      string
+	Source      string
+	Score       float64
+	Text        string
+	Snippet     string         // HTML: escaped text, matches in <mark>
+	TitleHTML   string         // HTML: escaped title, matches in <mark>
+	SectionHTML string         // HTML: escaped section heading, matches in <mark>
+	Matches     []snippet.Span // match spans in Text, byte offsets
+	MoreMatches int            // with Group: other matching paragraphs of the article
+}
+
+// FacetCount is one value of a facet and the number of matching paragraphs.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Facets counts the matching paragraphs by source, author and month.
+type Facets struct {
+	Source []FacetCount `json:"source"`
+	Author []FacetCount `json:"author"`
+	Month  []FacetCount `json:"month"`
+}
+
+// Result is a page of hits.
+type Result struct {
+	Total      int // paragraphs, or articles with Group
+	TotalExact bool
+	Took       time.Duration
+	Hits       []Hit
+	Facets     Facets
+}
+
+// storedFields are the fields a hit reads back.
+var storedFields = []string{FieldArticleID, FieldSeed, FieldTitle, FieldSection, FieldParagraph, FieldText,
+	FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors}
+
+// searchContext adds the term-expansion cap and asks for index-wide term
+// statistics, so that every shard scores with the same idf.
+func searchContext(ctx context.Context) context.Context {
+	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, MaxTermSearchers)
+	return context.WithValue(ctx, bsearch.SearchTypeKey, bsearch.GlobalScoring)
+}
+
+// bleveQuery builds the whole query of a request: the parsed query and the
+// filters.
+func (r *Reader) bleveQuery(req Request) (bquery.Query, error) {
+	t, err := newTranslator(r, req.MatchAny)
+	if err != nil {
+		return nil, err
+	}
+	q := t.translate(req.Query)
+	if q == nil {
+		return nil, ErrNoTerms
+	}
+	var filters []bquery.Query
+	if req.Source != "" {
+		f := bleve.NewTermQuery(req.Source)
+		f.SetField(FieldSourceKey)
+		filters = append(filters, f)
+	}
+	if req.Author != "" {
+		f := bleve.NewTermQuery(req.Author)
+		f.SetField(FieldAuthorKey)
+		filters = append(filters, f)
+	}
+	if !req.From.IsZero() || !req.To.IsZero() {
+		inclusive := true
+		f := bleve.NewDateRangeInclusiveQuery(req.From, req.To, &inclusive, &inclusive)
+		f.SetField(FieldPublished)
+		filters = append(filters, f)
+	}
+	if len(filters) == 0 {
+		return q, nil
+	}
+	for _, f := range filters {
+		f.(interface{ SetBoost(float64) }).SetBoost(0.0001)
+	}
+	return bleve.NewConjunctionQuery(append([]bquery.Query{q}, filters...)...), nil
+}
+
+// Search runs a request against the served generation.
+func (r *Reader) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	st := r.Status()
+	if !st.Ready {
+		return nil, ErrNotReady
+	}
+	if req.Page < 1 {
+		req.Page = 1
+	}
+	if req.Size < 1 {
+		req.Size = 10
+	}
+	q, err := r.bleveQuery(req)
+	if err != nil {
+		return nil, err
+	}
+	if st.Shards == 0 {
+		return &Result{TotalExact: true, Took: time.Since(start)}, nil
+	}
+	ctx = searchContext(ctx)
+	var res *Result
+	if req.Group {
+		res, err = r.searchGrouped(ctx, q, req)
+	} else {
+		res, err = r.searchFlat(ctx, q, req)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+func (r *Reader) newRequest(q bquery.Query, req Request, size, from int, articleFacet bool) *bleve.SearchRequest {
+	sr := bleve.NewSearchRequestOptions(q, size, from, false)
+	sr.Fields = storedFields
+	sr.IncludeLocations = true
+	if req.Sort == SortDate {
+		sr.SortBy([]string{"-" + FieldPublished, "-_score", "_id"})
+	} else {
+		sr.SortBy([]string{"-_score", "-" + FieldPublished, "_id"})
+	}
+	sr.AddFacet("source", bleve.NewFacetRequest(FieldSourceKey, 10))
+	sr.AddFacet("author", bleve.NewFacetRequest(FieldAuthorKey, 10))
+	sr.AddFacet("month", bleve.NewFacetRequest(FieldMonth, 24))
+	if articleFacet {
+		sr.AddFacet("article", bleve.NewFacetRequest(FieldArticleID, MaxWindow))
+	}
+	return sr
+}
+
+// run executes a bleve request and maps its failures to our errors.
+func (r *Reader) run(ctx context.Context, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	res, err := r.alias.SearchInContext(ctx, sr)
+	if err == nil && res.Status != nil && len(res.Status.Errors) > 0 {
+		for _, e := range res.Status.Errors {
+			err = e
+			break
+		}
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+			return nil, ErrTimeout
+		case errors.Is(err, context.Canceled):
+			return nil, err
+		case strings.Contains(err.Error(), "TooManyTermSearchers"):
+			return nil, ErrTooBroad
+		case errors.Is(err, bleve.ErrorAliasEmpty):
+			return &bleve.SearchResult{}, nil
+		}
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+func (r *Reader) searchFlat(ctx context.Context, q bquery.Query, req Request) (*Result, error) {
+	sr := r.newRequest(q, req, req.Size, (req.Page-1)*req.Size, false)
+	res, err := r.run(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Total: int(res.Total), TotalExact: true, Facets: facets(res)}
+	for _, dm := range res.Hits {
+		out.Hits = append(out.Hits, makeHit(dm, req.Snippet))
+	}
+	return out, nil
+}
+
+// searchGrouped returns one hit per article, its best paragraph (or the
+// first in date order). It fetches paragraphs in growing windows until the
+// page is filled; the article facet counts each article's matching
+// paragraphs, which give the total and more_matches.
+func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request) (*Result, error) {
+	want := req.Page * req.Size
+	fetch := min(MaxWindow, max(3*want, 50))
+	for {
+		sr := r.newRequest(q, req, fetch, 0, true)
+		res, err := r.run(ctx, sr)
+		if err != nil {
+			return nil, err
+		}
+		counts := map[string]int{}
+		total := 0
+		if f, ok := res.Facets["article"]; ok && f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				counts[t.Term] = t.Count
+			}
+			total = len(counts)
+			if f.Other > 0 {
+				total++ // at least one more article than counted
+			}
+		}
+		var best []*bsearch.DocumentMatch
+		seen := map[string]bool{}
+		for _, dm := range res.Hits {
+			id, _ := dm.Fields[FieldArticleID].(string)
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			best = append(best, dm)
+		}
+		if len(best) < want && uint64(len(res.Hits)) < res.Total && fetch < MaxWindow {
+			fetch = min(MaxWindow, fetch*4)
+			continue
+		}
+		out := &Result{Total: max(total, len(best)), TotalExact: res.Facets["article"] == nil || res.Facets["article"].Other == 0, Facets: facets(res)}
+		lo := min((req.Page-1)*req.Size, len(best))
+		hi := min(lo+req.Size, len(best))
+		for _, dm := range best[lo:hi] {
+			h := makeHit(dm, req.Snippet)
+			h.MoreMatches = max(counts[h.ArticleID]-1, 0)
+			out.Hits = append(out.Hits, h)
+		}
+		return out, nil
+	}
+}
+
+func facets(res *bleve.SearchResult) Facets {
+	get := func(name string) []FacetCount {
+		f, ok := res.Facets[name]
+		if !ok || f.Terms == nil {
+			return []FacetCount{}
+		}
+		out := []FacetCount{}
+		for _, t := range f.Terms.Terms() {
+			out = append(out, FacetCount{Value: t.Term, Count: t.Count})
+		}
+		return out
+	}
+	fs := Facets{Source: get("source"), Author: get("author"), Month: get("month")}
+	slices.SortStableFunc(fs.Month, func(a, b FacetCount) int { return strings.Compare(b.Value, a.Value) })
+	return fs
+}
+
+// makeHit reads a hit's stored fields and builds its highlights from the
+// match locations.
+func makeHit(dm *bsearch.DocumentMatch, opt snippet.Options) Hit {
+	str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
+	h := Hit{
+		ID:        dm.ID,
+		ArticleID: str(FieldArticleID),
+		Seed:      str(FieldSeed),
+		Section:   str(FieldSection),
+		Title:     str(FieldTitle),
+		Author:    str(FieldAuthor),
+		Source:    str(FieldSource),
+		Text:      str(FieldText),
+		Score:     dm.Score,
+	}
+	if n, ok := dm.Fields[FieldParagraph].(float64); ok {
+		h.Paragraph = int(n)
+	}
+	h.Published = parsePublished(str(FieldPublishedAt))
+	spans := spansOf(dm, FieldText, h.Text)
+	sn := snippet.Build(h.Text, spans, opt)
+	h.Snippet, h.Matches = sn.HTML, spans
+	if h.Matches == nil {
+		h.Matches = []snippet.Span{}
+	}
+	h.TitleHTML = snippet.Highlight(h.Title, spansOf(dm, FieldTitle, h.Title))
+	h.SectionHTML = snippet.Highlight(h.Section, spansOf(dm, FieldSection, h.Section))
+	return h
+}
+
+// spansOf merges the match locations of one field into highlight spans.
+func spansOf(dm *bsearch.DocumentMatch, field, text string) []snippet.Span {
+	var ms []snippet.Match
+	for _, locs := range dm.Locations[field] {
+		for _, l := range locs {
+			ms = append(ms, snippet.Match{Start: int(l.Start), End: int(l.End), Pos: int(l.Pos)})
+		}
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	return snippet.Spans(text, ms)
+}
+
+func parsePublished(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}

@@ -1,0 +1,153 @@
+package index
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	bquery "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/newsroom/newsearch/internal/query"
+)
+
+// defaultFields are searched by words that name no field.
+var defaultFields = []string{FieldTitle, FieldSection, FieldText}
+
+// fieldsFor maps a query field name to the index fields it searches.
+func fieldsFor(name string) []string {
+	switch name {
+	case "":
+		return defaultFields
+	case "title":
+		return []string{FieldTitle}
+	case "section":
+		return []string{FieldSection}
+	case "text":
+		return []string{FieldText}
+	case "author":
+		return []string{FieldAuthor}
+	case "source":
+		return []string{FieldSource}
+	}
+	return nil
+}
+
+// translator turns a parsed query into a bleve query.
+type translator struct {
+	text, name analysis.Analyzer
+	matchAny   bool // bare words: any may match (ranked), instead of all
+}
+
+func newTranslator(r *Reader, matchAny bool) (*translator, error) {
+	text := r.mapping.AnalyzerNamed(textAnalyzer)
+	name := r.mapping.AnalyzerNamed(nameAnalyzer)
+	if text == nil || name == nil {
+		return nil, fmt.Errorf("analyzers %s/%s not registered", textAnalyzer, nameAnalyzer)
+	}
+	return &translator{text: text, name: name, matchAny: matchAny}, nil
+}
+
+func (t *translator) analyzer(field string) analysis.Analyzer {
+	if field == FieldAuthor || field == FieldSource {
+		return t.name
+	}
+	return t.text
+}
+
+// translate returns nil for a node that has nothing searchable in it (a
+// word made only of punctuation), which its parent then leaves out.
+func (t *translator) translate(n query.Node) bquery.Query {
+	switch n := n.(type) {
+	case *query.Term:
+		return t.words(n.Field, n.Text)
+	case *query.Phrase:
+		return t.words(n.Field, n.Text)
+	case *query.Prefix:
+		return t.prefix(n.Field, n.Text)
+	case *query.Not:
+		inner := t.translate(n.Child)
+		if inner == nil {
+			return nil
+		}
+		b := bleve.NewBooleanQuery()
+		b.AddMust(bleve.NewMatchAllQuery())
+		b.AddMustNot(inner)
+		return b
+	case *query.Or:
+		var qs []bquery.Query
+		for _, c := range n.Children {
+			if q := t.translate(c); q != nil {
+				qs = append(qs, q)
+			}
+		}
+		return disjunction(qs)
+	case *query.And:
+		var must, not []bquery.Query
+		for _, c := range n.Children {
+			if neg, ok := c.(*query.Not); ok {
+				if q := t.translate(neg.Child); q != nil {
+					not = append(not, q)
+				}
+				continue
+			}
+			if q := t.translate(c); q != nil {
+				must = append(must, q)
+			}
+		}
+		if len(must) == 0 {
+			return nil
+		}
+		b := bleve.NewBooleanQuery()
+		if t.matchAny {
+			b.AddShould(must...)
+			b.SetMinShould(1)
+		} else {
+			b.AddMust(must...)
+		}
+		if len(not) > 0 {
+			b.AddMustNot(not...)
+		}
+		return b
+	}
+	return nil
+}
+
+// words matches a word or phrase in each of the field's index fields. A
+// word the analyzer splits into several tokens ("covid-19", "10:30") is
+// matched as a phrase; one it reduces to nothing is left out.
+func (t *translator) words(field, text string) bquery.Query {
+	var qs []bquery.Query
+	for _, f := range fieldsFor(field) {
+		if len(t.analyzer(f).Analyze([]byte(text))) == 0 {
+			continue
+		}
+		q := bleve.NewMatchPhraseQuery(text)
+		q.SetField(f)
+		qs = append(qs, q)
+	}
+	return disjunction(qs)
+}
+
+// prefix matches the terms starting with text. Index terms are lower-case
+// (and stemmed in text fields, where a prefix of the stem still matches).
+func (t *translator) prefix(field, text string) bquery.Query {
+	text = strings.ToLower(text)
+	var qs []bquery.Query
+	for _, f := range fieldsFor(field) {
+		q := bleve.NewPrefixQuery(text)
+		q.SetField(f)
+		qs = append(qs, q)
+	}
+	return disjunction(qs)
+}
+
+func disjunction(qs []bquery.Query) bquery.Query {
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}

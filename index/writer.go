@@ -1,0 +1,464 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/newsroom/newsearch/internal/article"
+)
+
+// WriterOptions tunes a Writer. The zero value works.
+type WriterOptions struct {
+	// Shards is the number of buckets seeds are hashed into; each bucket is
+	// one bleve index, rebuilt only when one of its seeds changes. 0 means 8.
+	// Changing it rebuilds everything.
+	Shards int
+	// Keep is the number of generations kept on disk for readers that have
+	// not switched yet. 0 means 3.
+	Keep int
+	// BatchSize is the number of documents per builder batch. 0 means 1000.
+	BatchSize int
+	// Workers is the number of shards built at once. 0 means GOMAXPROCS.
+	Workers int
+	// Logger receives what the writer does. nil discards.
+	Logger *slog.Logger
+}
+
+func (o WriterOptions) withDefaults() WriterOptions {
+	if o.Shards <= 0 {
+		o.Shards = 8
+	}
+	if o.Keep <= 0 {
+		o.Keep = 3
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 1000
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// Writer builds and publishes generations of one index directory. It holds
+// the directory's writer lock from OpenWriter to Close: a second writer on
+// the same directory gets ErrLocked.
+type Writer struct {
+	dir     string
+	opts    WriterOptions
+	lock    *lock
+	mapping mapping.IndexMapping
+}
+
+// OpenWriter locks dir (creating it if needed) for writing and removes what
+// a crashed build left behind.
+func OpenWriter(dir string, opts WriterOptions) (*Writer, error) {
+	opts = opts.withDefaults()
+	if err := os.MkdirAll(filepath.Join(dir, shardsDir), 0o755); err != nil {
+		return nil, fmt.Errorf("create index dir %s: %w", dir, err)
+	}
+	l, err := acquireLock(dir)
+	if err != nil {
+		return nil, err
+	}
+	m, err := NewMapping()
+	if err != nil {
+		l.release()
+		return nil, err
+	}
+	w := &Writer{dir: dir, opts: opts, lock: l, mapping: m}
+	if err := w.removeBuilds(); err != nil {
+		l.release()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Close releases the writer lock.
+func (w *Writer) Close() error { return w.lock.release() }
+
+// Dir returns the index directory.
+func (w *Writer) Dir() string { return w.dir }
+
+// Entry is one seed to index: its path relative to the seeds folder and
+// what is known of its file.
+type Entry struct {
+	Seed string
+	Info SeedInfo
+}
+
+// Loader reads and parses the seed of an entry. It is called only for the
+// seeds of shards that must be rebuilt.
+type Loader func(Entry) (*article.Article, error)
+
+// Progress is how far a Publish has got.
+type Progress struct {
+	Seeds      int // seeds read so far
+	SeedsTotal int // seeds to read: those of the shards being rebuilt
+	Paragraphs int // paragraphs indexed so far
+}
+
+// BuildStats says what a Publish did.
+type BuildStats struct {
+	Generation int
+	Shards     int // shards in the generation
+	Built      int // shards built by this run
+	Reused     int // shards taken over unchanged from earlier generations
+	Articles   int // articles in the generation
+	Paragraphs int // paragraphs in the generation
+	Indexed    int // paragraphs indexed by this run
+	Elapsed    time.Duration
+}
+
+// Publish builds the generation that holds exactly entries, reusing every
+// shard whose seeds are unchanged, and publishes it atomically: readers see
+// the previous generation until the CURRENT pointer is replaced. skipped
+// lists the seeds that could not be indexed; entries whose load fails are
+// added to it. progress, if not nil, is called after each seed indexed
+// (from several goroutines, never at once).
+func (w *Writer) Publish(ctx context.Context, entries []Entry, skipped map[string]SeedInfo, load Loader, progress func(Progress)) (*Generation, BuildStats, error) {
+	start := time.Now()
+	prevNumber, err := w.lastNumber()
+	if err != nil {
+		return nil, BuildStats{}, err
+	}
+	gen := &Generation{
+		Number:     prevNumber + 1,
+		Created:    time.Now().UTC(),
+		Mapping:    MappingVersion,
+		ShardCount: w.opts.Shards,
+		Seeds:      map[string]SeedInfo{},
+		Skipped:    map[string]SeedInfo{},
+	}
+	for k, v := range skipped {
+		gen.Skipped[k] = v
+	}
+	prevSeeds := map[string]SeedInfo{}
+	if cur, err := Current(w.dir); err == nil {
+		prevSeeds = cur.Seeds
+	}
+
+	buckets := make([][]Entry, w.opts.Shards)
+	for _, e := range entries {
+		b := w.bucket(e.Seed)
+		buckets[b] = append(buckets[b], e)
+	}
+	type job struct {
+		bucket  int
+		entries []Entry
+		name    string
+	}
+	var jobs []job
+	stats := BuildStats{Generation: gen.Number}
+	var mu sync.Mutex // guards gen and stats below
+	for b, es := range buckets {
+		if len(es) == 0 {
+			continue
+		}
+		sort.Slice(es, func(i, j int) bool { return es[i].Seed < es[j].Seed })
+		name := w.shardName(b, es)
+		if _, err := os.Stat(filepath.Join(w.dir, shardsDir, name)); err == nil {
+			// Unchanged since an earlier generation: reuse it as it is.
+			info := ShardInfo{Name: name, Bucket: b, Articles: len(es)}
+			for _, e := range es {
+				si, ok := prevSeeds[e.Seed]
+				if !ok || si.Shard != name {
+					info.Name = "" // the manifest does not describe it: rebuild
+					break
+				}
+				info.Paragraphs += si.Paragraphs
+				gen.Seeds[e.Seed] = si
+			}
+			if info.Name != "" {
+				gen.Shards = append(gen.Shards, info)
+				stats.Reused++
+				continue
+			}
+		}
+		jobs = append(jobs, job{bucket: b, entries: es, name: name})
+	}
+
+	var indexed sync.WaitGroup
+	var firstErr error
+	work := make(chan job)
+	var prog Progress
+	for _, j := range jobs {
+		prog.SeedsTotal += len(j.entries)
+	}
+	for range min(w.opts.Workers, max(len(jobs), 1)) {
+		indexed.Go(func() {
+			for j := range work {
+				info, seeds, bad, err := w.buildShard(ctx, j.bucket, j.entries, load, func(n int) {
+					if progress != nil {
+						mu.Lock()
+						prog.Seeds++
+						prog.Paragraphs += n
+						progress(prog)
+						mu.Unlock()
+					}
+				})
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				if err == nil {
+					if info.Articles > 0 {
+						gen.Shards = append(gen.Shards, info)
+						stats.Built++
+						stats.Indexed += info.Paragraphs
+					}
+					for k, v := range seeds {
+						gen.Seeds[k] = v
+					}
+					for k, v := range bad {
+						gen.Skipped[k] = v
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- j
+	}
+	close(work)
+	indexed.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return nil, stats, firstErr
+	}
+
+	sort.Slice(gen.Shards, func(i, j int) bool { return gen.Shards[i].Bucket < gen.Shards[j].Bucket })
+	for _, s := range gen.Shards {
+		stats.Articles += s.Articles
+		stats.Paragraphs += s.Paragraphs
+	}
+	stats.Shards = len(gen.Shards)
+	if err := w.publish(gen); err != nil {
+		return nil, stats, err
+	}
+	if err := w.collect(); err != nil {
+		w.opts.Logger.Warn("remove old generations", "err", err)
+	}
+	stats.Elapsed = time.Since(start)
+	return gen, stats, nil
+}
+
+// bucket returns the shard bucket of a seed path.
+func (w *Writer) bucket(seed string) int {
+	h := fnv.New32a()
+	h.Write([]byte(seed))
+	return int(h.Sum32() % uint32(w.opts.Shards))
+}
+
+// shardName names a shard by its bucket and a hash of everything that
+// decides its content: the mapping version, the bucket count and the
+// sorted seeds with their content hashes.
+func (w *Writer) shardName(bucket int, es []Entry) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "mapping %s\nshards %d\nbucket %d\n", MappingVersion, w.opts.Shards, bucket)
+	for _, e := range es {
+		fmt.Fprintf(h, "%s\x00%s\n", e.Seed, e.Info.SHA256)
+	}
+	return fmt.Sprintf("s%03d-%s", bucket, hex.EncodeToString(h.Sum(nil))[:16])
+}
+
+// buildShard indexes the entries of one bucket into a new shard directory.
+// Entries whose load fails are returned in bad and left out.
+func (w *Writer) buildShard(ctx context.Context, bucket int, es []Entry, load Loader, progress func(int)) (ShardInfo, map[string]SeedInfo, map[string]SeedInfo, error) {
+	shards := filepath.Join(w.dir, shardsDir)
+	scratch := filepath.Join(shards, buildPrefix+"scratch")
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		return ShardInfo{}, nil, nil, fmt.Errorf("create scratch dir: %w", err)
+	}
+	tmp, err := os.MkdirTemp(shards, buildPrefix+fmt.Sprintf("s%03d-", bucket))
+	if err != nil {
+		return ShardInfo{}, nil, nil, fmt.Errorf("create shard build dir: %w", err)
+	}
+	// bleve's builder wants to create its own directory.
+	if err := os.Remove(tmp); err != nil {
+		return ShardInfo{}, nil, nil, fmt.Errorf("prepare shard build dir: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	b, err := bleve.NewBuilder(tmp, w.mapping, map[string]any{
+		"buildPathPrefix": scratch,
+		"batchSize":       w.opts.BatchSize,
+	})
+	if err != nil {
+		return ShardInfo{}, nil, nil, fmt.Errorf("new shard builder: %w", err)
+	}
+	seeds := map[string]SeedInfo{}
+	bad := map[string]SeedInfo{}
+	var kept []Entry
+	info := ShardInfo{Bucket: bucket}
+	for _, e := range es {
+		if err := ctx.Err(); err != nil {
+			b.Close()
+			return info, nil, nil, err
+		}
+		a, err := load(e)
+		if err != nil {
+			si := e.Info
+			si.Reason = err.Error()
+			bad[e.Seed] = si
+			continue
+		}
+		for _, d := range documents(a) {
+			if err := b.Index(d.id, d.fields); err != nil {
+				b.Close()
+				return info, nil, nil, fmt.Errorf("index %s paragraph %s: %w", e.Seed, d.id, err)
+			}
+		}
+		si := e.Info
+		si.ArticleID, si.Paragraphs, si.Reason = a.ID, len(a.Paragraphs), ""
+		seeds[e.Seed] = si
+		kept = append(kept, e)
+		info.Articles++
+		info.Paragraphs += len(a.Paragraphs)
+		progress(len(a.Paragraphs))
+	}
+	if err := b.Close(); err != nil {
+		return info, nil, nil, fmt.Errorf("finish shard %d: %w", bucket, err)
+	}
+	if len(kept) == 0 {
+		return info, seeds, bad, nil
+	}
+	info.Name = w.shardName(bucket, kept)
+	final := filepath.Join(shards, info.Name)
+	if _, err := os.Stat(final); err == nil {
+		// Built before with the same content (a failed load fell back to a known set).
+	} else if err := os.Chmod(tmp, 0o755); err != nil {
+		return info, nil, nil, fmt.Errorf("chmod shard: %w", err)
+	} else if err := os.Rename(tmp, final); err != nil {
+		return info, nil, nil, fmt.Errorf("publish shard %s: %w", info.Name, err)
+	}
+	for k, v := range seeds {
+		v.Shard = info.Name
+		seeds[k] = v
+	}
+	return info, seeds, bad, syncDir(shards)
+}
+
+// publish writes the manifest of gen and points CURRENT at it.
+func (w *Writer) publish(gen *Generation) error {
+	b, err := json.MarshalIndent(gen, "", " ")
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	name := manifestName(gen.Number)
+	if err := writeFileAtomic(filepath.Join(w.dir, name), b); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(w.dir, currentFile), []byte(name+"\n"))
+}
+
+// manifests lists the generation numbers that have a manifest, ascending.
+func (w *Writer) manifests() ([]int, error) {
+	names, err := filepath.Glob(filepath.Join(w.dir, "gen-*.json"))
+	if err != nil {
+		return nil, fmt.Errorf("list manifests: %w", err)
+	}
+	var nums []int
+	for _, n := range names {
+		var g int
+		if _, err := fmt.Sscanf(filepath.Base(n), "gen-%08d.json", &g); err == nil {
+			nums = append(nums, g)
+		}
+	}
+	slices.Sort(nums)
+	return nums, nil
+}
+
+func (w *Writer) lastNumber() (int, error) {
+	nums, err := w.manifests()
+	if err != nil || len(nums) == 0 {
+		return 0, err
+	}
+	return nums[len(nums)-1], nil
+}
+
+// collect removes the manifests of all but the last Keep generations (never
+// the current one) and the shards that no kept generation uses.
+func (w *Writer) collect() error {
+	nums, err := w.manifests()
+	if err != nil {
+		return err
+	}
+	cur, err := Current(w.dir)
+	if err != nil {
+		return err
+	}
+	used := map[string]bool{}
+	var errs []error
+	for i, n := range nums {
+		path := filepath.Join(w.dir, manifestName(n))
+		if i < len(nums)-w.opts.Keep && n != cur.Number {
+			if err := os.Remove(path); err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		g, err := readManifest(path)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, s := range g.Shards {
+			used[s.Name] = true
+		}
+	}
+	dirs, err := os.ReadDir(filepath.Join(w.dir, shardsDir))
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, d := range dirs {
+		if strings.HasPrefix(d.Name(), ".") || used[d.Name()] {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(w.dir, shardsDir, d.Name())); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// removeBuilds deletes the build directories a crashed writer left.
+func (w *Writer) removeBuilds() error {
+	dirs, err := os.ReadDir(filepath.Join(w.dir, shardsDir))
+	if err != nil {
+		return fmt.Errorf("list shards: %w", err)
+	}
+	for _, d := range dirs {
+		if strings.HasPrefix(d.Name(), buildPrefix) {
+			if err := os.RemoveAll(filepath.Join(w.dir, shardsDir, d.Name())); err != nil {
+				return fmt.Errorf("remove stale build %s: %w", d.Name(), err)
+			}
+		}
+	}
+	return nil
+}
