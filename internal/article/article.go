@@ -21,12 +21,12 @@ type Kind int
 
 // The kinds of line. Every line of a seed has exactly one.
 const (
-	KindBlank     Kind = iota // an empty or white-space line: layout only
-	KindTitle                 // the article's headline
-	KindMeta                  // byline, dateline, editors: metadata, not body text
-	KindHeading               // a section heading inside the body
-	KindText             // body text (possibly one of several lines of a paragraph)
-	KindChrome                // site furniture: share links, widget labels, follow-us lines
+	KindBlank   Kind = iota // an empty or white-space line: layout only
+	KindTitle               // the article's headline
+	KindMeta                // byline, dateline, editors: metadata, not body text
+	KindHeading             // a section heading inside the body
+	KindText                // body text (possibly one of several lines of a paragraph)
+	KindChrome              // site furniture: share links, widget labels, follow-us lines
 )
 
 var kindNames = [...]string{"blank", "title", "meta", "heading", "paragraph", "chrome"}
