@@ -1,0 +1,110 @@
+// Command searchd serves the index the indexer publishes: a JSON search
+// API, a search page, health, readiness and metrics. It follows new
+// generations of the index as they are published, without a restart.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/server"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "searchd:", err)
+		os.Exit(1)
+	}
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// run serves until ctx ends. ready, if not nil, receives the listening
+// address once the server accepts connections.
+func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) error {
+	fs := flag.NewFlagSet("searchd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("index", env("NEWSEARCH_INDEX", "data/index"), "index directory the indexer publishes (env NEWSEARCH_INDEX)")
+	addr := fs.String("addr", env("NEWSEARCH_ADDR", ":8080"), "listen address host:port (env NEWSEARCH_ADDR)")
+	poll := fs.Duration("poll", time.Second, "how often to look for a new generation besides file events")
+	timeout := fs.Duration("search-timeout", 2*time.Second, "deadline of one search")
+	inFlight := fs.Int("max-in-flight", 0, "concurrent searches before shedding load with 503 (0: 4 × cores)")
+	gogc := fs.Int("gogc", 400, "garbage-collector target percentage unless GOGC is set (searches allocate a lot of short-lived memory)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if _, set := os.LookupEnv("GOGC"); !set && *gogc > 0 {
+		debug.SetGCPercent(*gogc)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	reader, err := index.NewReader(*dir, log)
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	if _, err := reader.Reload(); err != nil {
+		log.Warn("no index to serve yet; waiting for the indexer", "index", *dir, "err", err)
+	}
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	defer stopWatch()
+	go reader.Watch(watchCtx, *poll)
+
+	srv, err := server.New(server.Config{Index: reader, Logger: log, SearchTimeout: *timeout, MaxInFlight: *inFlight})
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      *timeout + 10*time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "index", *dir)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

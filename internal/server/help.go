@@ -1,0 +1,71 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Syntax is one construct of the query language.
+type Syntax struct {
+	Syntax  string `json:"syntax"`
+	Meaning string `json:"meaning"`
+	Example string `json:"example"`
+}
+
+// Param is one parameter of /api/search.
+type Param struct {
+	Name    string `json:"name"`
+	Meaning string `json:"meaning"`
+}
+
+// Help documents the query language and the API; /api/help serves it as
+// JSON and /help as a page.
+type Help struct {
+	Syntax  []Syntax `json:"syntax"`
+	Params  []Param  `json:"parameters"`
+	Offsets string   `json:"offsets"`
+	Errors  string   `json:"errors"`
+}
+
+var help = Help{
+	Syntax: []Syntax{
+		{"word word", "every word must match (AND), in the title, section heading or text; words are stemmed, so attack finds attacks", "cyber attacks"},
+		{`"exact phrase"`, "the words adjacent and in order", `"critical infrastructure"`},
+		{"-word, -\"phrase\", NOT word", "exclude paragraphs that match", `espionage -industrial`},
+		{"a OR b", "either matches; OR binds tighter than the implicit AND", `china (cyber OR hacking)`},
+		{"( … )", "group", `(trade OR tariffs) -"world bank"`},
+		{"title: author: source: section: text:", "scope a word, phrase, prefix or group to one field", `title:cyber author:"liu xin"`},
+		{"word*", "prefix: words starting with it (at least 2 letters before the *)", "espion*"},
+		{"covid-19, 10:30, U.S.", "words with punctuation inside are searched as a phrase of their parts", "covid-19"},
+	},
+	Params: []Param{
+		{"q", "the query, at most 1,024 bytes"},
+		{"page, size", "1-based page and hits per page (size 1–100, page × size ≤ 10,000)"},
+		{"sort", "relevance (default) or date (newest first)"},
+		{"group", "paragraph (default in the API): one hit per paragraph; article: one hit per article, its best paragraph, with more_matches"},
+		{"match", "all (default): every word must match; any: rank by any of the words (for pasted sentences and questions)"},
+		{"from, to", "publication dates YYYY-MM-DD, inclusive (UTC days)"},
+		{"source, author", "only articles with exactly this source or author (values from facets)"},
+	},
+	Offsets: "matches[].start and matches[].end are byte offsets into the paragraph's UTF-8 text, end exclusive",
+	Errors:  `errors are 4xx or 503 with {"error": {"code", "message", "column"}}; column is the 1-based character position in q`,
+}
+
+func (s *Server) handleHelp(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, r, http.StatusOK, help)
+	return nil
+}
+
+// articlePath is the page of an article, with the query to highlight and
+// the anchor of a paragraph (0 for none).
+func articlePath(id, q string, paragraph int) string {
+	u := "/articles/" + url.PathEscape(id)
+	if q != "" {
+		u += "?q=" + url.QueryEscape(q)
+	}
+	if paragraph > 0 {
+		u += "#p" + strconv.Itoa(paragraph)
+	}
+	return u
+}

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// metrics are the server's Prometheus metrics.
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	inFlight prometheus.Gauge
+	shed     prometheus.Counter
+}
+
+func newMetrics(reg *prometheus.Registry, idx Searcher) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "searchd_requests_total", Help: "HTTP requests by route and status.",
+		}, []string{"route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "searchd_request_duration_seconds",
+			Help:    "HTTP request latency by route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "searchd_searches_in_flight", Help: "Searches running now.",
+		}),
+		shed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "searchd_searches_shed_total", Help: "Searches refused with 503 because too many were running.",
+		}),
+	}
+	status := func(f func() float64) func() float64 { return f }
+	reg.MustRegister(m.requests, m.latency, m.inFlight, m.shed,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_documents", Help: "Paragraph documents in the served generation."},
+			status(func() float64 { return float64(idx.Status().Documents) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_generation", Help: "Number of the served generation (0 before the first)."},
+			status(func() float64 { return float64(idx.Status().Generation) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_last_reload_timestamp_seconds", Help: "Unix time the served generation was loaded."},
+			status(func() float64 {
+				t := idx.Status().LoadedAt
+				if t.IsZero() {
+					return 0
+				}
+				return float64(t.UnixNano()) / 1e9
+			})),
+	)
+	return m
+}
+
+// instrument counts a route's requests by status and times them.
+func (s *Server) instrument(route string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw, ok := w.(*statusWriter)
+		if !ok {
+			sw = &statusWriter{ResponseWriter: w}
+		}
+		h.ServeHTTP(sw, r)
+		code := sw.status
+		if code == 0 {
+			code = http.StatusOK
+		}
+		s.metrics.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+		s.metrics.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+}

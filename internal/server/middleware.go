@@ -1,0 +1,152 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+	"unicode/utf8"
+)
+
+type ctxKey int
+
+const requestIDKey ctxKey = 0
+
+// requestID returns the id of the request carried by ctx.
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// validRequestID is the shape of a client-supplied X-Request-ID we keep.
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// statusWriter remembers the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// markStatus records a status that was not written (a client that left).
+func markStatus(w http.ResponseWriter, code int) {
+	if sw, ok := w.(*statusWriter); ok && sw.status == 0 {
+		sw.status = code
+	}
+}
+
+// securityHeaders are set on every response.
+var securityHeaders = map[string]string{
+	"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+	"X-Content-Type-Options":     "nosniff",
+	"Referrer-Policy":            "no-referrer",
+	"X-Frame-Options":            "DENY",
+	"Cross-Origin-Opener-Policy": "same-origin",
+}
+
+// middleware wraps the router: request id, one access-log line, panic
+// recovery, and security headers.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-ID")
+		if !validRequestID.MatchString(id) {
+			id = newRequestID()
+		}
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		sw := &statusWriter{ResponseWriter: w}
+		h := sw.Header()
+		h.Set("X-Request-ID", id)
+		for k, v := range securityHeaders {
+			h.Set(k, v)
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					writeJSONError(sw, r, &httpError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error"})
+				}
+			}
+			s.log.Info("request", "request_id", id, "method", r.Method, "path", logText(r.URL.Path, 200),
+				"q", logText(r.URL.Query().Get("q"), 200), "status", sw.status, "bytes", sw.bytes,
+				"ms", float64(time.Since(start).Microseconds())/1000)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// logText shortens s for a log line and makes it valid UTF-8.
+func logText(s string, n int) string {
+	if !utf8.ValidString(s) {
+		s = string([]rune(s)) // replaces invalid bytes with U+FFFD
+	}
+	if len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// limited admits at most MaxInFlight searches at once; others wait up to
+// QueueWait for a slot and are then shed with 503 and Retry-After, so that
+// an overload never builds an unbounded queue.
+func (s *Server) limited(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			t := time.NewTimer(s.cfg.QueueWait)
+			defer t.Stop()
+			select {
+			case s.slots <- struct{}{}:
+			case <-t.C:
+				s.metrics.shed.Inc()
+				return errBusy
+			case <-r.Context().Done():
+				return errClientGone
+			}
+		}
+		s.metrics.inFlight.Inc()
+		defer func() {
+			<-s.slots
+			s.metrics.inFlight.Dec()
+		}()
+		return h(w, r)
+	}
+}

@@ -1,0 +1,132 @@
+package server
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/query"
+)
+
+// MaxQueryBytes is the longest query accepted.
+const MaxQueryBytes = 1024
+
+// searchParams is a search request as the URL states it.
+type searchParams struct {
+	Q        string
+	Page     int
+	Size     int
+	Sort     string
+	Group    bool
+	Match    string // "all" or "any"
+	From, To string
+	Source   string
+	Author   string
+	req      index.Request
+}
+
+// parseSearch reads and checks the search parameters. groupDefault is the
+// grouping used when the group parameter is absent.
+func parseSearch(v url.Values, groupDefault bool) (*searchParams, error) {
+	p := &searchParams{Q: v.Get("q"), Page: 1, Size: 10, Sort: index.SortRelevance, Group: groupDefault, Match: "all"}
+	if !utf8.ValidString(p.Q) {
+		return nil, badRequest("invalid_query", "the query is not valid UTF-8")
+	}
+	if len(p.Q) > MaxQueryBytes {
+		return nil, badRequest("query_too_long", "the query is %d bytes long; the limit is %d", len(p.Q), MaxQueryBytes)
+	}
+	if strings.TrimSpace(p.Q) == "" {
+		return nil, badRequest(query.CodeEmptyQuery, "the query is empty: type a word or a \"phrase\"")
+	}
+	var err error
+	if p.Page, err = intParam(v, "page", 1, 1, index.MaxWindow); err != nil {
+		return nil, err
+	}
+	if p.Size, err = intParam(v, "size", 10, 1, index.MaxSize); err != nil {
+		return nil, err
+	}
+	if p.Page*p.Size > index.MaxWindow {
+		return nil, badRequest("page_out_of_range", "page × size must be at most %d: page %d of size %d goes too deep", index.MaxWindow, p.Page, p.Size)
+	}
+	switch s := v.Get("sort"); s {
+	case "", index.SortRelevance:
+	case index.SortDate:
+		p.Sort = s
+	default:
+		return nil, badRequest("bad_sort", "sort must be relevance or date, not %q", s)
+	}
+	switch g := v.Get("group"); g {
+	case "":
+	case "article":
+		p.Group = true
+	case "paragraph", "none":
+		p.Group = false
+	default:
+		return nil, badRequest("bad_group", "group must be article or paragraph, not %q", g)
+	}
+	switch m := v.Get("match"); m {
+	case "", "all":
+	case "any":
+		p.Match = m
+	default:
+		return nil, badRequest("bad_match", "match must be all or any, not %q", m)
+	}
+	from, err := dateParam(v, "from")
+	if err != nil {
+		return nil, err
+	}
+	to, err := dateParam(v, "to")
+	if err != nil {
+		return nil, err
+	}
+	if !to.IsZero() {
+		p.To = v.Get("to")
+		to = to.Add(24*time.Hour - time.Nanosecond) // inclusive: the whole day
+	}
+	if !from.IsZero() {
+		p.From = v.Get("from")
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return nil, badRequest("bad_date", "from (%s) is after to (%s)", p.From, p.To)
+	}
+	p.Source, p.Author = v.Get("source"), v.Get("author")
+	for _, f := range []string{p.Source, p.Author} {
+		if len(f) > 200 || !utf8.ValidString(f) {
+			return nil, badRequest("bad_filter", "source and author filters must be valid UTF-8 of at most 200 bytes")
+		}
+	}
+	node, err := query.Parse(p.Q)
+	if err != nil {
+		return nil, err
+	}
+	p.req = index.Request{Query: node, Page: p.Page, Size: p.Size, Sort: p.Sort, Group: p.Group,
+		MatchAny: p.Match == "any", From: from, To: to, Source: p.Source, Author: p.Author}
+	return p, nil
+}
+
+func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
+	s := v.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, badRequest("bad_"+name, "%s must be a whole number from %d to %d, not %q", name, lo, hi, logText(s, 40))
+	}
+	return n, nil
+}
+
+func dateParam(v url.Values, name string) (time.Time, error) {
+	s := v.Get(name)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, badRequest("bad_date", "%s must be a date written YYYY-MM-DD, not %q", name, logText(s, 40))
+	}
+	return t, nil
+}
