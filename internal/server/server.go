@@ -26,6 +26,9 @@ type Searcher interface {
 	Search(ctx context.Context, req index.Request) (*index.Result, error)
 	Article(ctx context.Context, id string, q query.Node) (*index.ArticleView, error)
 	Status() index.Status
+	// Suggest returns the query with misspelt words replaced by close
+	// words of the index ("did you mean"), or "" when it has none.
+	Suggest(ctx context.Context, q string) string
 }
 
 // Config configures a Server. Only Index is required.
