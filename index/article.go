@@ -82,6 +82,9 @@ func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*Article
 			leaves = append(leaves, lq)
 		}
 	}
+	if t.err != nil {
+		return nil, t.err
+	}
 	if len(leaves) == 0 {
 		return v, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +28,10 @@ type Reader struct {
 
 	reload sync.Mutex             // serialises Reload
 	shards map[string]bleve.Index // open shards by name; guarded by reload
+	// open guards the shards against closing while a dictionary is read
+	// outside the alias: readers hold it shared, Reload exclusively to close.
+	open    sync.RWMutex
+	serving []bleve.Index // the shards of the served generation; guarded by open
 	state  atomic.Pointer[Status]
 }
 
@@ -111,11 +116,17 @@ func (r *Reader) Reload() (bool, error) {
 	// Swap waits for the searches that hold the alias; after it nothing
 	// searches the shards swapped out, so they can be closed.
 	r.alias.Swap(in, out)
+	r.open.Lock()
+	r.serving = r.serving[:0:0]
+	for _, s := range gen.Shards {
+		r.serving = append(r.serving, r.shards[s.Name])
+	}
 	for _, idx := range out {
 		if err := idx.Close(); err != nil {
 			r.log.Warn("close old shard", "err", err)
 		}
 	}
+	r.open.Unlock()
 	articles := 0
 	for _, s := range gen.Shards {
 		articles += s.Articles
@@ -183,9 +194,56 @@ func (r *Reader) Close() error {
 		delete(r.shards, name)
 	}
 	r.alias.Swap(nil, out)
+	r.open.Lock()
+	r.serving = nil
 	for _, idx := range out {
 		errs = append(errs, idx.Close())
 	}
+	r.open.Unlock()
 	r.state.Store(&Status{})
 	return errors.Join(errs...)
+}
+
+// prefixTerms lists the terms of a stemmed field that the prefix search
+// for prefix matches (see translator.prefix), across the served shards.
+// More than MaxTermSearchers is ErrTooBroad.
+func (r *Reader) prefixTerms(field, prefix string) ([]string, error) {
+	base := prefix
+	if runes := []rune(prefix); len(runes)-stemSlack >= 3 {
+		base = string(runes[:len(runes)-stemSlack])
+	}
+	r.open.RLock()
+	defer r.open.RUnlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, idx := range r.serving {
+		d, err := idx.FieldDictPrefix(field, []byte(base))
+		if err != nil {
+			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			t := e.Term
+			if seen[t] || !(strings.HasPrefix(t, prefix) || (strings.HasPrefix(prefix, t) && len(t) >= len(prefix)-stemSlack)) {
+				continue
+			}
+			seen[t] = true
+			out = append(out, t)
+			if len(out) > MaxTermSearchers {
+				d.Close()
+				return nil, ErrTooBroad
+			}
+		}
+		if err := d.Close(); err != nil {
+			return nil, fmt.Errorf("close dictionary of %s: %w", field, err)
+		}
+	}
+	return out, nil
 }

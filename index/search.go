@@ -121,6 +121,9 @@ func (r *Reader) bleveQuery(req Request) (bquery.Query, error) {
 		return nil, err
 	}
 	q := t.translate(req.Query)
+	if t.err != nil {
+		return nil, t.err
+	}
 	if q == nil {
 		return nil, ErrNoTerms
 	}

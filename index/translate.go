@@ -36,6 +36,8 @@ func fieldsFor(name string) []string {
 // translator turns a parsed query into a bleve query.
 type translator struct {
 	text, name analysis.Analyzer
+	dict       func(field, prefix string) ([]string, error) // prefix search terms; nil: plain prefix queries
+	err        error                                        // the first failure of dict
 	matchAny   bool // bare words: any may match (ranked), instead of all
 }
 
@@ -45,7 +47,7 @@ func newTranslator(r *Reader, matchAny bool) (*translator, error) {
 	if text == nil || name == nil {
 		return nil, fmt.Errorf("analyzers %s/%s not registered", textAnalyzer, nameAnalyzer)
 	}
-	return &translator{text: text, name: name, matchAny: matchAny}, nil
+	return &translator{text: text, name: name, matchAny: matchAny, dict: r.prefixTerms}, nil
 }
 
 func (t *translator) analyzer(field string) analysis.Analyzer {
@@ -129,18 +131,42 @@ func (t *translator) words(field, text string) bquery.Query {
 	return disjunction(qs)
 }
 
-// prefix matches the terms starting with text. Index terms are lower-case
-// (and stemmed in text fields, where a prefix of the stem still matches).
+// prefix matches the words starting with text. Index terms are lower-case
+// and, in text fields, Porter stems, which can be shorter than the prefix
+// typed: "negotiat*" must find "negotiations", indexed as "negoti". So in
+// stemmed fields the dictionary is read from a slightly shorter prefix and
+// a term matches when it starts with the prefix, or when it is a stem the
+// prefix starts with (at most stemSlack letters shorter).
 func (t *translator) prefix(field, text string) bquery.Query {
 	text = strings.ToLower(text)
 	var qs []bquery.Query
 	for _, f := range fieldsFor(field) {
-		q := bleve.NewPrefixQuery(text)
-		q.SetField(f)
-		qs = append(qs, q)
+		if f == FieldAuthor || f == FieldSource || t.dict == nil {
+			q := bleve.NewPrefixQuery(text)
+			q.SetField(f)
+			qs = append(qs, q)
+			continue
+		}
+		terms, err := t.dict(f, text)
+		if err != nil {
+			t.err = err
+			return nil
+		}
+		for _, term := range terms {
+			q := bleve.NewTermQuery(term)
+			q.SetField(f)
+			qs = append(qs, q)
+		}
+	}
+	if len(qs) == 0 {
+		// No word starts so: match nothing rather than drop the clause.
+		return bleve.NewMatchNoneQuery()
 	}
 	return disjunction(qs)
 }
+
+// stemSlack is how much shorter than a typed prefix a stem may be.
+const stemSlack = 3
 
 func disjunction(qs []bquery.Query) bquery.Query {
 	switch len(qs) {

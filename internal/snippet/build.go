@@ -38,7 +38,10 @@ type Snippet struct {
 // strings (span texts compared case-insensitively), then the most spans, then
 // the earliest; it starts some context (about a fifth of MaxRunes) before its
 // first span, and both edges are moved to white space when white space is
-// near, never into a span. With no spans the window is the start of the text.
+// near, never into a span; a cut inside a word happens only where there is
+// no white space near (as in Chinese text). White space at the edges of such
+// a window is trimmed, and "…" marks an edge only where text other than white
+// space is left out. With no spans the window is the start of the text.
 //
 // Spans need not come from Spans: invalid ones are dropped and overlapping
 // ones merged before use. The spans slice is not modified.
