@@ -1,0 +1,49 @@
+# One target per habit. `make run` indexes the bundled seeds and serves them
+# on http://localhost:8080; `make test` runs every test.
+GO        ?= go
+SEEDS     ?= seeds
+INDEX     ?= data/index
+ADDR      ?= :8080
+FUZZTIME  ?= 30s
+BENCHTIME ?= 1s
+
+.PHONY: run build index serve test test-short bench lint fuzz clean
+
+build:
+	$(GO) build -o bin/indexer ./cmd/indexer
+	$(GO) build -o bin/searchd ./cmd/searchd
+
+index: build
+	./bin/indexer -seeds $(SEEDS) -index $(INDEX)
+
+serve: build
+	./bin/searchd -index $(INDEX) -addr $(ADDR)
+
+## run: index the seeds, then serve them on $(ADDR)
+run: index serve
+
+## test: every test, with the race detector
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+test-short:
+	$(GO) test -short -count=1 ./...
+
+## bench: Go benchmarks of the hot paths
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## fuzz: every fuzz target for $(FUZZTIME) each
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/article/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/query/
+	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) ./internal/snippet/
+
+clean:
+	rm -rf bin data
