@@ -305,12 +305,13 @@ func (w *Writer) buildShard(ctx context.Context, bucket int, es []Entry, load Lo
 		return ShardInfo{}, nil, nil, fmt.Errorf("prepare shard build dir: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	b, err := bleve.NewBuilder(tmp, w.mapping, map[string]any{
-		"buildPathPrefix": scratch,
-		"batchSize":       w.opts.BatchSize,
-	})
-	if err != nil {
-		return ShardInfo{}, nil, nil, fmt.Errorf("new shard builder: %w", err)
+	// The builder is made on the first article: bleve's builder cannot
+	// close empty, and a bucket whose seeds all fail to load has none.
+	var b bleve.Builder
+	closeBuilder := func() {
+		if b != nil {
+			b.Close()
+		}
 	}
 	seeds := map[string]SeedInfo{}
 	bad := map[string]SeedInfo{}
@@ -318,7 +319,7 @@ func (w *Writer) buildShard(ctx context.Context, bucket int, es []Entry, load Lo
 	info := ShardInfo{Bucket: bucket}
 	for _, e := range es {
 		if err := ctx.Err(); err != nil {
-			b.Close()
+			closeBuilder()
 			return info, nil, nil, err
 		}
 		a, err := load(e)
@@ -328,9 +329,18 @@ func (w *Writer) buildShard(ctx context.Context, bucket int, es []Entry, load Lo
 			bad[e.Seed] = si
 			continue
 		}
+		if b == nil {
+			b, err = bleve.NewBuilder(tmp, w.mapping, map[string]any{
+				"buildPathPrefix": scratch,
+				"batchSize":       w.opts.BatchSize,
+			})
+			if err != nil {
+				return info, nil, nil, fmt.Errorf("new shard builder: %w", err)
+			}
+		}
 		for _, d := range documents(a) {
 			if err := b.Index(d.id, d.fields); err != nil {
-				b.Close()
+				closeBuilder()
 				return info, nil, nil, fmt.Errorf("index %s paragraph %s: %w", e.Seed, d.id, err)
 			}
 		}
@@ -342,11 +352,11 @@ func (w *Writer) buildShard(ctx context.Context, bucket int, es []Entry, load Lo
 		info.Paragraphs += len(a.Paragraphs)
 		progress(len(a.Paragraphs))
 	}
+	if b == nil {
+		return info, seeds, bad, nil
+	}
 	if err := b.Close(); err != nil {
 		return info, nil, nil, fmt.Errorf("finish shard %d: %w", bucket, err)
-	}
-	if len(kept) == 0 {
-		return info, seeds, bad, nil
 	}
 	info.Name = w.shardName(bucket, kept)
 	final := filepath.Join(shards, info.Name)

@@ -153,7 +153,7 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 		case !seen:
 			sum.New++
 			changed = true
-		case old.SHA256 != f.info.SHA256 || (f.err != nil) != wasBad:
+		case old.SHA256 != f.info.SHA256 || old.Size != f.info.Size || (f.err != nil && (!wasBad || old.Reason != f.err.Error())):
 			sum.Changed++
 			changed = true
 		default:
