@@ -32,7 +32,7 @@ type Reader struct {
 	// outside the alias: readers hold it shared, Reload exclusively to close.
 	open    sync.RWMutex
 	serving []bleve.Index // the shards of the served generation; guarded by open
-	state  atomic.Pointer[Status]
+	state   atomic.Pointer[Status]
 }
 
 // Status describes what a Reader serves.

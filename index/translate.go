@@ -38,7 +38,7 @@ type translator struct {
 	text, name analysis.Analyzer
 	dict       func(field, prefix string) ([]string, error) // prefix search terms; nil: plain prefix queries
 	err        error                                        // the first failure of dict
-	matchAny   bool // bare words: any may match (ranked), instead of all
+	matchAny   bool                                         // bare words: any may match (ranked), instead of all
 }
 
 func newTranslator(r *Reader, matchAny bool) (*translator, error) {
