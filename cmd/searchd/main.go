@@ -48,12 +48,16 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	poll := fs.Duration("poll", time.Second, "how often to look for a new generation besides file events")
 	timeout := fs.Duration("search-timeout", 2*time.Second, "deadline of one search")
 	inFlight := fs.Int("max-in-flight", 0, "concurrent searches before shedding load with 503 (0: 4 × cores)")
+	check := fs.String("check", "", "probe URL and exit 0 when it answers 200 (container healthchecks; no curl needed)")
 	gogc := fs.Int("gogc", 400, "garbage-collector target percentage unless GOGC is set (searches allocate a lot of short-lived memory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *check != "" {
+		return probe(ctx, *check)
 	}
 	if _, set := os.LookupEnv("GOGC"); !set && *gogc > 0 {
 		debug.SetGCPercent(*gogc)
@@ -105,6 +109,25 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	defer cancel()
 	if err := hs.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// probe GETs url and fails unless it answers 200.
+func probe(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return fmt.Errorf("check: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("check: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("check %s: status %d", url, resp.StatusCode)
 	}
 	return nil
 }
