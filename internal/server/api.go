@@ -77,7 +77,11 @@ func (s *Server) search(ctx context.Context, p *searchParams) (*index.Result, er
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
-	p, err := parseSearch(r.URL.Query(), false)
+	v, err := queryValues(r.URL)
+	if err != nil {
+		return err
+	}
+	p, err := parseSearch(v, false)
 	if err != nil {
 		return err
 	}

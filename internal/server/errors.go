@@ -97,7 +97,8 @@ func writeJSONError(w http.ResponseWriter, r *http.Request, he *httpError) {
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // snippets carry <mark>; the body is JSON served with nosniff
+	// HTML-escaping encoder (<, >, & as \u003c…): a reflected query or
+	// article text stays inert even if a client renders the raw body.
 	err := enc.Encode(v)
 	b := buf.Bytes()
 	if err != nil {

@@ -28,9 +28,20 @@ type searchParams struct {
 	req      index.Request
 }
 
+// queryValues parses a request's query string strictly: malformed
+// percent-encoding is an error instead of a silently dropped parameter.
+func queryValues(u *url.URL) (url.Values, error) {
+	v, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return nil, badRequest("bad_encoding", "the URL's query string is not properly percent-encoded: %v", err)
+	}
+	return v, nil
+}
+
 // parseSearch reads and checks the search parameters. groupDefault is the
 // grouping used when the group parameter is absent.
 func parseSearch(v url.Values, groupDefault bool) (*searchParams, error) {
+	var err error
 	p := &searchParams{Q: v.Get("q"), Page: 1, Size: 10, Sort: index.SortRelevance, Group: groupDefault, Match: "all"}
 	if !utf8.ValidString(p.Q) {
 		return nil, badRequest("invalid_query", "the query is not valid UTF-8")
@@ -41,7 +52,6 @@ func parseSearch(v url.Values, groupDefault bool) (*searchParams, error) {
 	if strings.TrimSpace(p.Q) == "" {
 		return nil, badRequest(query.CodeEmptyQuery, "the query is empty: type a word or a \"phrase\"")
 	}
-	var err error
 	if p.Page, err = intParam(v, "page", 1, 1, index.MaxWindow); err != nil {
 		return nil, err
 	}

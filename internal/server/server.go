@@ -122,3 +122,34 @@ func (s *Server) routes() {
 	s.router = r
 	s.handler = s.middleware(r)
 }
+
+// Timeouts of the HTTP server. The zero value of a field means its default.
+type Timeouts struct {
+	ReadHeader time.Duration // 5 s: slow clients sending headers are cut off
+	Read       time.Duration // 10 s
+	Write      time.Duration // 15 s
+	Idle       time.Duration // 60 s
+}
+
+// HTTPServer returns an http.Server for the handler with timeouts and a
+// header size limit, so that slow or oversized requests cannot tie it up.
+func (s *Server) HTTPServer(t Timeouts) *http.Server {
+	def := func(d, v time.Duration) time.Duration {
+		if d <= 0 {
+			return v
+		}
+		return d
+	}
+	return &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: def(t.ReadHeader, 5*time.Second),
+		ReadTimeout:       def(t.Read, 10*time.Second),
+		WriteTimeout:      def(t.Write, 15*time.Second),
+		IdleTimeout:       def(t.Idle, 60*time.Second),
+		MaxHeaderBytes:    MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// MaxHeaderBytes bounds the request line and headers.
+const MaxHeaderBytes = 32 << 10
