@@ -249,3 +249,19 @@ func TestPublishIsIncrementalAndAtomic(t *testing.T) {
 		t.Fatalf("current %+v, %v", cur, err)
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	r := seedIndex(t)
+	for q, want := range map[string]string{
+		"espionnage":               "espionage",
+		"cyber infrastucture":      "cyber infrastructure",
+		`"critical" negotations`:   `"critical" negotiations`,
+		"espionage":                "",
+		"qqqqqqqqq":                "",
+		`title:cyber dizputes -xi`: "title:cyber disputes -xi",
+	} {
+		if got := r.Suggest(context.Background(), q); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
