@@ -177,7 +177,9 @@ func TestKillMidBuild(t *testing.T) {
 		t.Fatalf("index after kills differs from a clean build\n%s", out)
 	}
 	// No build directory is left behind.
-	left, _ := filepath.Glob(filepath.Join(crashed, "shards", ".build-s*"))
+	left, _ := filepath.Glob(filepath.Join(crashed, "shards", ".build-s[0-9]*"))
+	scratch, _ := filepath.Glob(filepath.Join(crashed, "shards", ".build-scratch", "*"))
+	left = append(left, scratch...)
 	if len(left) != 0 {
 		t.Errorf("stale build dirs: %v", left)
 	}

@@ -448,7 +448,10 @@ func (st searchState) atPage(n int) string {
 // handlePage serves / : the start page without a query, results with one,
 // and the query's error next to the box when it is malformed.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
-	v := r.URL.Query()
+	v, err := queryValues(r.URL)
+	if err != nil {
+		return err
+	}
 	q := v.Get("q")
 	d := &pageData{Q: boxQuery(q)}
 	if strings.TrimSpace(q) == "" {
