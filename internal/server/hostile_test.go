@@ -94,6 +94,8 @@ func TestHostileRequests(t *testing.T) {
 		{"zero size", "/api/search?q=china&size=0", 400, "bad_size"},
 		{"huge size", "/api/search?q=china&size=1000000", 400, "bad_size"},
 		{"float size", "/api/search?q=china&size=1.5", 400, "bad_size"},
+		{"year zero", "/api/search?q=china&to=0000-01-01", 400, "bad_date"},
+		{"far future", "/api/search?q=china&from=9999-12-31", 400, "bad_date"},
 		{"unknown parameters", "/api/search?q=china&debug=1&explain=true&callback=x", 200, ""},
 		{"repeated q", "/api/search?q=china&q=%22", 200, ""},
 		{"traversal", "/api/articles/..%2F..%2Fetc%2Fpasswd", 404, "not_found"},

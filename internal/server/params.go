@@ -138,5 +138,8 @@ func dateParam(v url.Values, name string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, badRequest("bad_date", "%s must be a date written YYYY-MM-DD, not %q", name, logText(s, 40))
 	}
+	if t.Year() < 1800 || t.Year() > 2200 {
+		return time.Time{}, badRequest("bad_date", "%s must be a date between the years 1800 and 2200, not %q", name, s)
+	}
 	return t, nil
 }
