@@ -53,6 +53,7 @@ type SeedInfo struct {
 	ArticleID  string    `json:"article_id,omitempty"`
 	Paragraphs int       `json:"paragraphs,omitempty"`
 	Shard      string    `json:"shard,omitempty"`
+	Missing    []string  `json:"missing,omitempty"` // metadata the parser could not find
 	Reason     string    `json:"reason,omitempty"` // why a skipped seed was skipped
 }
 

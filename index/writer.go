@@ -345,7 +345,7 @@ func (w *Writer) buildShard(ctx context.Context, bucket int, es []Entry, load Lo
 			}
 		}
 		si := e.Info
-		si.ArticleID, si.Paragraphs, si.Reason = a.ID, len(a.Paragraphs), ""
+		si.ArticleID, si.Paragraphs, si.Reason, si.Missing = a.ID, len(a.Paragraphs), "", a.Missing
 		seeds[e.Seed] = si
 		kept = append(kept, e)
 		info.Articles++

@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	watch := fs.Bool("watch", false, "keep running and rebuild whenever the seeds folder changes")
 	debounce := fs.Duration("debounce", 500*time.Millisecond, "with -watch: quiet time before a rebuild")
 	rescan := fs.Duration("rescan", 30*time.Second, "with -watch: interval of full rescans")
+	verbose := fs.Bool("v", false, "log each seed's missing metadata and other details")
 	maxBytes := fs.Int64("max-seed-bytes", ingest.DefaultMaxSeedBytes, "seeds larger than this are skipped")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -56,7 +57,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	w, err := index.OpenWriter(*dir, index.WriterOptions{Shards: *shards, Logger: log})
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -111,7 +112,7 @@ func equal(a, b snapshot) bool {
 		return false
 	}
 	for k, v := range a.seeds {
-		if b.seeds[k] != v {
+		if !reflect.DeepEqual(b.seeds[k], v) {
 			return false
 		}
 	}

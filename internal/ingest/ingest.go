@@ -68,7 +68,10 @@ type Summary struct {
 	Built      int // shards built
 	Reused     int // shards reused
 	Skipped    []Skip
-	Elapsed    time.Duration
+	// Missing counts the indexed articles by metadata the parser could not
+	// find in them: "author", "source", "published", "timezone", "title".
+	Missing map[string]int
+	Elapsed time.Duration
 }
 
 // ParagraphsPerSecond is the indexing rate of the run.
@@ -186,6 +189,7 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 		sum.Generation, sum.Published = prev.Number, false
 		sum.Articles, sum.Paragraphs = len(prev.Seeds), prev.Paragraphs()
 		sum.Skipped = skips(prev.Skipped)
+		sum.Missing = missing(prev.Seeds)
 		sum.Elapsed = time.Since(start)
 		return sum, nil
 	}
@@ -201,6 +205,12 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	sum.Articles, sum.Paragraphs, sum.Indexed = stats.Articles, stats.Paragraphs, stats.Indexed
 	sum.Built, sum.Reused = stats.Built, stats.Reused
 	sum.Skipped = skips(gen.Skipped)
+	sum.Missing = missing(gen.Seeds)
+	for seed, si := range gen.Seeds {
+		if old, ok := known[seed]; len(si.Missing) > 0 && (!ok || old.SHA256 != si.SHA256) {
+			opts.Logger.Debug("metadata not found", "seed", seed, "missing", strings.Join(si.Missing, ","))
+		}
+	}
 	for _, s := range sum.Skipped {
 		if old, ok := knownBad[s.Seed]; !ok || old.SHA256 != gen.Skipped[s.Seed].SHA256 {
 			opts.Logger.Warn("skipped seed", "seed", s.Seed, "reason", s.Reason)
@@ -208,6 +218,27 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
+}
+
+// missing counts seeds by the metadata they lack.
+func missing(seeds map[string]index.SeedInfo) map[string]int {
+	out := map[string]int{}
+	for _, si := range seeds {
+		for _, m := range si.Missing {
+			out[m]++
+		}
+	}
+	return out
+}
+
+// MissingString renders Missing as "author=3 published=3", sorted.
+func (s Summary) MissingString() string {
+	var parts []string
+	for k, n := range s.Missing {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, n))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " ")
 }
 
 func skips(m map[string]index.SeedInfo) []Skip {
@@ -340,7 +371,11 @@ func (s Summary) String() string {
 	if !s.Published {
 		state = "unchanged"
 	}
-	return fmt.Sprintf("generation %d %s: articles=%d paragraphs=%d %s new=%d changed=%d removed=%d indexed=%d shards built=%d reused=%d elapsed=%s paragraphs/s=%.0f",
+	line := fmt.Sprintf("generation %d %s: articles=%d paragraphs=%d %s new=%d changed=%d removed=%d indexed=%d shards built=%d reused=%d elapsed=%s paragraphs/s=%.0f",
 		s.Generation, state, s.Articles, s.Paragraphs, skipped, s.New, s.Changed, s.Removed, s.Indexed, s.Built, s.Reused,
 		s.Elapsed.Round(time.Millisecond), s.ParagraphsPerSecond())
+	if len(s.Missing) > 0 {
+		line += " metadata not found: " + s.MissingString()
+	}
+	return line
 }

@@ -256,3 +256,45 @@ func TestSkipReasons(t *testing.T) {
 		t.Errorf("%v", got)
 	}
 }
+
+func TestMissingMetadataReported(t *testing.T) {
+	f := newFixture(t, 2)
+	f.write("full.txt", story(1, "complete"))
+	f.write("bare.txt", "Bare headline\n\nA paragraph without any byline at all.\n")
+	s := f.rebuild()
+	if s.Missing["author"] != 1 || s.Missing["published"] != 1 || s.Missing["source"] != 1 {
+		t.Fatalf("missing %v", s.Missing)
+	}
+	if !strings.Contains(s.String(), "metadata not found: author=1 published=1 source=1") {
+		t.Errorf("summary %s", s)
+	}
+	gen, err := index.Current(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := gen.Seeds["bare.txt"].Missing; strings.Join(m, ",") != "author,source,published" {
+		t.Errorf("manifest missing %v", m)
+	}
+}
+
+// TestHugeSeedNotRead gives the indexer a 100 MB seed: it is skipped from
+// its size alone and everything else is indexed.
+func TestHugeSeedNotRead(t *testing.T) {
+	f := newFixture(t, 2)
+	f.write("ok.txt", story(1, "normal"))
+	huge, err := os.Create(filepath.Join(f.seeds, "huge.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := huge.Truncate(100 << 20); err != nil {
+		t.Fatal(err)
+	}
+	huge.Close()
+	s, err := Rebuild(context.Background(), f.w, Options{SeedsDir: f.seeds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Articles != 1 || len(s.Skipped) != 1 || !strings.Contains(s.Skipped[0].Reason, "too large: 104857600 bytes") {
+		t.Fatalf("%+v", s)
+	}
+}
