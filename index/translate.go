@@ -121,12 +121,21 @@ func (t *translator) translate(n query.Node) bquery.Query {
 func (t *translator) words(field, text string) bquery.Query {
 	var qs []bquery.Query
 	for _, f := range fieldsFor(field) {
-		if len(t.analyzer(f).Analyze([]byte(text))) == 0 {
+		toks := t.analyzer(f).Analyze([]byte(text))
+		switch len(toks) {
+		case 0:
 			continue
+		case 1:
+			// One token: a term query. A phrase query of one term would
+			// read the term's positions in every matching document.
+			q := bleve.NewTermQuery(string(toks[0].Term))
+			q.SetField(f)
+			qs = append(qs, q)
+		default:
+			q := bleve.NewMatchPhraseQuery(text)
+			q.SetField(f)
+			qs = append(qs, q)
 		}
-		q := bleve.NewMatchPhraseQuery(text)
-		q.SetField(f)
-		qs = append(qs, q)
 	}
 	return disjunction(qs)
 }
