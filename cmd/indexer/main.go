@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -49,6 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	watch := fs.Bool("watch", false, "keep running and rebuild whenever the seeds folder changes")
 	debounce := fs.Duration("debounce", 500*time.Millisecond, "with -watch: quiet time before a rebuild")
 	rescan := fs.Duration("rescan", 30*time.Second, "with -watch: interval of full rescans")
+	gogc := fs.Int("gogc", 400, "garbage-collector target percentage unless GOGC is set (indexing allocates much short-lived memory)")
 	verbose := fs.Bool("v", false, "log each seed's missing metadata and other details")
 	maxBytes := fs.Int64("max-seed-bytes", ingest.DefaultMaxSeedBytes, "seeds larger than this are skipped")
 	if err := fs.Parse(args); err != nil {
@@ -56,6 +58,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if _, set := os.LookupEnv("GOGC"); !set && *gogc > 0 {
+		debug.SetGCPercent(*gogc)
 	}
 	level := slog.LevelInfo
 	if *verbose {
