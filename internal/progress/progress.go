@@ -44,9 +44,11 @@ func (r *Reporter) Update(done, total, paragraphs int) {
 	if elapsed > 0 {
 		rate = float64(paragraphs) / elapsed.Seconds()
 	}
-	eta := time.Duration(0)
-	if done > 0 && total > done {
-		eta = time.Duration(float64(elapsed) * float64(total-done) / float64(done)).Round(time.Second)
+	eta := "?" // too early to tell: extrapolating from the first few seeds misleads
+	if done*20 >= total && total > done {
+		eta = time.Duration(float64(elapsed) * float64(total-done) / float64(done)).Round(time.Second).String()
+	} else if done >= total {
+		eta = "0s"
 	}
 	if r.terminal {
 		if now.Sub(r.last) < 100*time.Millisecond && done < total {
@@ -67,7 +69,7 @@ func (r *Reporter) Update(done, total, paragraphs int) {
 		return
 	}
 	r.last = now
-	r.log.Info("indexing", "seeds", done, "of", total, "paragraphs", paragraphs, "paragraphs_per_s", int(rate), "eta", eta.String())
+	r.log.Info("indexing", "seeds", done, "of", total, "paragraphs", paragraphs, "paragraphs_per_s", int(rate), "eta", eta)
 }
 
 // Done ends the bar's line.
