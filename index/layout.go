@@ -54,7 +54,7 @@ type SeedInfo struct {
 	Paragraphs int       `json:"paragraphs,omitempty"`
 	Shard      string    `json:"shard,omitempty"`
 	Missing    []string  `json:"missing,omitempty"` // metadata the parser could not find
-	Reason     string    `json:"reason,omitempty"` // why a skipped seed was skipped
+	Reason     string    `json:"reason,omitempty"`  // why a skipped seed was skipped
 }
 
 // Paragraphs returns the number of paragraph documents in the generation.

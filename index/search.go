@@ -58,6 +58,9 @@ type Request struct {
 	Source   string // exact source filter
 	Author   string // exact author filter
 	Snippet  snippet.Options
+	// Rank is how results sorted by relevance are ordered (rank.go); nil
+	// means DefaultRanking.
+	Rank *Ranking
 }
 
 // Hit is one matching paragraph.
@@ -188,13 +191,14 @@ func (r *Reader) Search(ctx context.Context, req Request) (*Result, error) {
 }
 
 func (r *Reader) newRequest(q bquery.Query, req Request, size, from int, articleFacet bool) *bleve.SearchRequest {
+	// Ids and scores only: stored fields and match locations are loaded
+	// for the page alone (complete). Sorting by _id would look up the
+	// external id of every matching document.
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
-	sr.Fields = storedFields
-	sr.IncludeLocations = true
 	if req.Sort == SortDate {
-		sr.SortBy([]string{"-" + FieldPublished, "-_score", "_id"})
+		sr.SortBy([]string{"-" + FieldPublished, "-_score"})
 	} else {
-		sr.SortBy([]string{"-_score", "-" + FieldPublished, "_id"})
+		sr.SortBy([]string{"-_score"})
 	}
 	sr.AddFacet("source", bleve.NewFacetRequest(FieldSourceKey, 10))
 	sr.AddFacet("author", bleve.NewFacetRequest(FieldAuthorKey, 10))
@@ -231,13 +235,20 @@ func (r *Reader) run(ctx context.Context, sr *bleve.SearchRequest) (*bleve.Searc
 }
 
 func (r *Reader) searchFlat(ctx context.Context, q bquery.Query, req Request) (*Result, error) {
+	if rk := req.ranking(); rk != nil { // rank: rescored order, see rank.go
+		return r.searchRanked(ctx, q, req, rk)
+	}
 	sr := r.newRequest(q, req, req.Size, (req.Page-1)*req.Size, false)
 	res, err := r.run(ctx, sr)
 	if err != nil {
 		return nil, err
 	}
 	out := &Result{Total: int(res.Total), TotalExact: true, Facets: facets(res)}
-	for _, dm := range res.Hits {
+	full, err := r.complete(ctx, q, res.Hits)
+	if err != nil {
+		return nil, err
+	}
+	for _, dm := range full {
 		out.Hits = append(out.Hits, makeHit(dm, req.Snippet))
 	}
 	return out, nil
@@ -248,6 +259,9 @@ func (r *Reader) searchFlat(ctx context.Context, q bquery.Query, req Request) (*
 // page is filled; the article facet counts each article's matching
 // paragraphs, which give the total and more_matches.
 func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request) (*Result, error) {
+	if rk := req.ranking(); rk != nil { // rank: rescored order, see rank.go
+		return r.searchRanked(ctx, q, req, rk)
+	}
 	want := req.Page * req.Size
 	fetch := min(MaxWindow, max(3*want, 50))
 	for {
@@ -270,7 +284,7 @@ func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request)
 		var best []*bsearch.DocumentMatch
 		seen := map[string]bool{}
 		for _, dm := range res.Hits {
-			id, _ := dm.Fields[FieldArticleID].(string)
+			id := articleOf(dm.ID)
 			if seen[id] {
 				continue
 			}
@@ -284,7 +298,11 @@ func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request)
 		out := &Result{Total: max(total, len(best)), TotalExact: res.Facets["article"] == nil || res.Facets["article"].Other == 0, Facets: facets(res)}
 		lo := min((req.Page-1)*req.Size, len(best))
 		hi := min(lo+req.Size, len(best))
-		for _, dm := range best[lo:hi] {
+		full, err := r.complete(ctx, q, best[lo:hi])
+		if err != nil {
+			return nil, err
+		}
+		for _, dm := range full {
 			h := makeHit(dm, req.Snippet)
 			h.MoreMatches = max(counts[h.ArticleID]-1, 0)
 			out.Hits = append(out.Hits, h)
@@ -363,4 +381,38 @@ func parsePublished(s string) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// complete loads the stored fields and match locations of a page of hits
+// with a second search restricted to their ids: asking for locations in
+// the first search would make bleve gather them for every matching
+// document, not just the page. The hits keep their order and scores.
+func (r *Reader) complete(ctx context.Context, q bquery.Query, hits []*bsearch.DocumentMatch) ([]*bsearch.DocumentMatch, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
+	sr.Fields = storedFields
+	sr.IncludeLocations = true
+	sr.Score = "none"
+	res, err := r.run(context.WithValue(ctx, bsearch.SearchTypeKey, ""), sr)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	out := make([]*bsearch.DocumentMatch, 0, len(hits))
+	for _, h := range hits {
+		if full, ok := byID[h.ID]; ok {
+			full.Score = h.Score
+			out = append(out, full)
+		}
+	}
+	return out, nil
 }

@@ -1,0 +1,264 @@
+package relevance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/article"
+	"github.com/newsroom/newsearch/internal/query"
+)
+
+// timeCorpus is the TIME collection, relative to this package: the
+// repository's ../shared/corpus/time.
+const timeCorpus = "../../../shared/corpus/time"
+
+// Floors of TestRelevance, just under what the API's ranking achieves
+// (MAP 0.639, nDCG@10 0.700, P@10 0.280; bench/RESULTS.md) and at or
+// above SQLite FTS5's figures on the same judgments (MAP 0.620, nDCG@10
+// 0.678).
+const (
+	floorMAP    = 0.635
+	floorNDCG10 = 0.695
+)
+
+// TestRelevance indexes the TIME collection with the project's own code,
+// runs its 83 queries the way the API does for match=any, group=article,
+// size=100 and checks MAP and nDCG@10 against TIME.REL.ALL.
+func TestRelevance(t *testing.T) {
+	c, err := LoadTIME(timeCorpus)
+	if errors.Is(err, ErrNoCorpus) {
+		t.Skipf("TIME collection not found (%v): it is read from ../shared/corpus/time beside the repository", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Docs) != 423 || len(c.Queries) != 83 {
+		t.Fatalf("collection has %d documents and %d queries, want 423 and 83", len(c.Docs), len(c.Queries))
+	}
+	ctx := context.Background()
+	b, err := Setup(ctx, c, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.Workers = runtime.GOMAXPROCS(0) // and the rescoring's caches are shared by concurrent searches
+	t.Logf("indexed %d documents as %d paragraphs in %s", b.Articles, b.Paragraph, b.Build.Round(1e6))
+	if b.Articles != len(c.Docs) {
+		t.Fatalf("%d articles indexed, want %d", b.Articles, len(c.Docs))
+	}
+	s, err := b.Run(ctx, Config{Name: "api-any", MatchAny: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("match=any, group=article, top %d, %d queries with judgments (%d judgments past the last document dropped), %s with %d at once:",
+		Depth, s.Queries, c.Dropped, s.Took.Round(1e6), b.Workers)
+	t.Logf("MAP %.3f  nDCG@10 %.3f  P@10 %.3f  (SQLite FTS5: MAP 0.620  nDCG@10 0.678  P@10 0.265)", s.MAP, s.NDCG10, s.P10)
+	if s.MAP < floorMAP {
+		t.Errorf("MAP %.3f is below the floor %.3f", s.MAP, floorMAP)
+	}
+	if s.NDCG10 < floorNDCG10 {
+		t.Errorf("nDCG@10 %.3f is below the floor %.3f", s.NDCG10, floorNDCG10)
+	}
+}
+
+func TestParseCollectionFiles(t *testing.T) {
+	docs, err := ParseDocs(strings.NewReader("*TEXT 017 01/04/63 PAGE 020\n\nFIRST LINE OF ONE\n\nSECOND LINE .\n\n" +
+		"*TEXT 019 01/04/63 PAGE 021\n\nOTHER TEXT\n\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 2 || docs[0].Ordinal != 1 || docs[0].Number != "017" || docs[0].Date != "01/04/63" ||
+		docs[1].Ordinal != 2 || docs[1].Number != "019" {
+		t.Fatalf("docs %+v", docs)
+	}
+	if got := strings.Join(docs[0].Lines, "|"); got != "FIRST LINE OF ONE||SECOND LINE ." {
+		t.Errorf("lines %q", got)
+	}
+	if got := string(docs[0].Seed(TitleNumber)); got != "TIME 017 (01/04/63)\n\nFIRST LINE OF ONE\n\nSECOND LINE .\n" {
+		t.Errorf("seed %q", got)
+	}
+	if got := string(docs[0].Seed(TitleFirstLine)); !strings.HasPrefix(got, "FIRST LINE OF ONE\n\nFIRST LINE OF ONE\n") {
+		t.Errorf("seed %q", got)
+	}
+
+	qs, err := ParseQueries(strings.NewReader("*FIND      1\n\n WORDS OF ONE\n\nMORE .\n\n*FIND      2\n\n TWO\n\n*STOP\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) != 2 || qs[0].ID != 1 || qs[0].Text != "WORDS OF ONE MORE ." || qs[1].Text != "TWO" {
+		t.Fatalf("queries %+v", qs)
+	}
+
+	rel, err := ParseQrels(strings.NewReader("1  3 5\n\n2  1 9\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Collection{Docs: docs, Qrels: rel}
+	if n := c.dropUnknown(); n != 3 || !c.Qrels[2][1] || len(c.Qrels[1]) != 0 {
+		t.Errorf("dropped %d, qrels %v", n, c.Qrels)
+	}
+	if _, err := LoadTIME(t.TempDir()); !errors.Is(err, ErrNoCorpus) {
+		t.Errorf("empty folder: %v", err)
+	}
+	if SeedName(17) != "0017.txt" || OrdinalOf("sub/0017.txt") != 17 || OrdinalOf("x.txt") != 0 {
+		t.Error("seed names")
+	}
+}
+
+// TestHardWrappedSeedIsParagraphed checks that a seed made the way
+// WriteSeeds makes them (upper-case text wrapped at 70 columns, every line
+// followed by a blank line) is read as one article with its title and
+// passages of bounded length, every word kept.
+func TestHardWrappedSeedIsParagraphed(t *testing.T) {
+	var words []string
+	for i := range 700 {
+		w := fmt.Sprintf("WORD%d", i)
+		if i%15 == 14 {
+			w += " ."
+		}
+		words = append(words, w)
+	}
+	var lines []string
+	line := ""
+	for _, w := range words {
+		if len(line)+len(w)+1 > 70 {
+			lines = append(lines, line, "")
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	lines = append(lines, line)
+	d := Doc{Ordinal: 1, Number: "017", Date: "01/04/63", Lines: lines}
+	a, err := article.Parse(SeedName(1), d.Seed(TitleNumber))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "TIME 017 (01/04/63)" {
+		t.Errorf("title %q", a.Title)
+	}
+	if len(a.Paragraphs) < 3 {
+		t.Fatalf("%d paragraphs: blank lines of hard-wrapped text should not each end one", len(a.Paragraphs))
+	}
+	total := 0
+	for _, p := range a.Paragraphs {
+		n := len(strings.Fields(p.Text))
+		total += n
+		if n > 400 {
+			t.Errorf("paragraph %d has %d words", p.N, n)
+		}
+	}
+	if want := len(strings.Fields(strings.Join(lines, " "))); total != want {
+		t.Errorf("%d words in paragraphs, want %d", total, want)
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	for in, want := range map[string]string{
+		"KENNEDY AND THE BUDDHISTS .":          "kennedy and the buddhists .",
+		`"QUOTED" (GROUP) STAR* -MINUS A-B`:    "quoted group star minus a-b",
+		"NOT THIS OR THAT: U.S . VIET NAM'S":   "not this or that u.s . viet nam's",
+		"NON-COMMUNIST WORLD, AND THE U.N . ?": "non-communist world, and the u.n . ?",
+		"--X TITLE:Y":                          "x title y",
+		"“CURLY” QUOTES":                       "curly quotes",
+	} {
+		got := Sanitize(in)
+		if got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
+		}
+		n, err := query.Parse(got)
+		if err != nil {
+			t.Errorf("parse %q: %v", got, err)
+			continue
+		}
+		if s := query.String(n); strings.ContainsAny(s, `"()*`) || strings.Contains(s, " OR ") ||
+			strings.HasPrefix(s, "-") || strings.Contains(s, " -") {
+			t.Errorf("%q parses with operators: %s", got, s)
+		}
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	rel := map[int]bool{1: true, 3: true, 9: true}
+	ranked := []int{1, 2, 3, 4}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	// Relevant at ranks 1 and 3; the third never retrieved.
+	if ap := AveragePrecision(ranked, rel); !near(ap, (1+2.0/3)/3) {
+		t.Errorf("AP %v", ap)
+	}
+	if p := PrecisionAt(10, ranked, rel); !near(p, 0.2) {
+		t.Errorf("P@10 %v", p)
+	}
+	dcg := 1 + 1/math.Log2(4)
+	idcg := 1 + 1/math.Log2(3) + 1/math.Log2(4)
+	if n := NDCGAt(10, ranked, rel); !near(n, dcg/idcg) {
+		t.Errorf("nDCG@10 %v, want %v", n, dcg/idcg)
+	}
+	if n := NDCGAt(2, []int{1, 3}, map[int]bool{1: true, 3: true}); !near(n, 1) {
+		t.Errorf("perfect nDCG %v", n)
+	}
+	if AveragePrecision(nil, rel) != 0 || AveragePrecision(ranked, nil) != 0 || NDCGAt(10, ranked, nil) != 0 {
+		t.Error("empty lists")
+	}
+}
+
+func TestCrossValidate(t *testing.T) {
+	a := Scores{Config: "a", PerQuery: []QueryScore{{ID: 1, AP: 1}, {ID: 2, AP: 0}}}
+	b := Scores{Config: "b", PerQuery: []QueryScore{{ID: 1, AP: 0}, {ID: 2, AP: 1}}}
+	s, picks := CrossValidate([]Scores{a, b})
+	// Odd queries are scored with the best on even ones (b), and so on.
+	if picks != [2]string{"a", "b"} || s.MAP != 0 || s.Queries != 2 {
+		t.Errorf("picks %v, MAP %v, queries %d", picks, s.MAP, s.Queries)
+	}
+}
+
+// BenchmarkSearch times one query of the collection as the API runs it by
+// default (group=article, match=any, size 10), with bleve's scores and
+// with the rescoring.
+func BenchmarkSearch(b *testing.B) {
+	c, err := LoadTIME(timeCorpus)
+	if errors.Is(err, ErrNoCorpus) {
+		b.Skipf("TIME collection not found (%v)", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	bench, err := Setup(ctx, c, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bench.Close()
+	var nodes []query.Node
+	for _, q := range c.Queries {
+		n, err := query.Parse(Sanitize(q.Text))
+		if err != nil {
+			b.Fatal(err)
+		}
+		nodes = append(nodes, n)
+	}
+	for _, rk := range []*index.Ranking{{Method: index.RankBleve}, nil} {
+		name := "rescored"
+		if rk != nil {
+			name = "bleve"
+		}
+		b.Run(name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				req := index.Request{Query: nodes[i%len(nodes)], Size: 10, Group: true, MatchAny: true, Rank: rk}
+				if _, err := bench.R.Search(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
