@@ -192,13 +192,15 @@ func (r *Reader) Search(ctx context.Context, req Request) (*Result, error) {
 
 func (r *Reader) newRequest(q bquery.Query, req Request, size, from int, articleFacet bool) *bleve.SearchRequest {
 	// Ids and scores only: stored fields and match locations are loaded
-	// for the page alone (complete). Sorting by _id would look up the
-	// external id of every matching document.
+	// for the page alone (complete). The _id tie-break costs an id lookup
+	// per matching document but makes the order total, so that pages of
+	// equally scored hits neither repeat nor skip a hit across requests
+	// (shards answer in any order).
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
 	if req.Sort == SortDate {
-		sr.SortBy([]string{"-" + FieldPublished, "-_score"})
+		sr.SortBy([]string{"-" + FieldPublished, "-_score", "_id"})
 	} else {
-		sr.SortBy([]string{"-_score"})
+		sr.SortBy([]string{"-_score", "_id"})
 	}
 	sr.AddFacet("source", bleve.NewFacetRequest(FieldSourceKey, 10))
 	sr.AddFacet("author", bleve.NewFacetRequest(FieldAuthorKey, 10))
