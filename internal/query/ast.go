@@ -148,9 +148,24 @@ func writeField(b *strings.Builder, field string) {
 func writeNode(b *strings.Builder, n Node) {
 	switch n := n.(type) {
 	case *Term:
+		if n.Field != "" && strings.HasPrefix(n.Text, "//") {
+			// "title://x" would read back as one URL-like word: group it.
+			writeField(b, n.Field)
+			b.WriteByte('(')
+			b.WriteString(n.Text)
+			b.WriteByte(')')
+			return
+		}
 		writeField(b, n.Field)
 		b.WriteString(n.Text)
 	case *Prefix:
+		if n.Field != "" && strings.HasPrefix(n.Text, "//") {
+			writeField(b, n.Field)
+			b.WriteByte('(')
+			b.WriteString(n.Text)
+			b.WriteString("*)")
+			return
+		}
 		writeField(b, n.Field)
 		b.WriteString(n.Text)
 		b.WriteByte('*')
