@@ -33,6 +33,7 @@ test-short:
 ## bench: Go benchmarks of the hot paths
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	$(GO) run ./bench/run
 
 ## lint: formatting and vet
 lint:
