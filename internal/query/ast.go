@@ -145,30 +145,23 @@ func writeField(b *strings.Builder, field string) {
 	}
 }
 
+// writeWord writes a field-scoped word. "title://x" would read back as one
+// URL-like word, so a scoped word starting with "//" is grouped.
+func writeWord(b *strings.Builder, field, word string) {
+	writeField(b, field)
+	if field != "" && strings.HasPrefix(word, "//") {
+		b.WriteString("(" + word + ")")
+		return
+	}
+	b.WriteString(word)
+}
+
 func writeNode(b *strings.Builder, n Node) {
 	switch n := n.(type) {
 	case *Term:
-		if n.Field != "" && strings.HasPrefix(n.Text, "//") {
-			// "title://x" would read back as one URL-like word: group it.
-			writeField(b, n.Field)
-			b.WriteByte('(')
-			b.WriteString(n.Text)
-			b.WriteByte(')')
-			return
-		}
-		writeField(b, n.Field)
-		b.WriteString(n.Text)
+		writeWord(b, n.Field, n.Text)
 	case *Prefix:
-		if n.Field != "" && strings.HasPrefix(n.Text, "//") {
-			writeField(b, n.Field)
-			b.WriteByte('(')
-			b.WriteString(n.Text)
-			b.WriteString("*)")
-			return
-		}
-		writeField(b, n.Field)
-		b.WriteString(n.Text)
-		b.WriteByte('*')
+		writeWord(b, n.Field, n.Text+"*")
 	case *Phrase:
 		writeField(b, n.Field)
 		b.WriteByte('"')
