@@ -249,7 +249,7 @@ func (r *Reader) searchRanked(ctx context.Context, q bquery.Query, req Request, 
 				fetch = min(MaxWindow, max(2*fetch, int(float64(fetch)*grow)))
 				continue
 			}
-			out.Total, out.TotalExact, out.Facets = max(total, len(cands)), f == nil || f.Other == 0, facets(res)
+			out.Total, out.TotalExact, out.Facets = max(total, len(cands)), f == nil || f.Other == 0, facets(res, req)
 			break
 		}
 	} else {
@@ -262,7 +262,7 @@ func (r *Reader) searchRanked(ctx context.Context, q bquery.Query, req Request, 
 		for _, dm := range res.Hits {
 			cands = append(cands, &candidate{key: dm.ID, first: dm, score: dm.Score})
 		}
-		out.Total, out.Facets = int(res.Total), facets(res)
+		out.Total, out.Facets = int(res.Total), facets(res, req)
 	}
 	head := cands[:min(rk.Pool, len(cands))]
 	rescored, err := r.rescore(ctx, req, rk, head)

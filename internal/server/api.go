@@ -48,17 +48,17 @@ func apiSpans(spans []snippet.Span) []apiSpan {
 
 // apiSearch is the JSON body of /api/search.
 type apiSearch struct {
-	Query      string       `json:"query"`
-	Total      int          `json:"total"`
-	TotalExact bool         `json:"total_exact"`
-	TookMS     float64      `json:"took_ms"`
-	Page       int          `json:"page"`
-	Size       int          `json:"size"`
-	Sort       string       `json:"sort"`
-	Group      string       `json:"group"`
-	Match      string       `json:"match"`
-	Hits       []apiHit     `json:"hits"`
-	Facets     index.Facets `json:"facets"`
+	Query      string        `json:"query"`
+	Total      int           `json:"total"`
+	TotalExact bool          `json:"total_exact"`
+	TookMS     float64       `json:"took_ms"`
+	Page       int           `json:"page"`
+	Size       int           `json:"size"`
+	Sort       string        `json:"sort"`
+	Group      string        `json:"group"`
+	Match      string        `json:"match"`
+	Hits       []apiHit      `json:"hits"`
+	Facets     *index.Facets `json:"facets,omitempty"` // absent with facets=false
 }
 
 func published(t time.Time) *string {

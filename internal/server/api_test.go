@@ -151,7 +151,7 @@ type searchBody struct {
 			End   int `json:"end"`
 		} `json:"matches"`
 	} `json:"hits"`
-	Facets index.Facets `json:"facets"`
+	Facets *index.Facets `json:"facets"`
 }
 
 type errBody struct {
@@ -322,6 +322,19 @@ func TestAPIGroupSortFacetsDates(t *testing.T) {
 	if len(flat.Facets.Month) == 0 || len(flat.Facets.Author) == 0 {
 		t.Errorf("facets %+v", flat.Facets)
 	}
+	// facets=false: the same hits, no counts.
+	bare := f.search("q=storm&size=100&facets=false")
+	if bare.Facets != nil {
+		t.Errorf("facets=false still counts: %+v", bare.Facets)
+	}
+	if bare.Total != flat.Total || len(bare.Hits) != len(flat.Hits) || bare.Hits[0].ID != flat.Hits[0].ID {
+		t.Errorf("facets=false changed the hits: total %d vs %d", bare.Total, flat.Total)
+	}
+	for _, params := range []string{"q=storm+ferry&match=any&facets=0", "q=storm&group=article&facets=off"} {
+		if b := f.search(params); b.Facets != nil || b.Total == 0 {
+			t.Errorf("%s: total %d facets %+v", params, b.Total, b.Facets)
+		}
+	}
 	// Filters.
 	only := f.search("q=storm&source=" + url.QueryEscape("Valley News"))
 	if only.Total != 1 || only.Hits[0].Source != "Valley News" {
@@ -397,6 +410,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/search?q=china&to=yesterday", 400, "bad_date", 0},
 		{"/api/search?q=china&from=2016-01-02&to=2016-01-01", 400, "bad_date", 0},
 		{"/api/search?q=china&size=0", 400, "bad_size", 0},
+		{"/api/search?q=china&facets=maybe", 400, "bad_facets", 0},
 		{"/api/search?q=china&size=101", 400, "bad_size", 0},
 		{"/api/search?q=china&page=0", 400, "bad_page", 0},
 		{"/api/search?q=china&page=-1", 400, "bad_page", 0},

@@ -324,6 +324,10 @@ type searchView struct {
 	PastEnd    bool   // results exist, but not on this page
 	FirstURL   string // page 1, for PastEnd
 	AnyNotice  bool   // no article has all the words; these have some
+	// Partial are hits with only some of the words, shown after the few
+	// that have them all (fewer than fewResults, on page 1).
+	Partial    []hitView
+	PartialURL string // the whole match=any search
 	Suggest    string // "did you mean" query, "" for none
 	SuggestURL string
 	Tips       []string
@@ -508,8 +512,49 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	fillResults(sv, p, st, res)
+	if res.Total > 0 && res.Total < fewResults && p.Page == 1 && !p.req.MatchAny && len(query.Leaves(p.req.Query)) >= 2 {
+		// Very few have all the words: add some that have only some.
+		if err := s.addPartial(r.Context(), sv, p, st, res); err != nil {
+			return s.queryError(w, r, d, err)
+		}
+	}
 	d.Search = sv
 	return s.page.render(w, r, "search", http.StatusOK, d)
+}
+
+// fewResults is the count of strict results below which the page adds
+// results that have only some of the words.
+const fewResults = 3
+
+// addPartial runs p with match=any and adds to sv, as Partial, the hits
+// that are not already among res's.
+func (s *Server) addPartial(ctx context.Context, sv *searchView, p *searchParams, st searchState, res *index.Result) error {
+	ap := *p
+	ap.req.MatchAny, ap.req.NoFacets = true, true
+	anyRes, err := s.search(ctx, &ap)
+	if err != nil {
+		return err
+	}
+	shown := map[string]bool{}
+	for _, h := range res.Hits {
+		shown[h.ArticleID+"\x00"+strconv.Itoa(h.Paragraph)] = true
+		if p.Group {
+			shown[h.ArticleID] = true
+		}
+	}
+	for _, h := range anyRes.Hits {
+		if len(res.Hits)+len(sv.Partial) >= p.Size {
+			break
+		}
+		if shown[h.ArticleID] || shown[h.ArticleID+"\x00"+strconv.Itoa(h.Paragraph)] {
+			continue
+		}
+		sv.Partial = append(sv.Partial, makeHitView(h, p))
+	}
+	if len(sv.Partial) > 0 {
+		sv.PartialURL = st.with(func(s *searchState) { s.match = "any" })
+	}
+	return nil
 }
 
 // queryError shows a bad request (a malformed query, a bad parameter, a
@@ -565,6 +610,19 @@ func humanDate(t time.Time) string {
 	return t.Format("2 Jan 2006 15:04 -07:00")
 }
 
+// makeHitView is a hit as the page shows it.
+func makeHitView(h index.Hit, p *searchParams) hitView {
+	hv := hitView{URL: articlePath(h.ArticleID, p.Q, h.Paragraph), TitleHTML: h.TitleHTML, Source: h.Source,
+		Author: h.Author, Date: humanDate(h.Published), SectionHTML: h.SectionHTML, Snippet: h.Snippet}
+	if !h.Published.IsZero() {
+		hv.DateTime = h.Published.Format(time.RFC3339)
+	}
+	if p.Group && h.MoreMatches > 0 {
+		hv.More, hv.MoreURL = h.MoreMatches, articlePath(h.ArticleID, p.Q, 0)
+	}
+	return hv
+}
+
 func fillResults(sv *searchView, p *searchParams, st searchState, res *index.Result) {
 	unit, units := "article", "articles"
 	if !p.Group {
@@ -590,15 +648,7 @@ func fillResults(sv *searchView, p *searchParams, st searchState, res *index.Res
 		sv.PastEnd, sv.FirstURL = true, st.atPage(1)
 	}
 	for _, h := range res.Hits {
-		hv := hitView{URL: articlePath(h.ArticleID, p.Q, h.Paragraph), TitleHTML: h.TitleHTML, Source: h.Source,
-			Author: h.Author, Date: humanDate(h.Published), SectionHTML: h.SectionHTML, Snippet: h.Snippet}
-		if !h.Published.IsZero() {
-			hv.DateTime = h.Published.Format(time.RFC3339)
-		}
-		if p.Group && h.MoreMatches > 0 {
-			hv.More, hv.MoreURL = h.MoreMatches, articlePath(h.ArticleID, p.Q, 0)
-		}
-		sv.Hits = append(sv.Hits, hv)
+		sv.Hits = append(sv.Hits, makeHitView(h, p))
 	}
 
 	// Pages: as many as the total fills, no deeper than the window allows.
@@ -648,25 +698,29 @@ func fillResults(sv *searchView, p *searchParams, st searchState, res *index.Res
 		sv.Active = append(sv.Active, activeFilter{Kind: "Date", Label: dateRangeLabel(p.From, p.To),
 			RemoveURL: st.with(func(s *searchState) { s.from, s.to = "", "" })})
 	}
-	if p.Source == "" && len(res.Facets.Source) > 0 {
+	counts := res.Facets
+	if counts == nil { // facets=false
+		counts = &index.Facets{}
+	}
+	if p.Source == "" && len(counts.Source) > 0 {
 		g := facetGroup{Label: "Source"}
-		for _, f := range res.Facets.Source {
+		for _, f := range counts.Source {
 			v := f.Value
 			g.Values = append(g.Values, facetLink{Label: v, Count: f.Count, URL: st.with(func(s *searchState) { s.source = v })})
 		}
 		sv.Facets = append(sv.Facets, g)
 	}
-	if p.Author == "" && len(res.Facets.Author) > 0 {
+	if p.Author == "" && len(counts.Author) > 0 {
 		g := facetGroup{Label: "Author"}
-		for _, f := range res.Facets.Author {
+		for _, f := range counts.Author {
 			v := f.Value
 			g.Values = append(g.Values, facetLink{Label: v, Count: f.Count, URL: st.with(func(s *searchState) { s.author = v })})
 		}
 		sv.Facets = append(sv.Facets, g)
 	}
-	if p.From == "" && p.To == "" && len(res.Facets.Month) > 0 {
+	if p.From == "" && p.To == "" && len(counts.Month) > 0 {
 		g := facetGroup{Label: "Month"}
-		for _, f := range res.Facets.Month {
+		for _, f := range counts.Month {
 			from, to, label, ok := monthRange(f.Value)
 			if !ok {
 				continue

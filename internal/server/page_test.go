@@ -529,6 +529,24 @@ func TestPageNoResults(t *testing.T) {
 	if !strings.Contains(body, "<mark>espionage</mark>") || !strings.Contains(body, "1 article,") {
 		t.Error("the match-any fallback shows no results")
 	}
+	// Very few have all the words: they come first, then some that have
+	// only some of them, under a heading, with a link to all of those.
+	body = getPage(t, srv, "/?q=drill+3", http.StatusOK)
+	strict := strings.Index(body, `<ol class="results"`)
+	partial := strings.Index(body, `<h2 class="partial">Only 1 article has all of the words. These have some of them:</h2>`)
+	if strict < 0 || partial < strict {
+		t.Fatalf("no partial results after the strict one:\n%s", body)
+	}
+	if !strings.Contains(body[partial:], "<mark>") || !strings.Contains(body, `href="/?q=drill&#43;3&amp;match=any">All results with some of the words`) {
+		t.Errorf("partial results without highlights or without the link to all:\n%s", body[partial:])
+	}
+	if n := strings.Count(body, `<li class="result">`); n < 2 {
+		t.Errorf("%d results on the page, want the strict one and partial ones", n)
+	}
+	// Enough have all the words: no partial results.
+	if body := getPage(t, srv, "/?q=Eastvale+13", http.StatusOK); strings.Contains(body, `class="partial"`) || !strings.Contains(body, "5 articles") {
+		t.Error("partial results although several articles have all the words")
+	}
 	// One word: nothing to fall back to.
 	body = getPage(t, srv, "/?q=%22espionage+zzyzxq%22", http.StatusOK)
 	if strings.Contains(body, "some of them") || !strings.Contains(body, "No articles match") {

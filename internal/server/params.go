@@ -25,6 +25,7 @@ type searchParams struct {
 	From, To string
 	Source   string
 	Author   string
+	Facets   bool // count by source, author and month (default true)
 	req      index.Request
 }
 
@@ -42,7 +43,7 @@ func queryValues(u *url.URL) (url.Values, error) {
 // grouping used when the group parameter is absent.
 func parseSearch(v url.Values, groupDefault bool) (*searchParams, error) {
 	var err error
-	p := &searchParams{Q: v.Get("q"), Page: 1, Size: 10, Sort: index.SortRelevance, Group: groupDefault, Match: "all"}
+	p := &searchParams{Q: v.Get("q"), Page: 1, Size: 10, Sort: index.SortRelevance, Group: groupDefault, Match: "all", Facets: true}
 	if !utf8.ValidString(p.Q) {
 		return nil, badRequest("invalid_query", "the query is not valid UTF-8")
 	}
@@ -84,6 +85,13 @@ func parseSearch(v url.Values, groupDefault bool) (*searchParams, error) {
 	default:
 		return nil, badRequest("bad_match", "match must be all or any, not %q", m)
 	}
+	switch f := v.Get("facets"); f {
+	case "", "true", "1", "on":
+	case "false", "0", "off", "none":
+		p.Facets = false
+	default:
+		return nil, badRequest("bad_facets", "facets must be true or false, not %q", logText(f, 40))
+	}
 	from, err := dateParam(v, "from")
 	if err != nil {
 		return nil, err
@@ -113,7 +121,7 @@ func parseSearch(v url.Values, groupDefault bool) (*searchParams, error) {
 		return nil, err
 	}
 	p.req = index.Request{Query: node, Page: p.Page, Size: p.Size, Sort: p.Sort, Group: p.Group,
-		MatchAny: p.Match == "any", From: from, To: to, Source: p.Source, Author: p.Author}
+		MatchAny: p.Match == "any", From: from, To: to, Source: p.Source, Author: p.Author, NoFacets: !p.Facets}
 	return p, nil
 }
 
