@@ -49,6 +49,8 @@ type config struct {
 	pg        bool
 	sqlite    bool
 	raw       bool
+	facets    bool   // searchd and raw bleve count facets on every search
+	params    string // searchd's extra search parameters
 	loadStart string
 }
 
@@ -63,7 +65,11 @@ func main() {
 	flag.BoolVar(&cfg.pg, "pg", os.Getenv("BENCH_PG") != "0", "measure PostgreSQL when a server can be started (env BENCH_PG=0 skips)")
 	flag.BoolVar(&cfg.sqlite, "sqlite", true, "measure SQLite FTS5")
 	flag.BoolVar(&cfg.raw, "raw", true, "measure raw bleve")
+	flag.BoolVar(&cfg.facets, "facets", false, "count searchd's facets on every search, in searchd and raw bleve (the peers have none)")
 	flag.Parse()
+	if !cfg.facets {
+		cfg.params = "facets=false"
+	}
 	var err error
 	if *sizes == "" {
 		*sizes = "10000,100000"
@@ -171,7 +177,7 @@ func run(ctx context.Context, cfg config) error {
 			systems = append(systems, func() (result.System, error) {
 				return measureTool(ctx, cfg, filepath.Join(bin, "rawbleve"), "raw bleve",
 					[]string{"build", "-seeds", dir, "-index", filepath.Join(work, "raw")},
-					[]string{"query", "-index", filepath.Join(work, "raw")})
+					[]string{"query", "-index", filepath.Join(work, "raw"), "-facets=" + strconv.FormatBool(cfg.facets)})
 			})
 		}
 		if cfg.sqlite && peersErr == nil {
@@ -282,7 +288,7 @@ func measureSearchd(ctx context.Context, cfg config, bin, seeds, work, logs stri
 	}
 	s.ColdStartMs = float64(time.Since(start)) / float64(time.Millisecond)
 	logf("searchd %d: ready in %.0f ms on %s; loading", size, s.ColdStartMs, addr)
-	do, err := load.HTTP(base, 10, max(8, maxInt(cfg.clients)))
+	do, err := load.HTTP(base, 10, max(8, maxInt(cfg.clients)), cfg.params)
 	if err != nil {
 		return s, err
 	}

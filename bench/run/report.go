@@ -35,7 +35,12 @@ func render(all []result.System, cfg config, took time.Duration) string {
 			orDash(s.ColdStartMs, "%.0f"), one.P50, one.P95, one.P99, one.QPS, two.QPS, eight.QPS, eight.P99,
 			orDash(float64(s.RSSKB)/1024, "%.0f"), orDash(float64(s.HWMKB)/1024, "%.0f"), errs)
 	}
-	p("\nready: searchd from exec to /readyz 200; the others, opening the index or database in process.\n")
+	if cfg.facets {
+		p("\nSearches: top 10 with highlighted snippets, and searchd's three facet counts (in searchd and raw bleve; the peers count none).\n")
+	} else {
+		p("\nSearches: top 10 with highlighted snippets, no facet counts (searchd with facets=false), as the peers answer.\n")
+	}
+	p("ready: searchd from exec to /readyz 200; the others, opening the index or database in process.\n")
 	p("RSS/HWM: VmRSS after the load phases and VmHWM, of searchd and of the in-process query programs (PostgreSQL: not measured).\n")
 
 	kinds := []string{"keyword", "common", "rare", "nohit", "and", "phrase", "phrwords"}

@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	timeout := fs.Duration("search-timeout", 2*time.Second, "deadline of one search")
 	inFlight := fs.Int("max-in-flight", 0, "concurrent searches before shedding load with 503 (0: 4 × cores)")
 	check := fs.String("check", "", "probe URL and exit 0 when it answers 200 (container healthchecks; no curl needed)")
-	gogc := fs.Int("gogc", 400, "garbage-collector target percentage unless GOGC is set (searches allocate a lot of short-lived memory)")
+	gogc := fs.Int("gogc", 200, "garbage-collector target percentage unless GOGC is set (searches allocate a lot of short-lived memory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

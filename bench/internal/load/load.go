@@ -105,9 +105,10 @@ type StatusError struct{ Code int }
 func (e StatusError) Error() string { return fmt.Sprintf("HTTP %d", e.Code) }
 
 // HTTP returns a Search that asks searchd's JSON API at base (an
-// http://127.0.0.1:PORT address) for the first page of size hits. It
+// http://127.0.0.1:PORT address) for the first page of size hits, with
+// params (e.g. "facets=false", "" for none) added to each request. It
 // refuses any host but the loopback.
-func HTTP(base string, size, clients int) (Search, error) {
+func HTTP(base string, size, clients int, params string) (Search, error) {
 	u, err := url.Parse(base)
 	if err != nil {
 		return nil, err
@@ -125,9 +126,12 @@ func HTTP(base string, size, clients int) (Search, error) {
 			DisableCompression:  true,
 		},
 	}
+	if params != "" {
+		params = "&" + params
+	}
 	return func(ctx context.Context, q queries.Query) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet,
-			fmt.Sprintf("%s/api/search?q=%s&size=%d", base, url.QueryEscape(q.Text), size), nil)
+			fmt.Sprintf("%s/api/search?q=%s&size=%d%s", base, url.QueryEscape(q.Text), size, params), nil)
 		if err != nil {
 			return err
 		}
