@@ -216,7 +216,7 @@ func (r *Reader) searchRanked(ctx context.Context, q bquery.Query, req Request, 
 	if req.Group {
 		fetch := min(MaxWindow, max(3*collect, 50))
 		for {
-			sr := r.newRequest(q, req, fetch, 0, true)
+			sr := r.newRequest(q, req, fetch, 0, true, true)
 			sr.Fields, sr.IncludeLocations = nil, false
 			res, err := r.run(ctx, sr)
 			if err != nil {
@@ -253,7 +253,7 @@ func (r *Reader) searchRanked(ctx context.Context, q bquery.Query, req Request, 
 			break
 		}
 	} else {
-		sr := r.newRequest(q, req, collect, 0, false)
+		sr := r.newRequest(q, req, collect, 0, false, true)
 		sr.Fields, sr.IncludeLocations = nil, false
 		res, err := r.run(ctx, sr)
 		if err != nil {

@@ -195,17 +195,24 @@ func (r *Reader) Search(ctx context.Context, req Request) (*Result, error) {
 	return res, nil
 }
 
-func (r *Reader) newRequest(q bquery.Query, req Request, size, from int, articleFacet bool) *bleve.SearchRequest {
-	// Ids and scores only: stored fields and match locations are loaded
-	// for the page alone (complete). The _id tie-break costs an id lookup
-	// per matching document but makes the order total, so that pages of
-	// equally scored hits neither repeat nor skip a hit across requests
-	// (shards answer in any order).
+// newRequest is the first phase of a search: ids and scores only, stored
+// fields and match locations being loaded for the page alone (complete).
+//
+// The order must be total, so that pages of equally scored hits neither
+// repeat nor skip a hit across requests (shards answer in any order).
+// With byID, bleve sorts by id after the score: total, but it costs an id
+// lookup for every matching paragraph (a quarter of a search). Without it
+// bleve sorts by score alone, and the caller makes the order total itself
+// (byScoreThenID on a window closed under ties).
+func (r *Reader) newRequest(q bquery.Query, req Request, size, from int, articleFacet, byID bool) *bleve.SearchRequest {
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
-	if req.Sort == SortDate {
+	switch {
+	case req.Sort == SortDate:
 		sr.SortBy([]string{"-" + FieldPublished, "-_score", "_id"})
-	} else {
+	case byID:
 		sr.SortBy([]string{"-_score", "_id"})
+	default:
+		sr.SortBy([]string{"-_score"})
 	}
 	if !req.NoFacets {
 		sr.AddFacet("source", bleve.NewFacetRequest(FieldSourceKey, 10))
@@ -247,13 +254,34 @@ func (r *Reader) searchFlat(ctx context.Context, q bquery.Query, req Request) (*
 	if rk := req.ranking(); rk != nil { // rank: rescored order, see rank.go
 		return r.searchRanked(ctx, q, req, rk)
 	}
-	sr := r.newRequest(q, req, req.Size, (req.Page-1)*req.Size, false)
-	res, err := r.run(ctx, sr)
-	if err != nil {
-		return nil, err
+	from, want := (req.Page-1)*req.Size, req.Page*req.Size
+	var page []*bsearch.DocumentMatch
+	var res *bleve.SearchResult
+	var err error
+	if req.Sort == SortRelevance {
+		// By score alone, a few more than the page: when the window is
+		// closed under ties at the page's end, sorting it by id is the
+		// total order; when a tie crosses it, ask bleve for the id order.
+		res, err = r.run(ctx, r.newRequest(q, req, want+tieSlack, 0, false, false))
+		if err != nil {
+			return nil, err
+		}
+		if hits := closedUnderTies(res.Hits, res.Total); len(hits) >= want || len(hits) == len(res.Hits) {
+			byScoreThenID(hits)
+			page = hits[min(from, len(hits)):min(want, len(hits))]
+		} else {
+			res = nil
+		}
+	}
+	if res == nil {
+		res, err = r.run(ctx, r.newRequest(q, req, req.Size, from, false, true))
+		if err != nil {
+			return nil, err
+		}
+		page = res.Hits
 	}
 	out := &Result{Total: int(res.Total), TotalExact: true, Facets: facets(res, req)}
-	full, err := r.complete(ctx, q, res.Hits)
+	full, err := r.complete(ctx, q, page)
 	if err != nil {
 		return nil, err
 	}
@@ -273,11 +301,19 @@ func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request)
 	}
 	want := req.Page * req.Size
 	fetch := min(MaxWindow, max(3*want, 50))
+	byID := req.Sort != SortRelevance
 	for {
-		sr := r.newRequest(q, req, fetch, 0, true)
+		sr := r.newRequest(q, req, fetch, 0, true, byID)
 		res, err := r.run(ctx, sr)
 		if err != nil {
 			return nil, err
+		}
+		hits := res.Hits
+		if !byID {
+			// By score alone: keep the window closed under ties and
+			// sort it by id (see newRequest).
+			hits = closedUnderTies(hits, res.Total)
+			byScoreThenID(hits)
 		}
 		counts := map[string]int{}
 		total := 0
@@ -292,7 +328,7 @@ func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request)
 		}
 		var best []*bsearch.DocumentMatch
 		seen := map[string]bool{}
-		for _, dm := range res.Hits {
+		for _, dm := range hits {
 			id := articleOf(dm.ID)
 			if seen[id] {
 				continue
@@ -302,6 +338,10 @@ func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request)
 		}
 		if len(best) < want && uint64(len(res.Hits)) < res.Total && fetch < MaxWindow {
 			fetch = min(MaxWindow, fetch*4)
+			continue
+		}
+		if len(best) < want && len(hits) < len(res.Hits) {
+			byID = true // a tie crosses the deepest window: let bleve order by id
 			continue
 		}
 		out := &Result{Total: max(total, len(best)), TotalExact: res.Facets["article"] == nil || res.Facets["article"].Other == 0, Facets: facets(res, req)}
@@ -318,6 +358,40 @@ func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request)
 		}
 		return out, nil
 	}
+}
+
+// tieSlack is how many hits past the page a score-ordered search fetches,
+// so that a tie at the page's end usually ends inside the window.
+const tieSlack = 10
+
+// closedUnderTies returns the leading hits of a score-ordered window that
+// every order agrees on: when more hits exist than the window holds, the
+// hits scored like the last one are dropped, since others with that score
+// may have been left out.
+func closedUnderTies(hits []*bsearch.DocumentMatch, total uint64) []*bsearch.DocumentMatch {
+	if len(hits) == 0 || uint64(len(hits)) >= total {
+		return hits
+	}
+	last := hits[len(hits)-1].Score
+	n := len(hits)
+	for n > 0 && hits[n-1].Score == last {
+		n--
+	}
+	return hits[:n]
+}
+
+// byScoreThenID sorts hits by descending score, then ascending id: the
+// same total order as bleve's "-_score", "_id".
+func byScoreThenID(hits []*bsearch.DocumentMatch) {
+	slices.SortFunc(hits, func(a, b *bsearch.DocumentMatch) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }
 
 // facets reads the facet counts of a result; nil when the request did not

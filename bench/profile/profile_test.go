@@ -100,7 +100,8 @@ func BenchmarkIndexer(b *testing.B) {
 
 // BenchmarkSearchd runs the benchmark queries through searchd's HTTP
 // handler (routing, parsing, search, snippets, JSON), cycling through
-// them; one op is one search.
+// them; one op is one search. BENCH_PARAMS adds parameters to every
+// search (e.g. facets=false, as bench/run sends by default).
 func BenchmarkSearchd(b *testing.B) {
 	dir := publishedIndex(b)
 	qs, err := queries.Load("../queries.txt")
@@ -123,6 +124,9 @@ func BenchmarkSearchd(b *testing.B) {
 	reqs := make([]string, len(qs))
 	for i, q := range qs {
 		reqs[i] = "/api/search?size=10&q=" + url.QueryEscape(q.Text)
+		if p := os.Getenv("BENCH_PARAMS"); p != "" {
+			reqs[i] += "&" + p
+		}
 	}
 	b.ReportAllocs()
 	i := 0

@@ -1,0 +1,95 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/newsroom/newsearch/internal/query"
+)
+
+// tieSeeds are articles alike but for a number, so that every shard has
+// the same statistics and a word's paragraphs all score the same, in
+// every shard: hits tie across shards, where bleve's own order (shard,
+// then document number) is not stable from one request to the next.
+func tieSeeds(n int) map[string][]byte {
+	seeds := map[string][]byte{}
+	for i := range n {
+		var b strings.Builder
+		b.WriteString("Harbour report\n\nBy Ann Lee (Coast Times) 09:15, March 3, 2016\n\n")
+		b.WriteString("A storm closed the harbour and the ferry terminal on Thursday.\n\n")
+		fmt.Fprintf(&b, "Item %d of the series looks at boats, nets and the storm weather.\n", i)
+		seeds[fmt.Sprintf("tie/%03d.txt", i)] = []byte(b.String())
+	}
+	return seeds
+}
+
+// TestPagingIsTotalUnderTies pages through results full of equal scores,
+// spread over shards: every page, asked for twice and in any order, is
+// the slice of the whole result ordered by score, then id, and the pages
+// together hold every hit once.
+func TestPagingIsTotalUnderTies(t *testing.T) {
+	r, _ := buildIndex(t, tieSeeds(150))
+	for _, tc := range []struct {
+		q     string
+		group bool
+	}{{"storm", false}, {"storm", true}, {"harbour ferry", false}, {`"storm closed"`, true}, {"boats", false}} {
+		t.Run(fmt.Sprintf("%s group=%v", tc.q, tc.group), func(t *testing.T) {
+			node, err := query.Parse(tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total := -1
+			search := func(page, size int) []Hit {
+				res, err := r.Search(context.Background(), Request{Query: node, Page: page, Size: size, Group: tc.group, NoFacets: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total >= 0 && res.Total != total {
+					t.Fatalf("total %d, then %d", total, res.Total)
+				}
+				total = res.Total
+				return res.Hits
+			}
+			// The expected order, from the hits of every page of 100.
+			var want []Hit
+			for page := 1; page == 1 || len(want) < total; page++ {
+				want = append(want, search(page, 100)...)
+			}
+			slices.SortFunc(want, func(a, b Hit) int {
+				if a.Score != b.Score {
+					if a.Score > b.Score {
+						return -1
+					}
+					return 1
+				}
+				return strings.Compare(a.ID, b.ID)
+			})
+			ids := idsOf(want)
+			if len(ids) < 100 || len(slices.Compact(slices.Clone(ids))) != len(ids) || len(ids) != total {
+				t.Fatalf("%d hits, total %d: want at least 100, each once", len(ids), total)
+			}
+			for _, size := range []int{1, 7, 100} {
+				pages := (total + size - 1) / size
+				for page := pages; page >= 1; page-- { // last page first
+					for range 2 {
+						got := idsOf(search(page, size))
+						if exp := ids[(page-1)*size : min(page*size, total)]; !slices.Equal(got, exp) {
+							t.Fatalf("size %d page %d: %v, want %v", size, page, got, exp)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func idsOf(hits []Hit) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids
+}
