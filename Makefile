@@ -7,7 +7,7 @@ ADDR      ?= :8080
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: run build index serve test test-short bench lint fuzz clean
+.PHONY: run build index serve test test-short bench overload lint fuzz clean
 
 build:
 	$(GO) build -o bin/indexer ./cmd/indexer
@@ -35,6 +35,10 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 	$(GO) run ./bench/run
 
+## overload: searchd at its highest sustained rate, then twice it (needs ../shared/corpus)
+overload:
+	bench/overload.sh
+
 ## lint: formatting and vet
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -45,6 +49,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/article/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/query/
 	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) ./internal/snippet/
+	$(GO) test -run '^$$' -fuzz '^FuzzSearchHandler$$' -fuzztime $(FUZZTIME) ./internal/server/
 
 clean:
 	rm -rf bin data
