@@ -1,11 +1,14 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsroom/newsearch/internal/query"
@@ -51,7 +54,7 @@ func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*Article
 	byID.SetField(FieldArticleID)
 	sr := bleve.NewSearchRequestOptions(byID, maxArticleParagraphs, 0, false)
 	sr.Fields = storedFields
-	sr.SortBy([]string{FieldParagraph})
+	sr.Score = "none"
 	res, err := r.run(ctx, sr)
 	if err != nil {
 		return nil, err
@@ -59,6 +62,11 @@ func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*Article
 	if len(res.Hits) == 0 {
 		return nil, ErrNotFound
 	}
+	slices.SortFunc(res.Hits, func(a, b *bsearch.DocumentMatch) int {
+		n, _ := a.Fields[FieldParagraph].(float64)
+		m, _ := b.Fields[FieldParagraph].(float64)
+		return cmp.Compare(n, m)
+	})
 	first := makeHit(res.Hits[0], snippet.Options{})
 	editors, _ := res.Hits[0].Fields[FieldEditors].(string)
 	v := &ArticleView{ID: id, Seed: first.Seed, Title: first.Title, Author: first.Author, Source: first.Source,

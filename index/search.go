@@ -148,7 +148,14 @@ func (r *Reader) bleveQuery(req Request) (bquery.Query, error) {
 	}
 	if !req.From.IsZero() || !req.To.IsZero() {
 		inclusive := true
-		f := bleve.NewDateRangeInclusiveQuery(req.From, req.To, &inclusive, &inclusive)
+		var lo, hi string
+		if !req.From.IsZero() {
+			lo = req.From.UTC().Format(PublishedLayout)
+		}
+		if !req.To.IsZero() {
+			hi = req.To.UTC().Format(PublishedLayout)
+		}
+		f := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
 		f.SetField(FieldPublished)
 		filters = append(filters, f)
 	}

@@ -139,7 +139,7 @@ func fields(p seeds.Paragraph) map[string]any {
 		index.FieldEditors:   p.Editors,
 	}
 	if !p.Published.IsZero() {
-		f[index.FieldPublished] = p.Published.UTC()
+		f[index.FieldPublished] = p.Published.UTC().Format(index.PublishedLayout)
 		f[index.FieldPublishedAt] = p.Published.Format(time.RFC3339)
 		f[index.FieldMonth] = p.Published.Format("2006-01")
 	}
