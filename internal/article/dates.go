@@ -45,6 +45,9 @@ type dateParts struct {
 func findDate(s string) (dateParts, bool) {
 	var d dateParts
 	var loc []int
+	if !hasDigits(s, 4) { // every form has a four-digit year
+		return d, false
+	}
 	if m := mdyRe.FindStringSubmatchIndex(s); m != nil {
 		d.month = months[strings.ToLower(s[m[2]:m[3]])]
 		d.day, _ = strconv.Atoi(s[m[4]:m[5]])
@@ -174,6 +177,21 @@ func (d dateParts) at(source string) (t time.Time, zoneKnown bool) {
 		loc = time.UTC
 	}
 	return time.Date(d.year, d.month, d.day, d.hour, d.min, d.sec, 0, loc), known
+}
+
+// hasDigits reports whether s has a run of at least n ASCII digits.
+func hasDigits(s string, n int) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			if run++; run >= n {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // isDateline reports whether a line is only a date (with a clock time,

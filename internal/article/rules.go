@@ -23,9 +23,15 @@ func socialCount(lower string) int {
 	return n
 }
 
+// maxBarBytes is the longest line taken for a share bar.
+const maxBarBytes = 400
+
 // isShareBar reports whether a line is a bar of share or social links
 // (possibly with the site's date in it), such as a page header.
 func isShareBar(line string) bool {
+	if len(line) > maxBarBytes {
+		return false // prose that names the networks, not a bar of links
+	}
 	lower := strings.ToLower(line)
 	n := socialCount(lower)
 	if endsSentence(line) {
