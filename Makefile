@@ -7,7 +7,7 @@ ADDR      ?= :8080
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: run build index serve test test-short bench overload lint fuzz clean
+.PHONY: run build index serve test test-short bench bench-quick overload lint fuzz clean
 
 build:
 	$(GO) build -o bin/indexer ./cmd/indexer
@@ -30,8 +30,13 @@ test:
 test-short:
 	$(GO) test -short -count=1 ./...
 
-## bench: Go benchmarks of the hot paths
+## bench: Go benchmarks of the hot paths, then the engine comparison at 10k, 100k and 1M paragraphs
 bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	BENCH_FULL=1 $(GO) run ./bench/run
+
+## bench-quick: the same at 10k and 100k paragraphs
+bench-quick:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 	$(GO) run ./bench/run
 
