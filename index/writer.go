@@ -24,11 +24,19 @@ import (
 	"github.com/newsroom/newsearch/internal/article"
 )
 
+// DefaultShards is the default number of shards. Every search pays a
+// fixed cost per shard (a searcher per word and field, a goroutine, the
+// merge of the shards' hits) and a change re-indexes one shard: at
+// 100,000 paragraphs on 2 cores, 4 shards answer 1,061 searches/s with 2
+// clients where 8 answer 777, and a changed seed re-indexes a quarter of
+// the corpus instead of an eighth.
+const DefaultShards = 4
+
 // WriterOptions tunes a Writer. The zero value works.
 type WriterOptions struct {
 	// Shards is the number of buckets seeds are hashed into; each bucket is
-	// one bleve index, rebuilt only when one of its seeds changes. 0 means 8.
-	// Changing it rebuilds everything.
+	// one bleve index, rebuilt only when one of its seeds changes. 0 means
+	// DefaultShards. Changing it rebuilds everything.
 	Shards int
 	// Keep is the number of generations kept on disk for readers that have
 	// not switched yet. 0 means 3.
@@ -48,7 +56,7 @@ type WriterOptions struct {
 
 func (o WriterOptions) withDefaults() WriterOptions {
 	if o.Shards <= 0 {
-		o.Shards = 8
+		o.Shards = DefaultShards
 	}
 	if o.Keep <= 0 {
 		o.Keep = 3
