@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -92,4 +94,68 @@ func idsOf(hits []Hit) []string {
 		ids[i] = h.ID
 	}
 	return ids
+}
+
+// TestPrecomputedStatisticsScoreAlike checks that the BM25 statistics the
+// reader computes at reload give the scores bleve's own gathering round
+// gives, and that they follow a reload.
+func TestPrecomputedStatisticsScoreAlike(t *testing.T) {
+	seeds := tieSeeds(30)
+	data, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds["000_5560a174234f78d3.txt"] = data
+	r, dir := buildIndex(t, seeds)
+	compare := func() {
+		t.Helper()
+		if r.stats.Load() == nil {
+			t.Fatal("no statistics after reload")
+		}
+		for _, q := range []string{"storm", "harbour ferry", `"critical infrastructure"`, "title:harbour storm", "china OR storm", "espion*"} {
+			node, err := query.Parse(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := Request{Query: node, Size: 20, NoFacets: true}
+			r.gatherStats = false
+			fast, err := r.Search(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.gatherStats = true
+			slow, err := r.Search(context.Background(), req)
+			r.gatherStats = false
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fast.Hits) == 0 || len(fast.Hits) != len(slow.Hits) || fast.Total != slow.Total {
+				t.Fatalf("%s: %d hits of %d vs %d of %d", q, len(fast.Hits), fast.Total, len(slow.Hits), slow.Total)
+			}
+			for i := range fast.Hits {
+				if fast.Hits[i].ID != slow.Hits[i].ID || math.Abs(fast.Hits[i].Score-slow.Hits[i].Score) > 1e-12 {
+					t.Errorf("%s hit %d: %s %.15f vs %s %.15f", q, i, fast.Hits[i].ID, fast.Hits[i].Score, slow.Hits[i].ID, slow.Hits[i].Score)
+				}
+			}
+		}
+	}
+	compare()
+	// A new generation with more documents: the statistics follow it.
+	before := r.stats.Load().DocCount
+	w, err := OpenWriter(dir, WriterOptions{Shards: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range tieSeeds(60) {
+		seeds[k] = v
+	}
+	publish(t, w, seeds)
+	w.Close()
+	if _, err := r.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if after := r.stats.Load().DocCount; after <= before {
+		t.Errorf("documents %v after the reload, %v before", after, before)
+	}
+	compare()
 }

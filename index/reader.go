@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/fsnotify/fsnotify"
 )
 
@@ -33,6 +36,11 @@ type Reader struct {
 	open    sync.RWMutex
 	serving []bleve.Index // the shards of the served generation; guarded by open
 	state   atomic.Pointer[Status]
+	// stats are the served generation's index-wide BM25 statistics, so
+	// that a search need not gather them from every shard first.
+	stats atomic.Pointer[bsearch.BM25Stats]
+	// gatherStats makes every search gather the statistics (tests).
+	gatherStats bool
 }
 
 // Status describes what a Reader serves.
@@ -115,7 +123,13 @@ func (r *Reader) Reload() (bool, error) {
 	}
 	// Swap waits for the searches that hold the alias; after it nothing
 	// searches the shards swapped out, so they can be closed.
+	stats, err := bm25Stats(gen, r.shards)
+	if err != nil {
+		r.log.Warn("index statistics; searches will gather them", "err", err)
+	}
+	r.stats.Store(nil) // no mix of the old statistics and the new shards
 	r.alias.Swap(in, out)
+	r.stats.Store(stats)
 	r.open.Lock()
 	r.serving = r.serving[:0:0]
 	for _, s := range gen.Shards {
@@ -136,6 +150,60 @@ func (r *Reader) Reload() (bool, error) {
 	r.log.Info("serving generation", "generation", gen.Number, "shards", len(gen.Shards),
 		"opened", len(in), "closed", len(out), "documents", gen.Paragraphs())
 	return true, nil
+}
+
+// bm25Stats adds up what bleve's BM25 needs index-wide (documents, and
+// the tokens of every field) over a generation's shards: what the alias
+// would otherwise gather from every shard before every search.
+func bm25Stats(gen *Generation, shards map[string]bleve.Index) (*bsearch.BM25Stats, error) {
+	stats := &bsearch.BM25Stats{FieldCardinality: map[string]int{}}
+	for _, s := range gen.Shards {
+		idx, ok := shards[s.Name]
+		if !ok {
+			return nil, fmt.Errorf("shard %s is not open", s.Name)
+		}
+		adv, err := idx.Advanced()
+		if err != nil {
+			return nil, fmt.Errorf("shard %s: %w", s.Name, err)
+		}
+		rd, err := adv.Reader()
+		if err != nil {
+			return nil, fmt.Errorf("shard %s reader: %w", s.Name, err)
+		}
+		err = func() error {
+			defer rd.Close()
+			n, err := rd.DocCount()
+			if err != nil {
+				return err
+			}
+			stats.DocCount += float64(n)
+			br, ok := rd.(bindex.BM25Reader)
+			if !ok {
+				return fmt.Errorf("shard %s: no field statistics", s.Name)
+			}
+			fields, err := rd.Fields()
+			if err != nil {
+				return err
+			}
+			// Every field a query may name, with or without tokens in
+			// this shard: bleve wants an entry for each field it scores.
+			fields = append(fields, FieldTitle, FieldSection, FieldText, FieldAuthor, FieldSource,
+				FieldArticleID, FieldSeed, FieldAuthorKey, FieldSourceKey, FieldMonth, FieldPublished)
+			slices.Sort(fields)
+			for _, f := range slices.Compact(fields) {
+				c, err := br.FieldCardinality(f)
+				if err != nil {
+					return err
+				}
+				stats.FieldCardinality[f] += c
+			}
+			return nil
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("shard %s statistics: %w", s.Name, err)
+		}
+	}
+	return stats, nil
 }
 
 // Watch reloads whenever the CURRENT pointer changes (fsnotify on the

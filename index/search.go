@@ -234,7 +234,22 @@ func (r *Reader) newRequest(q bquery.Query, req Request, size, from int, article
 
 // run executes a bleve request and maps its failures to our errors.
 func (r *Reader) run(ctx context.Context, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if st := r.stats.Load(); st != nil && !r.gatherStats && sr.PreSearchData == nil {
+		if t, _ := ctx.Value(bsearch.SearchTypeKey).(string); t == bsearch.GlobalScoring {
+			// The generation's statistics, computed once at reload, in
+			// place of bleve's first round over every shard.
+			sr.PreSearchData = map[string]any{bsearch.BM25PreSearchDataKey: &bsearch.BM25Stats{
+				DocCount: st.DocCount, FieldCardinality: st.FieldCardinality}}
+		}
+	}
 	res, err := r.alias.SearchInContext(ctx, sr)
+	if err != nil && sr.PreSearchData != nil && strings.Contains(err.Error(), "field stat for bm25 not present") {
+		// A field the reload did not count: let bleve gather the
+		// statistics (a second chance, never a failed search).
+		r.log.Warn("index statistics lack a field; gathering them", "err", err)
+		sr.PreSearchData = nil
+		res, err = r.alias.SearchInContext(ctx, sr)
+	}
 	if err == nil && res.Status != nil && len(res.Status.Errors) > 0 {
 		for _, e := range res.Status.Errors {
 			err = e
