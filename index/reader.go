@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/fsnotify/fsnotify"
 )
 
