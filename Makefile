@@ -52,6 +52,7 @@ lint:
 ## fuzz: every fuzz target for $(FUZZTIME) each
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/article/
+	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseSpace$$' -fuzztime $(FUZZTIME) ./internal/article/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/query/
 	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) ./internal/snippet/
 	$(GO) test -run '^$$' -fuzz '^FuzzSearchHandler$$' -fuzztime $(FUZZTIME) ./internal/server/

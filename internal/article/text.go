@@ -10,10 +10,31 @@ import (
 // and ideographic spaces included) with a plain space, drops zero-width and
 // control characters, collapses runs of spaces and trims the ends.
 func normaliseSpace(s string) string {
+	if plainASCII(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf { // ASCII: no need to decode
+			i++
+			switch {
+			case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+				space = true
+				continue
+			case c < 0x20 || c == 0x7f:
+				continue
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch {
 		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff':
 			continue
@@ -30,6 +51,27 @@ func normaliseSpace(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// plainASCII reports whether s is printable ASCII with single spaces
+// between words and none at the ends: already normalised.
+func plainASCII(s string) bool {
+	space := true // a leading space is not plain
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || c < 0x20 || c == 0x7f {
+			return false
+		}
+		if c == ' ' {
+			if space {
+				return false
+			}
+			space = true
+		} else {
+			space = false
+		}
+	}
+	return len(s) == 0 || !space
 }
 
 // indented reports whether a raw line starts with two or more spaces or a tab.
