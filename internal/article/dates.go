@@ -197,7 +197,7 @@ func hasDigits(s string, n int) bool {
 // isDateline reports whether a line is only a date (with a clock time,
 // weekday or an "Updated"/"Published" label), and returns it.
 func isDateline(line string) (dateParts, bool) {
-	if wordCount(line) > 10 {
+	if moreWords(line, 10) {
 		return dateParts{}, false
 	}
 	d, ok := findDate(line)

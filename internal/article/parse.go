@@ -141,7 +141,7 @@ func (p *parser) head() {
 			p.setDate(d)
 			continue
 		}
-		if wordCount(l.Text) > 30 || (endsSentence(l.Text) && wordCount(l.Text) > 20) {
+		if moreWords(l.Text, 30) || (endsSentence(l.Text) && moreWords(l.Text, 20)) {
 			// Prose before any title: the article has no headline line.
 			p.body0 = i
 			return
@@ -287,14 +287,14 @@ func (p *parser) isHeading(blocks [][]int, k int) bool {
 	if k == 0 || k == len(blocks)-1 {
 		return false
 	}
-	if wordCount(t) > 10 || utf8.RuneCountInString(t) > 80 || endsClause(t) || !startsUpper(t) || isBullet(t) ||
+	if moreWords(t, 10) || utf8.RuneCountInString(t) > 80 || endsClause(t) || !startsUpper(t) || isBullet(t) ||
 		strings.Count(t, ",") > 1 || endsWithFunctionWord(t) {
 		return false
 	}
 	prev := p.blockText(blocks[k-1])
 	next := p.blockText(blocks[k+1])
-	prevProse := endsClause(prev) || wordCount(prev) >= 15
-	nextProse := endsSentence(next) && wordCount(next) >= 12 && !isBullet(next) &&
+	prevProse := endsClause(prev) || moreWords(prev, 14)
+	nextProse := endsSentence(next) && moreWords(next, 11) && !isBullet(next) &&
 		(startsUpper(next) || strings.HasPrefix(next, "\"") || strings.HasPrefix(next, "“"))
 	prevHeading := len(blocks[k-1]) == 1 && p.lines[blocks[k-1][0]].Kind == KindHeading
 	return prevProse && nextProse && !prevHeading
@@ -438,7 +438,7 @@ func (p *parser) hardWrapped() (bool, int) {
 // sentence ends into passages of about passageWords words. Text with no
 // sentence end is cut at a word boundary once it passes hardCutWords.
 func splitLong(text string) []string {
-	if wordCount(text) <= maxParagraphWords {
+	if !moreWords(text, maxParagraphWords) {
 		return []string{text}
 	}
 	var out []string
@@ -453,12 +453,12 @@ func splitLong(text string) []string {
 			start = cut
 			words = wordCount(text[start:e])
 		}
-		if words >= passageWords && wordCount(text[e:]) >= passageWords/3 {
+		if words >= passageWords && moreWords(text[e:], passageWords/3-1) {
 			out = append(out, strings.TrimSpace(text[start:e]))
 			start, words = e, 0
 		}
 	}
-	for rest := text[start:]; wordCount(rest) > hardCutWords; rest = text[start:] {
+	for rest := text[start:]; moreWords(rest, hardCutWords); rest = text[start:] {
 		cut := start + wordBoundary(rest, passageWords)
 		out = append(out, strings.TrimSpace(text[start:cut]))
 		start = cut

@@ -23,8 +23,9 @@ func socialCount(lower string) int {
 	return n
 }
 
-// maxBarBytes is the longest line taken for a share bar.
-const maxBarBytes = 400
+// maxBarBytes is the longest line taken for a share bar: a bar is a short
+// row of names (the longest in the seeds and corpora is 84 bytes).
+const maxBarBytes = 200
 
 // isShareBar reports whether a line is a bar of share or social links
 // (possibly with the site's date in it), such as a page header.
@@ -37,7 +38,7 @@ func isShareBar(line string) bool {
 	if endsSentence(line) {
 		return n >= 4
 	}
-	return n >= 3 || (n >= 2 && wordCount(line) <= 12)
+	return n >= 3 || (n >= 2 && !moreWords(line, 12))
 }
 
 // followRe matches "follow us on ..." and "for the latest news, follow ..." lines.
@@ -46,7 +47,7 @@ var followRe = regexp.MustCompile(`(?i)^\(?\s*(for (the )?(latest|more)\b.*\bfol
 // isFollowLine reports whether a line invites the reader to follow the site
 // elsewhere: a promotion, not part of the story.
 func isFollowLine(line string) bool {
-	if wordCount(line) > 30 {
+	if moreWords(line, 30) {
 		return false
 	}
 	return followRe.MatchString(line) || (strings.Contains(strings.ToLower(line), "follow") && socialCount(strings.ToLower(line)) >= 1 && strings.HasPrefix(line, "("))
@@ -71,7 +72,7 @@ var widgetRe = regexp.MustCompile(`(?i)^(` +
 
 // isWidget reports whether a short line is the label of a page widget.
 func isWidget(line string) bool {
-	return wordCount(line) <= 8 && widgetRe.MatchString(line)
+	return !moreWords(line, 8) && widgetRe.MatchString(line)
 }
 
 // editorRe matches an editors line such as "(Editor:Luxiao Zou,Bianji)".
@@ -79,7 +80,7 @@ var editorRe = regexp.MustCompile(`(?i)^\(?\s*(?:editors?|edited by|responsible 
 
 // parseEditors returns the names of an editors line, or ok=false.
 func parseEditors(line string) (names string, ok bool) {
-	if wordCount(line) > 12 {
+	if moreWords(line, 12) {
 		return "", false
 	}
 	m := editorRe.FindStringSubmatch(line)
@@ -101,7 +102,7 @@ type byline struct {
 
 // parseByline returns the parts of a byline, or ok=false.
 func parseByline(line string) (b byline, ok bool) {
-	if wordCount(line) > 25 {
+	if moreWords(line, 25) {
 		return b, false
 	}
 	m := bylineRe.FindStringSubmatch(line)

@@ -79,6 +79,30 @@ func indented(raw string) bool {
 	return strings.HasPrefix(raw, "\t") || strings.HasPrefix(raw, "  ")
 }
 
+// moreWords reports whether s has more than n white-space separated
+// words, reading no further than the word after the n-th.
+func moreWords(s string, n int) bool {
+	words, in := 0, false
+	for i := 0; i < len(s); {
+		var space bool
+		if c := s[i]; c < utf8.RuneSelf {
+			space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if !space && !in {
+			if words++; words > n {
+				return true
+			}
+		}
+		in = !space
+	}
+	return false
+}
+
 // wordCount counts white-space separated words.
 func wordCount(s string) int {
 	n, in := 0, false

@@ -46,6 +46,11 @@ func TestNormaliseSpaceAgreesWithReference(t *testing.T) {
 		if got, want := wordCount(s), wordCountRef(s); got != want {
 			t.Errorf("wordCount(%q) = %d, want %d", s, got, want)
 		}
+		for n := range 4 {
+			if got, want := moreWords(s, n), wordCountRef(s) > n; got != want {
+				t.Errorf("moreWords(%q, %d) = %v, want %v", s, n, got, want)
+			}
+		}
 	}
 }
 
@@ -54,6 +59,9 @@ func FuzzNormaliseSpace(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := moreWords(s, 2), wordCountRef(s) > 2; got != want {
+			t.Errorf("moreWords(%q, 2) = %v, want %v", s, got, want)
+		}
 		if got, want := normaliseSpace(s), normaliseSpaceRef(s); got != want {
 			t.Errorf("normaliseSpace(%q) = %q, want %q", s, got, want)
 		}
