@@ -81,32 +81,16 @@ func indented(raw string) bool {
 
 // moreWords reports whether s has more than n white-space separated
 // words, reading no further than the word after the n-th.
-func moreWords(s string, n int) bool {
-	words, in := 0, false
-	for i := 0; i < len(s); {
-		var space bool
-		if c := s[i]; c < utf8.RuneSelf {
-			space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
-			i++
-		} else {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			space = unicode.IsSpace(r)
-			i += size
-		}
-		if !space && !in {
-			if words++; words > n {
-				return true
-			}
-		}
-		in = !space
-	}
-	return false
-}
+func moreWords(s string, n int) bool { return countWords(s, n+1) > n }
 
 // wordCount counts white-space separated words.
-func wordCount(s string) int {
+func wordCount(s string) int { return countWords(s, -1) }
+
+// countWords counts the white-space separated words of s, stopping at
+// limit words (limit < 0: no limit). ASCII is read byte by byte.
+func countWords(s string, limit int) int {
 	n, in := 0, false
-	for i := 0; i < len(s); {
+	for i := 0; i < len(s) && n != limit; {
 		var space bool
 		if c := s[i]; c < utf8.RuneSelf {
 			space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
