@@ -332,6 +332,18 @@ func TestBrowserSearch(t *testing.T) {
 	}
 	screenshot("error.png")
 
+	// Very few results with all the words: those with some follow, under
+	// their heading, and j moves on into them.
+	navigate("partial results", http.StatusOK, chromedp.Navigate(srv.URL+"/?q=drill+3"))
+	if n := eval(`document.querySelectorAll('ol.partial li.result').length`); n == float64(0) || n == nil {
+		t.Errorf("no partial results shown (%v)", n)
+	}
+	if h := str(`(() => { const h = document.querySelector('h2.partial'); const r = h && h.getBoundingClientRect();
+		return r && r.height > 0 && getComputedStyle(h).display !== 'none' ? h.textContent : ''; })()`); !strings.Contains(h, "have some of them") {
+		t.Errorf("partial heading not visible: %q", h)
+	}
+	screenshot("partial.png")
+
 	navigate("help page", http.StatusOK, chromedp.Navigate(srv.URL+"/help"))
 	screenshot("help.png")
 
