@@ -36,15 +36,19 @@ const (
 	FieldPublishedAt = "published_at" // stored RFC 3339 with the article's own offset
 	FieldAuthor      = "author"
 	FieldSource      = "source"
-	FieldAuthorKey   = "author_key" // exact value, for facets and filters
-	FieldSourceKey   = "source_key" // exact value, for facets and filters
-	FieldMonth       = "month"      // YYYY-MM of publication, for facets
+	FieldAuthorKey   = "author_key" // exact value, for filters
+	FieldSourceKey   = "source_key" // exact value, for filters
+	// FieldFacets holds a paragraph's facet values in one multi-valued
+	// field ("source\x1fCoast Times", "author\x1fAnn Lee",
+	// "month\x1f2016-03"), so that counting them reads one doc value per
+	// matching paragraph instead of three.
+	FieldFacets = "facets"
 	FieldEditors     = "editors"
 )
 
 // MappingVersion changes whenever the mapping or the document layout
 // changes; shards built with another version are rebuilt.
-const MappingVersion = "4"
+const MappingVersion = "5"
 
 // PublishedLayout is how the published field holds a date: UTC to the
 // second, fixed width, so that its order as a string is the order in time
@@ -120,9 +124,9 @@ func NewMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(FieldText, text(textAnalyzer, true, true))
 	doc.AddFieldMappingsAt(FieldAuthor, text(nameAnalyzer, true, false))
 	doc.AddFieldMappingsAt(FieldSource, text(nameAnalyzer, true, false))
-	doc.AddFieldMappingsAt(FieldAuthorKey, kw(false, true))
-	doc.AddFieldMappingsAt(FieldSourceKey, kw(false, true))
-	doc.AddFieldMappingsAt(FieldMonth, kw(false, true))
+	doc.AddFieldMappingsAt(FieldAuthorKey, kw(false, false))
+	doc.AddFieldMappingsAt(FieldSourceKey, kw(false, false))
+	doc.AddFieldMappingsAt(FieldFacets, kw(false, true))
 	doc.AddFieldMappingsAt(FieldEditors, storedOnly())
 	doc.AddFieldMappingsAt(FieldPublishedAt, storedOnly())
 
@@ -180,7 +184,9 @@ func documents(a *article.Article) []paragraphDoc {
 		if !a.Published.IsZero() {
 			d.fields[FieldPublished] = a.Published.UTC().Format(PublishedLayout)
 			d.fields[FieldPublishedAt] = a.Published.Format(time.RFC3339)
-			d.fields[FieldMonth] = a.Published.Format("2006-01")
+		}
+		if fs := FacetTerms(a.Source, a.Author, a.Published); len(fs) > 0 {
+			d.fields[FieldFacets] = fs
 		}
 		for k, v := range d.fields {
 			if s, ok := v.(string); ok && s == "" {
@@ -190,6 +196,30 @@ func documents(a *article.Article) []paragraphDoc {
 		docs = append(docs, d)
 	}
 	return docs
+}
+
+// Facet names, the prefixes of FieldFacets' terms.
+const (
+	facetSource = "source"
+	facetAuthor = "author"
+	facetMonth  = "month"
+	facetSep    = "\x1f"
+)
+
+// FacetTerms returns the FieldFacets terms of an article: its source,
+// author and month of publication (in its own offset), those it has.
+func FacetTerms(source, author string, published time.Time) []string {
+	var fs []string
+	if source != "" {
+		fs = append(fs, facetSource+facetSep+source)
+	}
+	if author != "" {
+		fs = append(fs, facetAuthor+facetSep+author)
+	}
+	if !published.IsZero() {
+		fs = append(fs, facetMonth+facetSep+published.Format("2006-01"))
+	}
+	return fs
 }
 
 // paragraphDoc is one bleve document.

@@ -188,7 +188,7 @@ func bm25Stats(gen *Generation, shards map[string]bleve.Index) (*bsearch.BM25Sta
 			// Every field a query may name, with or without tokens in
 			// this shard: bleve wants an entry for each field it scores.
 			fields = append(fields, FieldTitle, FieldSection, FieldText, FieldAuthor, FieldSource,
-				FieldArticleID, FieldSeed, FieldAuthorKey, FieldSourceKey, FieldMonth, FieldPublished)
+				FieldArticleID, FieldSeed, FieldAuthorKey, FieldSourceKey, FieldFacets, FieldPublished)
 			slices.Sort(fields)
 			for _, f := range slices.Compact(fields) {
 				c, err := br.FieldCardinality(f)

@@ -222,9 +222,9 @@ func (r *Reader) newRequest(q bquery.Query, req Request, size, from int, article
 		sr.SortBy([]string{"-_score"})
 	}
 	if !req.NoFacets {
-		sr.AddFacet("source", bleve.NewFacetRequest(FieldSourceKey, 10))
-		sr.AddFacet("author", bleve.NewFacetRequest(FieldAuthorKey, 10))
-		sr.AddFacet("month", bleve.NewFacetRequest(FieldMonth, 24))
+		// Every value: the field mixes three facets, each cut to its own
+		// size afterwards (facets).
+		sr.AddFacet("facets", bleve.NewFacetRequest(FieldFacets, maxFacetValues))
 	}
 	if articleFacet {
 		sr.AddFacet("article", bleve.NewFacetRequest(FieldArticleID, MaxWindow))
@@ -416,24 +416,44 @@ func byScoreThenID(hits []*bsearch.DocumentMatch) {
 	})
 }
 
-// facets reads the facet counts of a result; nil when the request did not
-// ask for them.
+// maxFacetValues bounds the distinct facet values a search counts.
+const maxFacetValues = 1 << 20
+
+// facets reads the facet counts of a result: the top 10 sources and
+// authors and the 24 busiest months (newest first) among the matching
+// paragraphs; nil when the request did not ask for them.
 func facets(res *bleve.SearchResult, req Request) *Facets {
 	if req.NoFacets {
 		return nil
 	}
-	get := func(name string) []FacetCount {
-		f, ok := res.Facets[name]
-		if !ok || f.Terms == nil {
-			return []FacetCount{}
-		}
-		out := []FacetCount{}
+	fs := Facets{Source: []FacetCount{}, Author: []FacetCount{}, Month: []FacetCount{}}
+	if f, ok := res.Facets["facets"]; ok && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
-			out = append(out, FacetCount{Value: t.Term, Count: t.Count})
+			name, value, ok := strings.Cut(t.Term, facetSep)
+			if !ok {
+				continue
+			}
+			c := FacetCount{Value: value, Count: t.Count}
+			switch name {
+			case facetSource:
+				fs.Source = append(fs.Source, c)
+			case facetAuthor:
+				fs.Author = append(fs.Author, c)
+			case facetMonth:
+				fs.Month = append(fs.Month, c)
+			}
 		}
-		return out
 	}
-	fs := Facets{Source: get("source"), Author: get("author"), Month: get("month")}
+	top := func(cs []FacetCount, n int) []FacetCount {
+		slices.SortFunc(cs, func(a, b FacetCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		return cs[:min(n, len(cs))]
+	}
+	fs.Source, fs.Author, fs.Month = top(fs.Source, 10), top(fs.Author, 10), top(fs.Month, 24)
 	slices.SortStableFunc(fs.Month, func(a, b FacetCount) int { return strings.Compare(b.Value, a.Value) })
 	return &fs
 }

@@ -141,7 +141,9 @@ func fields(p seeds.Paragraph) map[string]any {
 	if !p.Published.IsZero() {
 		f[index.FieldPublished] = p.Published.UTC().Format(index.PublishedLayout)
 		f[index.FieldPublishedAt] = p.Published.Format(time.RFC3339)
-		f[index.FieldMonth] = p.Published.Format("2006-01")
+	}
+	if fs := index.FacetTerms(p.Source, p.Author, p.Published); len(fs) > 0 {
+		f[index.FieldFacets] = fs
 	}
 	for k, v := range f {
 		if s, ok := v.(string); ok && s == "" {
@@ -205,9 +207,7 @@ func request(q queries.Query, an analysis.Analyzer, size int, facets, scoreOnly 
 	sr.Highlight.AddField(index.FieldTitle)
 	sr.Highlight.AddField(index.FieldSection)
 	if facets {
-		sr.AddFacet("source", bleve.NewFacetRequest(index.FieldSourceKey, 10))
-		sr.AddFacet("author", bleve.NewFacetRequest(index.FieldAuthorKey, 10))
-		sr.AddFacet("month", bleve.NewFacetRequest(index.FieldMonth, 24))
+		sr.AddFacet("facets", bleve.NewFacetRequest(index.FieldFacets, 1<<20))
 	}
 	return sr
 }
