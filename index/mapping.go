@@ -42,8 +42,8 @@ const (
 	// field ("source\x1fCoast Times", "author\x1fAnn Lee",
 	// "month\x1f2016-03"), so that counting them reads one doc value per
 	// matching paragraph instead of three.
-	FieldFacets = "facets"
-	FieldEditors     = "editors"
+	FieldFacets  = "facets"
+	FieldEditors = "editors"
 )
 
 // MappingVersion changes whenever the mapping or the document layout
