@@ -19,9 +19,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/newsroom/newsearch/bench/internal/load"
 )
 
 func main() {
@@ -62,16 +63,9 @@ func addQueryFlags(fs *flag.FlagSet) *queryFlags {
 	fs.StringVar(&q.queries, "queries", "bench/queries.txt", "query file")
 	fs.DurationVar(&q.duration, "duration", 8*time.Second, "length of each load phase")
 	fs.IntVar(&q.size, "size", 10, "hits per search")
-	fs.Func("clients", "client counts, comma-separated (default 1,2,8)", func(s string) error {
-		q.clients = nil
-		for _, f := range strings.Split(s, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 {
-				return fmt.Errorf("bad client count %q", f)
-			}
-			q.clients = append(q.clients, n)
-		}
-		return nil
+	fs.Func("clients", "client counts, comma-separated (default 1,2,8)", func(s string) (err error) {
+		q.clients, err = load.Counts(s)
+		return err
 	})
 	q.clients = []int{1, 2, 8}
 	return q

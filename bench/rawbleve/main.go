@@ -18,8 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -228,7 +226,7 @@ func query(args []string) error {
 	if err != nil {
 		return err
 	}
-	conc, err := ints(*clients)
+	conc, err := load.Counts(*clients)
 	if err != nil {
 		return err
 	}
@@ -262,16 +260,4 @@ func query(args []string) error {
 		System: "raw bleve", ColdStartMs: float64(open) / float64(time.Millisecond),
 		Phases: phases, KindP50: kinds, RSSKB: rss, HWMKB: hwm,
 	})
-}
-
-func ints(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("bad client count %q", f)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }

@@ -77,8 +77,8 @@ func main() {
 			*sizes += ",1000000"
 		}
 	}
-	if cfg.sizes, err = ints(*sizes); err == nil {
-		cfg.clients, err = ints(*clients)
+	if cfg.sizes, err = load.Counts(*sizes); err == nil {
+		cfg.clients, err = load.Counts(*clients)
 	}
 	if err != nil {
 		fatal(err)
@@ -396,18 +396,6 @@ func stopProcess(cmd *exec.Cmd) {
 		cmd.Process.Kill()
 		<-done
 	}
-}
-
-func ints(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("bad number %q", f)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }
 
 func joinInts(v []int) string {

@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,4 +151,18 @@ func HTTP(base string, size, clients int, params string) (Search, error) {
 		}
 		return nil
 	}, nil
+}
+
+// Counts parses a comma-separated list of positive whole numbers, such as
+// the client counts of the load phases ("1,2,8") or corpus sizes.
+func Counts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bad number %q: want positive whole numbers separated by commas", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

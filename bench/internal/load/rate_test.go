@@ -53,3 +53,14 @@ func TestRateDropsPastTheDriverCap(t *testing.T) {
 		t.Errorf("sent %d dropped %d ok %d, want 10, 90, 10", r.Sent, r.Dropped, r.OK)
 	}
 }
+
+func TestCounts(t *testing.T) {
+	if got, err := Counts(" 1, 2,8"); err != nil || len(got) != 3 || got[0] != 1 || got[1] != 2 || got[2] != 8 {
+		t.Errorf("Counts(\" 1, 2,8\") = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "0", "1,,2", "-1", "two"} {
+		if got, err := Counts(bad); err == nil {
+			t.Errorf("Counts(%q) = %v, want an error", bad, got)
+		}
+	}
+}
