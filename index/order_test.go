@@ -109,8 +109,16 @@ func TestPrecomputedStatisticsScoreAlike(t *testing.T) {
 	r, dir := buildIndex(t, seeds)
 	compare := func() {
 		t.Helper()
-		if r.stats.Load() == nil {
+		st := r.stats.Load()
+		if st == nil {
 			t.Fatal("no statistics after reload")
+		}
+		// Every field a query can score is counted, even one without a
+		// token in this corpus (no article here has a section heading).
+		for _, f := range []string{FieldTitle, FieldSection, FieldText, FieldAuthor, FieldSource} {
+			if _, ok := st.FieldCardinality[f]; !ok {
+				t.Errorf("no statistics for field %s", f)
+			}
 		}
 		for _, q := range []string{"storm", "harbour ferry", `"critical infrastructure"`, "title:harbour storm", "china OR storm", "espion*"} {
 			node, err := query.Parse(q)

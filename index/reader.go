@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -123,7 +124,7 @@ func (r *Reader) Reload() (bool, error) {
 	}
 	// Swap waits for the searches that hold the alias; after it nothing
 	// searches the shards swapped out, so they can be closed.
-	stats, err := bm25Stats(gen, r.shards)
+	stats, err := bm25Stats(gen, r.shards, mappedFields(r.mapping))
 	if err != nil {
 		r.log.Warn("index statistics; searches will gather them", "err", err)
 	}
@@ -155,7 +156,7 @@ func (r *Reader) Reload() (bool, error) {
 // bm25Stats adds up what bleve's BM25 needs index-wide (documents, and
 // the tokens of every field) over a generation's shards: what the alias
 // would otherwise gather from every shard before every search.
-func bm25Stats(gen *Generation, shards map[string]bleve.Index) (*bsearch.BM25Stats, error) {
+func bm25Stats(gen *Generation, shards map[string]bleve.Index, mapped []string) (*bsearch.BM25Stats, error) {
 	stats := &bsearch.BM25Stats{FieldCardinality: map[string]int{}}
 	for _, s := range gen.Shards {
 		idx, ok := shards[s.Name]
@@ -187,8 +188,7 @@ func bm25Stats(gen *Generation, shards map[string]bleve.Index) (*bsearch.BM25Sta
 			}
 			// Every field a query may name, with or without tokens in
 			// this shard: bleve wants an entry for each field it scores.
-			fields = append(fields, FieldTitle, FieldSection, FieldText, FieldAuthor, FieldSource,
-				FieldArticleID, FieldSeed, FieldAuthorKey, FieldSourceKey, FieldFacets, FieldPublished)
+			fields = append(fields, mapped...)
 			slices.Sort(fields)
 			for _, f := range slices.Compact(fields) {
 				c, err := br.FieldCardinality(f)
@@ -204,6 +204,15 @@ func bm25Stats(gen *Generation, shards map[string]bleve.Index) (*bsearch.BM25Sta
 		}
 	}
 	return stats, nil
+}
+
+// mappedFields names the fields of the paragraph mapping.
+func mappedFields(m mapping.IndexMapping) []string {
+	impl, ok := m.(*mapping.IndexMappingImpl)
+	if !ok || impl.DefaultMapping == nil {
+		return nil
+	}
+	return slices.Collect(maps.Keys(impl.DefaultMapping.Properties))
 }
 
 // Watch reloads whenever the CURRENT pointer changes (fsnotify on the

@@ -59,8 +59,8 @@ type Request struct {
 	Author   string // exact author filter
 	Snippet  snippet.Options
 	// NoFacets skips the source, author and month counts (Result.Facets
-	// stays nil): they read three doc values for every matching paragraph,
-	// about a third of a search's cost, which scripts that only want hits
+	// stays nil): they read a doc value for every matching paragraph, the
+	// largest single cost of a search, which scripts that only want hits
 	// need not pay.
 	NoFacets bool
 	// Rank is how results sorted by relevance are ordered (rank.go); nil
