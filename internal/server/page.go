@@ -535,9 +535,9 @@ func (s *Server) addPartial(ctx context.Context, sv *searchView, p *searchParams
 	if err != nil {
 		return err
 	}
-	shown := map[string]bool{}
+	shown := map[string]bool{} // paragraph ids, and article ids when grouped
 	for _, h := range res.Hits {
-		shown[h.ArticleID+"\x00"+strconv.Itoa(h.Paragraph)] = true
+		shown[h.ID] = true
 		if p.Group {
 			shown[h.ArticleID] = true
 		}
@@ -546,7 +546,7 @@ func (s *Server) addPartial(ctx context.Context, sv *searchView, p *searchParams
 		if len(res.Hits)+len(sv.Partial) >= p.Size {
 			break
 		}
-		if shown[h.ArticleID] || shown[h.ArticleID+"\x00"+strconv.Itoa(h.Paragraph)] {
+		if shown[h.ID] || shown[h.ArticleID] {
 			continue
 		}
 		sv.Partial = append(sv.Partial, makeHitView(h, p))
