@@ -66,13 +66,13 @@ func main() {
 	bad := false
 	if *rate > 0 {
 		r := load.Rate(ctx, qs, *rate, *dur, *inflight, do)
-		out = map[string]any{"open_loop": r}
+		out = map[string]any{"open_loop": r, "sustained": r.Sustained()}
 		bad = r.Other > 0 || r.Failed > 0
 		if !*asJSON {
 			fmt.Printf("rate=%.0f/s sent=%d ok=%d shed(503)=%d other-status=%d %v failed=%d dropped-by-driver=%d elapsed=%.1fs\n",
 				r.Rate, r.Sent, r.OK, r.Shed, r.Other, r.Status, r.Failed, r.Dropped, r.Seconds)
-			fmt.Printf("throughput=%.1f ok/s; ok latency ms from due time: p50=%.2f p99=%.2f max=%.2f; 503 p50=%.2f ms\n",
-				r.QPS, r.P50, r.P99, r.Max, r.ShedP50)
+			fmt.Printf("throughput=%.1f ok/s; ok latency ms from due time: p50=%.2f p99=%.2f max=%.2f; 503 p50=%.2f ms; sustained=%v\n",
+				r.QPS, r.P50, r.P99, r.Max, r.ShedP50, r.Sustained())
 		}
 	} else {
 		p, rec := load.Run(ctx, qs, load.Options{Clients: *clients, Duration: *dur, Requests: *n}, do)

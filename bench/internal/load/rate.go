@@ -31,6 +31,13 @@ type RateResult struct {
 	ShedP50 float64 `json:"shed_p50_ms"` // how fast a refusal comes back
 }
 
+// Sustained reports whether the server kept up with the rate: every
+// request sent and answered 200, at least 97 % of the rate per second,
+// and a p99 under a second.
+func (r RateResult) Sustained() bool {
+	return r.Sent > 0 && r.OK == r.Sent && r.Dropped == 0 && r.QPS >= 0.97*r.Rate && r.P99 < 1000
+}
+
 // Rate sends rate requests per second for d, cycling through qs, each
 // request in its own goroutine; at most maxInFlight are outstanding (the
 // rest are counted as dropped, a limit of the driver, not of the server).

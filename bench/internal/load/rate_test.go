@@ -35,6 +35,9 @@ func TestRateCountsEveryOutcome(t *testing.T) {
 	if len(r.Status) != 1 || r.Status[0] != 500 {
 		t.Errorf("other statuses %v, want [500]", r.Status)
 	}
+	if r.Sustained() {
+		t.Error("a run with failures counts as sustained")
+	}
 	if r.P50 < 2 || r.Seconds < 0.49 {
 		t.Errorf("p50 %.2f ms over %.2f s: the 2 ms answers or the schedule were not measured", r.P50, r.Seconds)
 	}
@@ -51,6 +54,13 @@ func TestRateDropsPastTheDriverCap(t *testing.T) {
 	r := <-done
 	if r.Sent != 10 || r.Dropped != 90 || r.OK != 10 {
 		t.Errorf("sent %d dropped %d ok %d, want 10, 90, 10", r.Sent, r.Dropped, r.OK)
+	}
+	if r.Sustained() {
+		t.Error("a run that dropped requests counts as sustained")
+	}
+	clean := Rate(context.Background(), qs, 200, 200*time.Millisecond, 100, func(ctx context.Context, q queries.Query) error { return nil })
+	if !clean.Sustained() {
+		t.Errorf("a run answered in full does not count as sustained: %+v", clean)
 	}
 }
 
