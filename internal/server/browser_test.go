@@ -207,8 +207,11 @@ func TestBrowserSearch(t *testing.T) {
 
 	// The start page: the box has the focus; / gives it back.
 	navigate("start page", http.StatusOK, chromedp.Navigate(srv.URL+"/"))
-	if id := str(`document.activeElement && document.activeElement.id`); id != "q" {
-		t.Fatalf("the box does not have the focus on the start page: %q", id)
+	// Autofocus applies once the page has rendered: wait for it (a busy
+	// machine renders late) rather than read the focus at once.
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === 'q'`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("the box does not have the focus on the start page: %q (%v)", str(`document.activeElement && document.activeElement.id`), err)
 	}
 	screenshot("start.png")
 	if hidden, _ := eval(`document.querySelector('footer .keys').hidden`).(bool); hidden {
