@@ -41,6 +41,7 @@ type Generation struct {
 type ShardInfo struct {
 	Name       string `json:"name"`
 	Bucket     int    `json:"bucket"`
+	Updates    int    `json:"updates,omitempty"` // times seeds were added to a copy of the shard since it was built whole
 	Articles   int    `json:"articles"`
 	Paragraphs int    `json:"paragraphs"`
 }

@@ -48,6 +48,13 @@ type WriterOptions struct {
 	// one per level of a 10-way merge tree (2 passes at 100,000
 	// paragraphs, 3 at 1,000,000; one pass indexes 12 % faster at 100,000).
 	MergeMax int
+	// MaxUpdates is how many times a shard is updated instead of rebuilt.
+	// When a bucket only gained seeds, its new shard is a copy of the old
+	// one (segment files hard-linked) with the new seeds indexed into it:
+	// the cost is that of the new seeds, not of the bucket, but each update
+	// adds a small segment that every search visits. After MaxUpdates the
+	// bucket is built whole again. 0 means 8; -1 means always build whole.
+	MaxUpdates int
 	// Workers is the number of shards built at once. 0 means GOMAXPROCS.
 	Workers int
 	// Logger receives what the writer does. nil discards.
@@ -66,6 +73,12 @@ func (o WriterOptions) withDefaults() WriterOptions {
 	}
 	if o.MergeMax <= 0 {
 		o.MergeMax = 1 << 20
+	}
+	switch {
+	case o.MaxUpdates == 0:
+		o.MaxUpdates = 8
+	case o.MaxUpdates < 0:
+		o.MaxUpdates = 0
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
@@ -140,6 +153,7 @@ type BuildStats struct {
 	Shards     int // shards in the generation
 	Built      int // shards built by this run
 	Reused     int // shards taken over unchanged from earlier generations
+	Updated    int // of the shards built, those that are an earlier shard with seeds added
 	Articles   int // articles in the generation
 	Paragraphs int // paragraphs in the generation
 	Indexed    int // paragraphs indexed by this run
@@ -169,52 +183,20 @@ func (w *Writer) Publish(ctx context.Context, entries []Entry, skipped map[strin
 	for k, v := range skipped {
 		gen.Skipped[k] = v
 	}
-	prevSeeds := map[string]SeedInfo{}
-	if cur, err := Current(w.dir); err == nil {
-		prevSeeds = cur.Seeds
+	cur, err := Current(w.dir)
+	if err != nil {
+		cur = nil // nothing to reuse: build every shard
 	}
 
-	buckets := make([][]Entry, w.opts.Shards)
-	for _, e := range entries {
-		b := w.bucket(e.Seed)
-		buckets[b] = append(buckets[b], e)
+	pl := w.plan(entries, cur)
+	for k, v := range pl.seeds {
+		gen.Seeds[k] = v
 	}
-	type job struct {
-		bucket  int
-		entries []Entry
-		name    string
-	}
-	var jobs []job
-	stats := BuildStats{Generation: gen.Number}
+	gen.Shards = append(gen.Shards, pl.reused...)
+	jobs := pl.jobs
+	stats := BuildStats{Generation: gen.Number, Reused: len(pl.reused)}
 	var mu sync.Mutex // guards gen and stats below
-	for b, es := range buckets {
-		if len(es) == 0 {
-			continue
-		}
-		sort.Slice(es, func(i, j int) bool { return es[i].Seed < es[j].Seed })
-		name := w.shardName(b, es)
-		if _, err := os.Stat(filepath.Join(w.dir, shardsDir, name)); err == nil {
-			// Unchanged since an earlier generation: reuse it as it is.
-			info := ShardInfo{Name: name, Bucket: b, Articles: len(es)}
-			for _, e := range es {
-				si, ok := prevSeeds[e.Seed]
-				if !ok || si.Shard != name {
-					info.Name = "" // the manifest does not describe it: rebuild
-					break
-				}
-				info.Paragraphs += si.Paragraphs
-				gen.Seeds[e.Seed] = si
-			}
-			if info.Name != "" {
-				gen.Shards = append(gen.Shards, info)
-				stats.Reused++
-				continue
-			}
-		}
-		jobs = append(jobs, job{bucket: b, entries: es, name: name})
-	}
-
-	var indexed sync.WaitGroup
+	var workers sync.WaitGroup
 	var firstErr error
 	work := make(chan job)
 	var prog Progress
@@ -222,9 +204,15 @@ func (w *Writer) Publish(ctx context.Context, entries []Entry, skipped map[strin
 		prog.SeedsTotal += len(j.entries)
 	}
 	for range min(w.opts.Workers, max(len(jobs), 1)) {
-		indexed.Go(func() {
+		workers.Go(func() {
 			for j := range work {
-				info, seeds, bad, err := w.buildShard(ctx, j.bucket, j.entries, load, func(n int) {
+				write := w.buildShard
+				if j.base != nil {
+					write = w.updateShard
+				}
+				done := 0 // paragraphs indexed for this job
+				info, seeds, bad, err := write(ctx, j, load, func(n int) {
+					done += n
 					if progress != nil {
 						mu.Lock()
 						prog.Seeds++
@@ -241,7 +229,10 @@ func (w *Writer) Publish(ctx context.Context, entries []Entry, skipped map[strin
 					if info.Articles > 0 {
 						gen.Shards = append(gen.Shards, info)
 						stats.Built++
-						stats.Indexed += info.Paragraphs
+						stats.Indexed += done
+						if j.base != nil {
+							stats.Updated++
+						}
 					}
 					for k, v := range seeds {
 						gen.Seeds[k] = v
@@ -261,7 +252,7 @@ func (w *Writer) Publish(ctx context.Context, entries []Entry, skipped map[strin
 		work <- j
 	}
 	close(work)
-	indexed.Wait()
+	workers.Wait()
 	if firstErr == nil {
 		firstErr = ctx.Err()
 	}
@@ -306,7 +297,8 @@ func (w *Writer) shardName(bucket int, es []Entry) string {
 
 // buildShard indexes the entries of one bucket into a new shard directory.
 // Entries whose load fails are returned in bad and left out.
-func (w *Writer) buildShard(ctx context.Context, bucket int, es []Entry, load Loader, progress func(int)) (ShardInfo, map[string]SeedInfo, map[string]SeedInfo, error) {
+func (w *Writer) buildShard(ctx context.Context, j job, load Loader, progress func(int)) (ShardInfo, map[string]SeedInfo, map[string]SeedInfo, error) {
+	bucket, es := j.bucket, j.entries
 	shards := filepath.Join(w.dir, shardsDir)
 	scratch := filepath.Join(shards, buildPrefix+"scratch")
 	if err := os.MkdirAll(scratch, 0o755); err != nil {
@@ -375,20 +367,31 @@ func (w *Writer) buildShard(ctx context.Context, bucket int, es []Entry, load Lo
 	if err := b.Close(); err != nil {
 		return info, nil, nil, fmt.Errorf("finish shard %d: %w", bucket, err)
 	}
-	info.Name = w.shardName(bucket, kept)
+	if err := w.install(tmp, &info, kept, seeds); err != nil {
+		return info, nil, nil, err
+	}
+	return info, seeds, bad, nil
+}
+
+// install names the shard written in tmp after the seeds it holds, moves it
+// into the shards directory (unless a shard of that content is there
+// already) and records the name in seeds.
+func (w *Writer) install(tmp string, info *ShardInfo, kept []Entry, seeds map[string]SeedInfo) error {
+	shards := filepath.Join(w.dir, shardsDir)
+	info.Name = w.shardName(info.Bucket, kept)
 	final := filepath.Join(shards, info.Name)
 	if _, err := os.Stat(final); err == nil {
 		// Built before with the same content (a failed load fell back to a known set).
 	} else if err := os.Chmod(tmp, 0o755); err != nil {
-		return info, nil, nil, fmt.Errorf("chmod shard: %w", err)
+		return fmt.Errorf("chmod shard: %w", err)
 	} else if err := os.Rename(tmp, final); err != nil {
-		return info, nil, nil, fmt.Errorf("publish shard %s: %w", info.Name, err)
+		return fmt.Errorf("publish shard %s: %w", info.Name, err)
 	}
 	for k, v := range seeds {
 		v.Shard = info.Name
 		seeds[k] = v
 	}
-	return info, seeds, bad, syncDir(shards)
+	return syncDir(shards)
 }
 
 // publish writes the manifest of gen and points CURRENT at it.

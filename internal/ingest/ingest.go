@@ -66,6 +66,7 @@ type Summary struct {
 	Paragraphs int // paragraphs in the published index
 	Indexed    int // paragraphs indexed by this run
 	Built      int // shards built
+	Updated    int // of the shards built, those that are an earlier shard with the new seeds added
 	Reused     int // shards reused
 	Skipped    []Skip
 	// Missing counts the indexed articles by metadata the parser could not
@@ -203,7 +204,7 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	}
 	sum.Generation, sum.Published = gen.Number, true
 	sum.Articles, sum.Paragraphs, sum.Indexed = stats.Articles, stats.Paragraphs, stats.Indexed
-	sum.Built, sum.Reused = stats.Built, stats.Reused
+	sum.Built, sum.Updated, sum.Reused = stats.Built, stats.Updated, stats.Reused
 	sum.Skipped = skips(gen.Skipped)
 	sum.Missing = missing(gen.Seeds)
 	for seed, si := range gen.Seeds {
@@ -371,8 +372,8 @@ func (s Summary) String() string {
 	if !s.Published {
 		state = "unchanged"
 	}
-	line := fmt.Sprintf("generation %d %s: articles=%d paragraphs=%d %s new=%d changed=%d removed=%d indexed=%d shards built=%d reused=%d elapsed=%s paragraphs/s=%.0f",
-		s.Generation, state, s.Articles, s.Paragraphs, skipped, s.New, s.Changed, s.Removed, s.Indexed, s.Built, s.Reused,
+	line := fmt.Sprintf("generation %d %s: articles=%d paragraphs=%d %s new=%d changed=%d removed=%d indexed=%d shards built=%d updated=%d reused=%d elapsed=%s paragraphs/s=%.0f",
+		s.Generation, state, s.Articles, s.Paragraphs, skipped, s.New, s.Changed, s.Removed, s.Indexed, s.Built, s.Updated, s.Reused,
 		s.Elapsed.Round(time.Millisecond), s.ParagraphsPerSecond())
 	if len(s.Missing) > 0 {
 		line += " metadata not found: " + s.MissingString()

@@ -1,0 +1,238 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"math"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/newsroom/newsearch/internal/article"
+	"github.com/newsroom/newsearch/internal/query"
+)
+
+// storySeed is a small article of two paragraphs carrying word.
+func storySeed(i int, word string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Harbour report %d\n\nBy Ann Lee (Coast Times) 09:15, March %d, 2016\n\n", i, 1+i%28)
+	fmt.Fprintf(&b, "A storm closed the harbour on day %d and the ferry waited.\n\n", i)
+	fmt.Fprintf(&b, "The %s was seen over the nets of boat %d.\n", word, i)
+	return []byte(b.String())
+}
+
+// publishStats publishes seeds with w and returns the generation and what
+// the writer did.
+func publishStats(t *testing.T, w *Writer, seeds map[string][]byte) (*Generation, BuildStats) {
+	t.Helper()
+	var entries []Entry
+	for name, data := range seeds {
+		entries = append(entries, Entry{Seed: name, Info: SeedInfo{Size: int64(len(data)), SHA256: sha(data)}})
+	}
+	gen, stats, err := w.Publish(context.Background(), entries, nil, func(e Entry) (*article.Article, error) {
+		return article.Parse(e.Seed, seeds[e.Seed])
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gen, stats
+}
+
+// sameAsFullBuild checks that the index in dir answers like an index built
+// from scratch from the same seeds: same totals, hits, scores and facets.
+func sameAsFullBuild(t *testing.T, r *Reader, seeds map[string][]byte) {
+	t.Helper()
+	if _, err := r.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := buildIndex(t, seeds)
+	for _, q := range []string{"storm", "harbour ferry", "zeppelin OR dirigible", `"ferry waited"`, "balloon", "author:lee"} {
+		node, err := query.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, group := range []bool{false, true} {
+			req := Request{Query: node, Size: 50, Group: group}
+			got, err := r.Search(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := fresh.Search(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+				t.Fatalf("%s group=%v: %d hits of %d, full build %d of %d", q, group, len(got.Hits), got.Total, len(want.Hits), want.Total)
+			}
+			for i := range got.Hits {
+				if got.Hits[i].ID != want.Hits[i].ID || math.Abs(got.Hits[i].Score-want.Hits[i].Score) > 1e-9 {
+					t.Errorf("%s group=%v hit %d: %s %.12f, full build %s %.12f", q, group, i,
+						got.Hits[i].ID, got.Hits[i].Score, want.Hits[i].ID, want.Hits[i].Score)
+				}
+			}
+			if !reflect.DeepEqual(got.Facets, want.Facets) {
+				t.Errorf("%s group=%v: facets %+v, full build %+v", q, group, got.Facets, want.Facets)
+			}
+		}
+	}
+}
+
+// seedIn returns a seed path of the form prefix-N.txt that falls in bucket b.
+func seedIn(w *Writer, b int, prefix string) string {
+	for i := 0; ; i++ {
+		if name := fmt.Sprintf("%s-%d.txt", prefix, i); w.bucket(name) == b {
+			return name
+		}
+	}
+}
+
+// shardsByBucket maps bucket to shard of a generation.
+func shardsByBucket(g *Generation) map[int]ShardInfo {
+	m := map[int]ShardInfo{}
+	for _, s := range g.Shards {
+		m[s.Bucket] = s
+	}
+	return m
+}
+
+// TestShardUpdates adds, changes and removes seeds: a bucket that only
+// gained seeds gets a copy of its shard with them added, until MaxUpdates;
+// a change or removal rebuilds the bucket; other buckets stay as they are,
+// the shards of earlier generations are never modified, and every
+// generation answers exactly like a full build of the same seeds.
+func TestShardUpdates(t *testing.T) {
+	dir := t.TempDir()
+	w, err := OpenWriter(dir, WriterOptions{Shards: 4, MaxUpdates: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	seeds := map[string][]byte{}
+	for i := range 24 {
+		seeds[fmt.Sprintf("d/%02d.txt", i)] = storySeed(i, "gull")
+	}
+	g, _ := publishStats(t, w, seeds)
+	r, err := NewReader(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	sameAsFullBuild(t, r, seeds)
+
+	// step publishes seeds and checks that only bucket b changed, to a
+	// shard updated `updates` times with `indexed` paragraphs indexed.
+	step := func(what string, b, updates, indexed int) {
+		t.Helper()
+		before := shardsByBucket(g)
+		old := snapshotDir(t, dir+"/shards/"+before[b].Name)
+		var st BuildStats
+		g, st = publishStats(t, w, seeds)
+		after := shardsByBucket(g)
+		for k, s := range after {
+			if k != b && s != before[k] {
+				t.Errorf("%s: bucket %d changed too: %+v -> %+v", what, k, before[k], s)
+			}
+		}
+		if s := after[b]; s.Name == before[b].Name || s.Updates != updates || st.Indexed != indexed || st.Built != 1 {
+			t.Fatalf("%s: bucket %d %+v -> %+v, stats %+v; want %d updates, %d paragraphs indexed", what, b, before[b], s, st, updates, indexed)
+		}
+		if now := snapshotDir(t, dir+"/shards/"+before[b].Name); !reflect.DeepEqual(old, now) {
+			t.Errorf("%s: the shard of the previous generation changed: %v -> %v", what, old, now)
+		}
+		sameAsFullBuild(t, r, seeds)
+	}
+
+	b := 1
+	seeds[seedIn(w, b, "new/a")] = storySeed(100, "zeppelin")
+	step("first added seed", b, 1, 2)
+	if st := func() BuildStats { _, st := publishStats(t, w, seeds); return st }(); st.Built != 0 || st.Reused != 4 {
+		t.Fatalf("nothing changed, but %+v", st)
+	}
+	seeds[seedIn(w, b, "new/b")] = storySeed(101, "balloon")
+	step("second added seed", b, 2, 2)
+	seeds[seedIn(w, b, "new/c")] = storySeed(102, "dirigible")
+	whole := 0
+	for name := range seeds {
+		if w.bucket(name) == b {
+			whole += 2
+		}
+	}
+	step("third added seed, past MaxUpdates", b, 0, whole)
+
+	seeds[seedIn(w, 2, "new/d")] = storySeed(103, "kite")
+	step("added seed in another bucket", 2, 1, 2)
+	changed := seedIn(w, 2, "d/0")
+	if _, ok := seeds[changed]; !ok {
+		changed = "d/00.txt"
+	}
+	seeds[changed] = storySeed(7, "dirigible")
+	cb := w.bucket(changed)
+	whole = 0
+	for name := range seeds {
+		if w.bucket(name) == cb {
+			whole += 2
+		}
+	}
+	step("changed seed", cb, 0, whole)
+
+	gone := seedIn(w, b, "new/a")
+	delete(seeds, gone)
+	whole -= 0
+	g, _ = publishStats(t, w, seeds)
+	if s := shardsByBucket(g)[b]; s.Updates != 0 {
+		t.Errorf("removed seed: bucket %+v not rebuilt whole", s)
+	}
+	sameAsFullBuild(t, r, seeds)
+
+	// Many seeds at once, more than half the bucket: built whole.
+	for i := range 10 {
+		seeds[seedIn(w, 3, fmt.Sprintf("many/%d", i))] = storySeed(200+i, "heron")
+	}
+	g, _ = publishStats(t, w, seeds)
+	if s := shardsByBucket(g)[3]; s.Updates != 0 {
+		t.Errorf("many added seeds: bucket %+v updated, not rebuilt", s)
+	}
+	sameAsFullBuild(t, r, seeds)
+}
+
+// snapshotDir lists a directory tree's files with size and modification time.
+func snapshotDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		out[path] = fmt.Sprintf("%d %s", fi.Size(), fi.ModTime())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestNoShardUpdates: with MaxUpdates -1 an added seed rebuilds its bucket.
+func TestNoShardUpdates(t *testing.T) {
+	w, err := OpenWriter(t.TempDir(), WriterOptions{Shards: 4, MaxUpdates: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	seeds := map[string][]byte{}
+	for i := range 12 {
+		seeds[fmt.Sprintf("d/%02d.txt", i)] = storySeed(i, "gull")
+	}
+	publishStats(t, w, seeds)
+	seeds["new.txt"] = storySeed(50, "zeppelin")
+	g, st := publishStats(t, w, seeds)
+	if st.Built != 1 || st.Updated != 0 || shardsByBucket(g)[w.bucket("new.txt")].Updates != 0 {
+		t.Fatalf("stats %+v, shards %+v", st, g.Shards)
+	}
+}

@@ -1,0 +1,158 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// updateShard writes the shard of a bucket that only gained seeds: a copy
+// of the bucket's current shard (its immutable segment files hard-linked,
+// the rest copied) with the added seeds indexed into it by bleve. The
+// current shard is not touched: readers keep searching it until the new
+// generation is published. Added entries whose load fails are returned in
+// bad and left out.
+func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress func(int)) (ShardInfo, map[string]SeedInfo, map[string]SeedInfo, error) {
+	base := *j.base
+	info := ShardInfo{Bucket: j.bucket, Articles: base.Articles, Paragraphs: base.Paragraphs, Updates: base.Updates + 1}
+	seeds := map[string]SeedInfo{}
+	var kept []Entry
+	for _, e := range j.entries {
+		if si, ok := j.held[e.Seed]; ok {
+			seeds[e.Seed] = si
+			kept = append(kept, e)
+		}
+	}
+
+	shards := filepath.Join(w.dir, shardsDir)
+	tmp, err := os.MkdirTemp(shards, buildPrefix+fmt.Sprintf("s%03d-", j.bucket))
+	if err != nil {
+		return info, nil, nil, fmt.Errorf("create shard update dir: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := copyShard(filepath.Join(shards, base.Name), tmp); err != nil {
+		return info, nil, nil, fmt.Errorf("copy shard %s: %w", base.Name, err)
+	}
+	idx, err := bleve.OpenUsing(tmp, map[string]any{"bolt_timeout": "2s"})
+	if err != nil {
+		return info, nil, nil, fmt.Errorf("open copy of shard %s: %w", base.Name, err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			idx.Close()
+		}
+	}()
+	bad := map[string]SeedInfo{}
+	batch := idx.NewBatch()
+	for _, e := range j.added {
+		if err := ctx.Err(); err != nil {
+			return info, nil, nil, err
+		}
+		a, err := load(e)
+		if err != nil {
+			si := e.Info
+			si.Reason = err.Error()
+			bad[e.Seed] = si
+			continue
+		}
+		for _, d := range documents(a) {
+			if err := batch.Index(d.id, d.fields); err != nil {
+				return info, nil, nil, fmt.Errorf("index %s paragraph %s: %w", e.Seed, d.id, err)
+			}
+		}
+		if batch.Size() >= w.opts.BatchSize {
+			if err := idx.Batch(batch); err != nil {
+				return info, nil, nil, fmt.Errorf("update shard %s: %w", base.Name, err)
+			}
+			batch.Reset()
+		}
+		si := e.Info
+		si.ArticleID, si.Paragraphs, si.Reason, si.Missing = a.ID, len(a.Paragraphs), "", a.Missing
+		seeds[e.Seed] = si
+		kept = append(kept, e)
+		info.Articles++
+		info.Paragraphs += len(a.Paragraphs)
+		progress(len(a.Paragraphs))
+	}
+	if batch.Size() > 0 {
+		if err := idx.Batch(batch); err != nil {
+			return info, nil, nil, fmt.Errorf("update shard %s: %w", base.Name, err)
+		}
+	}
+	closed = true
+	if err := idx.Close(); err != nil {
+		return info, nil, nil, fmt.Errorf("close updated shard %s: %w", base.Name, err)
+	}
+	if info.Articles == base.Articles {
+		info.Updates = base.Updates // every added seed failed: the shard is the old one
+	}
+	if err := w.install(tmp, &info, sortedEntries(kept), seeds); err != nil {
+		return info, nil, nil, err
+	}
+	return info, seeds, bad, nil
+}
+
+// sortedEntries sorts es by seed path, as shard names are computed.
+func sortedEntries(es []Entry) []Entry {
+	out := append([]Entry(nil), es...)
+	sortBySeed(out)
+	return out
+}
+
+// copyShard copies the bleve index in src to dst (which exists): segment
+// files, never changed once written, are hard-linked; the rest (the root
+// metadata bleve rewrites) is copied.
+func copyShard(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if strings.HasSuffix(d.Name(), ".zap") {
+			if err := os.Link(path, target); err == nil {
+				return nil
+			}
+		}
+		return copyFile(path, target)
+	})
+}
+
+// copyFile copies one file, with its permission bits, and syncs it.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	st, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, st.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
