@@ -96,7 +96,7 @@ func TestRebuildIsIncremental(t *testing.T) {
 
 	f.write("b/new.txt", story(99, "zeppelin"))
 	s = f.rebuild()
-	if !s.Published || s.New != 1 || s.Built != 1 || s.Reused != s.Built+s.Reused-1 || s.Articles != 41 {
+	if !s.Published || s.New != 1 || s.Built != 1 || s.Updated != 1 || s.Indexed != 2 || s.Articles != 41 {
 		t.Fatalf("one new seed: %+v", s)
 	}
 	if f.hits("zeppelin") != 1 {
@@ -105,7 +105,7 @@ func TestRebuildIsIncremental(t *testing.T) {
 
 	f.write("a/05.txt", story(5, "dirigible"))
 	s = f.rebuild()
-	if s.Changed != 1 || s.Built != 1 || f.hits("dirigible") != 1 || f.hits("ordinary") != 39 {
+	if s.Changed != 1 || s.Built != 1 || s.Updated != 0 || f.hits("dirigible") != 1 || f.hits("ordinary") != 39 {
 		t.Fatalf("one changed seed: %+v", s)
 	}
 
