@@ -30,7 +30,7 @@ type plan struct {
 // in one existing shard reuses it. A bucket that only gained seeds since
 // its shard was written gets a copy of that shard with the new seeds added
 // (cost: the new seeds), unless the shard was updated MaxUpdates times
-// already or the new seeds are more than half of it. Any other bucket (a
+// already or the new seeds are more than half its size. Any other bucket (a
 // seed changed or removed, or no shard yet) is built whole.
 func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 	prevSeeds := map[string]SeedInfo{}
@@ -82,16 +82,20 @@ func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 		j := job{bucket: b, entries: es}
 		if p, ok := prevShard[b]; ok && p.Updates < w.opts.MaxUpdates {
 			var kept, added []Entry
+			var keptBytes, addedBytes int64
 			for _, e := range es {
 				if si, ok := prevSeeds[e.Seed]; ok && si.Shard == p.Name && si.SHA256 == e.Info.SHA256 {
 					kept = append(kept, e)
+					keptBytes += e.Info.Size
 				} else {
 					added = append(added, e)
+					addedBytes += e.Info.Size
 				}
 			}
 			// The shard serves as a base only if none of its seeds changed
-			// or went away, and if adding costs clearly less than building.
-			if len(kept) == p.Articles && len(kept) > 0 && len(added) <= len(kept)/2 && inShard(kept, p.Name) {
+			// or went away, and if adding costs clearly less than building
+			// (the seeds' sizes stand for the work).
+			if len(kept) == p.Articles && len(kept) > 0 && addedBytes <= keptBytes/2 && inShard(kept, p.Name) {
 				base := p
 				j.base, j.added, j.held = &base, added, map[string]SeedInfo{}
 				for _, e := range kept {

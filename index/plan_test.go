@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/newsroom/newsearch/internal/article"
 	"github.com/newsroom/newsearch/internal/query"
 )
@@ -138,6 +139,17 @@ func TestShardUpdates(t *testing.T) {
 		if s := after[b]; s.Name == before[b].Name || s.Updates != updates || st.Indexed != indexed || st.Built != 1 {
 			t.Fatalf("%s: bucket %d %+v -> %+v, stats %+v; want %d updates, %d paragraphs indexed", what, b, before[b], s, st, updates, indexed)
 		}
+		if updates > 0 {
+			idx, err := bleve.OpenUsing(filepath.Join(dir, shardsDir, after[b].Name), map[string]any{"read_only": true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := segments(idx)
+			idx.Close()
+			if err != nil || n > 2 {
+				t.Errorf("%s: updated shard has %d segments (%v), want at most 2", what, n, err)
+			}
+		}
 		if now := snapshotDir(t, dir+"/shards/"+before[b].Name); !reflect.DeepEqual(old, now) {
 			t.Errorf("%s: the shard of the previous generation changed: %v -> %v", what, old, now)
 		}
@@ -234,5 +246,39 @@ func TestNoShardUpdates(t *testing.T) {
 	g, st := publishStats(t, w, seeds)
 	if st.Built != 1 || st.Updated != 0 || shardsByBucket(g)[w.bucket("new.txt")].Updates != 0 {
 		t.Fatalf("stats %+v, shards %+v", st, g.Shards)
+	}
+}
+
+// TestUpdatedShardSegments: however many updates a large shard takes, it
+// keeps at most two segments, the whole build's and one of added seeds.
+func TestUpdatedShardSegments(t *testing.T) {
+	dir := t.TempDir()
+	w, err := OpenWriter(dir, WriterOptions{Shards: 1, MaxUpdates: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var big strings.Builder
+	big.WriteString("Harbour log\n\nBy Ann Lee (Coast Times) 09:15, March 3, 2016\n\n")
+	for i := range 6000 {
+		fmt.Fprintf(&big, "Entry %d: the tide turned and boat %d came in.\n\n", i, i)
+	}
+	seeds := map[string][]byte{"log.txt": []byte(big.String())}
+	publishStats(t, w, seeds)
+	for k := range 4 {
+		seeds[fmt.Sprintf("new/%d.txt", k)] = storySeed(k, "kite")
+		g, st := publishStats(t, w, seeds)
+		if st.Updated != 1 {
+			t.Fatalf("update %d: %+v", k, st)
+		}
+		idx, err := bleve.OpenUsing(filepath.Join(dir, shardsDir, g.Shards[0].Name), map[string]any{"read_only": true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := segments(idx)
+		idx.Close()
+		if err != nil || n != 2 {
+			t.Errorf("after update %d: %d segments (%v), want 2", k, n, err)
+		}
 	}
 }

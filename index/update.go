@@ -8,8 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 )
 
 // updateShard writes the shard of a bucket that only gained seeds: a copy
@@ -86,6 +89,9 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 			return info, nil, nil, fmt.Errorf("update shard %s: %w", base.Name, err)
 		}
 	}
+	if err := mergeAdded(ctx, idx, info.Paragraphs); err != nil {
+		return info, nil, nil, fmt.Errorf("merge segments of shard %s: %w", base.Name, err)
+	}
 	closed = true
 	if err := idx.Close(); err != nil {
 		return info, nil, nil, fmt.Errorf("close updated shard %s: %w", base.Name, err)
@@ -97,6 +103,61 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 		return info, nil, nil, err
 	}
 	return info, seeds, bad, nil
+}
+
+// mergeAdded merges the small segments that updates have added to a shard
+// into one, leaving the large segment of its whole build alone, so that an
+// updated shard has at most two segments for searches to visit. It waits
+// until bleve has persisted the result.
+func mergeAdded(ctx context.Context, idx bleve.Index, docs int) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("index type %T, not scorch", adv)
+	}
+	err = sc.ForceMerge(ctx, &mergeplan.MergePlanOptions{
+		// Eligible: segments under half the shard's documents.
+		MaxSegmentSize:       int64(max(docs, 2)),
+		MaxSegmentsPerTier:   1,
+		TierGrowth:           10,
+		SegmentsPerMergeTask: 1 << 10,
+		FloorSegmentSize:     1,
+		// Merge the eligible segments until one is left.
+		CalcBudget: func(int64, int64, *mergeplan.MergePlanOptions) int { return 1 },
+	})
+	if err != nil {
+		return err
+	}
+	for range 1000 {
+		if active, _ := sc.StatsMap()["index_bgthreads_active"].(bool); !active {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("merged segments not persisted after 10 s")
+}
+
+// segments returns how many segments a bleve index has.
+func segments(idx bleve.Index) (int, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return 0, err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return 0, fmt.Errorf("index type %T, not scorch", adv)
+	}
+	m := sc.StatsMap()
+	files, _ := m["TotFileSegmentsAtRoot"].(uint64)
+	mem, _ := m["TotMemorySegmentsAtRoot"].(uint64)
+	return int(files + mem), nil
 }
 
 // sortedEntries sorts es by seed path, as shard names are computed.

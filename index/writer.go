@@ -50,10 +50,11 @@ type WriterOptions struct {
 	MergeMax int
 	// MaxUpdates is how many times a shard is updated instead of rebuilt.
 	// When a bucket only gained seeds, its new shard is a copy of the old
-	// one (segment files hard-linked) with the new seeds indexed into it:
-	// the cost is that of the new seeds, not of the bucket, but each update
-	// adds a small segment that every search visits. After MaxUpdates the
-	// bucket is built whole again. 0 means 8; -1 means always build whole.
+	// one (segment files hard-linked) with the new seeds indexed into it
+	// and merged with the seeds of earlier updates into one small segment:
+	// the cost is that of the new seeds, not of the bucket, and searches
+	// visit two segments instead of one. After MaxUpdates the bucket is
+	// built whole again. 0 means 32; -1 means always build whole.
 	MaxUpdates int
 	// Workers is the number of shards built at once. 0 means GOMAXPROCS.
 	Workers int
@@ -76,7 +77,7 @@ func (o WriterOptions) withDefaults() WriterOptions {
 	}
 	switch {
 	case o.MaxUpdates == 0:
-		o.MaxUpdates = 8
+		o.MaxUpdates = 32
 	case o.MaxUpdates < 0:
 		o.MaxUpdates = 0
 	}
