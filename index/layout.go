@@ -39,11 +39,14 @@ type Generation struct {
 
 // ShardInfo describes one shard of a generation.
 type ShardInfo struct {
-	Name       string `json:"name"`
-	Bucket     int    `json:"bucket"`
-	Updates    int    `json:"updates,omitempty"` // times seeds were added to a copy of the shard since it was built whole
-	Articles   int    `json:"articles"`
-	Paragraphs int    `json:"paragraphs"`
+	Name    string `json:"name"`
+	Bucket  int    `json:"bucket"`
+	Updates int    `json:"updates,omitempty"` // times seeds were added to a copy of the shard since it was built whole
+	// Terms counts the distinct terms of each field of an updated shard
+	// (bleve's own count adds up its segments'); nil for a whole build.
+	Terms      map[string]int `json:"terms,omitempty"`
+	Articles   int            `json:"articles"`
+	Paragraphs int            `json:"paragraphs"`
 }
 
 // SeedInfo is what a generation knows of one seed file.

@@ -68,7 +68,7 @@ func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 		if name := w.shardName(b, es); inShard(es, name) {
 			info := ShardInfo{Name: name, Bucket: b}
 			if p, ok := prevShard[b]; ok && p.Name == name {
-				info.Updates = p.Updates
+				info.Updates, info.Terms = p.Updates, p.Terms
 			}
 			for _, e := range es {
 				si := prevSeeds[e.Seed]

@@ -191,15 +191,12 @@ func bm25Stats(gen *Generation, shards map[string]bleve.Index, mapped []string) 
 			fields = append(fields, mapped...)
 			slices.Sort(fields)
 			for _, f := range slices.Compact(fields) {
-				var c int
-				if s.Updates > 0 {
-					// Several segments: bleve adds up their term counts, so
-					// a term in two counts twice. Count the distinct terms,
-					// as in the shard a whole build would have written.
-					c, err = distinctTerms(rd, f)
-				} else {
-					c, err = br.FieldCardinality(f)
+				if s.Terms != nil {
+					// An updated shard: the writer counted its terms.
+					stats.FieldCardinality[f] += s.Terms[f]
+					continue
 				}
+				c, err := br.FieldCardinality(f)
 				if err != nil {
 					return err
 				}
@@ -212,27 +209,6 @@ func bm25Stats(gen *Generation, shards map[string]bleve.Index, mapped []string) 
 		}
 	}
 	return stats, nil
-}
-
-// distinctTerms counts the distinct terms of field in rd: bleve's measure
-// of a field's length (the BM25 average length is this over the documents).
-func distinctTerms(rd bindex.IndexReader, field string) (int, error) {
-	dict, err := rd.FieldDict(field)
-	if err != nil {
-		return 0, fmt.Errorf("terms of %s: %w", field, err)
-	}
-	defer dict.Close()
-	n := 0
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			return 0, fmt.Errorf("terms of %s: %w", field, err)
-		}
-		if e == nil {
-			return n, nil
-		}
-		n++
-	}
 }
 
 // mappedFields names the fields of the paragraph mapping.

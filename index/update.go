@@ -7,12 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // updateShard writes the shard of a bucket that only gained seeds: a copy
@@ -92,6 +94,9 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 	if err := mergeAdded(ctx, idx, info.Paragraphs); err != nil {
 		return info, nil, nil, fmt.Errorf("merge segments of shard %s: %w", base.Name, err)
 	}
+	if info.Terms, err = fieldTerms(idx, mappedFields(w.mapping)); err != nil {
+		return info, nil, nil, fmt.Errorf("count terms of shard %s: %w", base.Name, err)
+	}
 	closed = true
 	if err := idx.Close(); err != nil {
 		return info, nil, nil, fmt.Errorf("close updated shard %s: %w", base.Name, err)
@@ -142,6 +147,57 @@ func mergeAdded(ctx context.Context, idx bleve.Index, docs int) error {
 		}
 	}
 	return fmt.Errorf("merged segments not persisted after 10 s")
+}
+
+// fieldTerms counts the distinct terms of every field of a shard: the
+// measure of field length bleve's BM25 uses. bleve adds up the counts of a
+// shard's segments, so that a term in two counts twice; the reader takes
+// these counts instead for an updated shard, so that it scores as the
+// shard a whole build would have written.
+func fieldTerms(idx bleve.Index, mapped []string) (map[string]int, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	fields, err := rd.Fields()
+	if err != nil {
+		return nil, err
+	}
+	fields = append(fields, mapped...)
+	slices.Sort(fields)
+	terms := map[string]int{}
+	for _, f := range slices.Compact(fields) {
+		if terms[f], err = distinctTerms(rd, f); err != nil {
+			return nil, err
+		}
+	}
+	return terms, nil
+}
+
+// distinctTerms counts the distinct terms of field in rd: bleve's measure
+// of a field's length (the BM25 average length is this over the documents).
+func distinctTerms(rd bindex.IndexReader, field string) (int, error) {
+	dict, err := rd.FieldDict(field)
+	if err != nil {
+		return 0, fmt.Errorf("terms of %s: %w", field, err)
+	}
+	defer dict.Close()
+	n := 0
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return 0, fmt.Errorf("terms of %s: %w", field, err)
+		}
+		if e == nil {
+			return n, nil
+		}
+		n++
+	}
 }
 
 // segments returns how many segments a bleve index has.
