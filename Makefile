@@ -56,6 +56,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/query/
 	$(GO) test -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime $(FUZZTIME) ./internal/snippet/
 	$(GO) test -run '^$$' -fuzz '^FuzzSearchHandler$$' -fuzztime $(FUZZTIME) ./internal/server/
+	$(GO) test -run '^$$' -fuzz '^FuzzTokenizer$$' -fuzztime $(FUZZTIME) ./index/
+	$(GO) test -run '^$$' -fuzz '^FuzzStemmer$$' -fuzztime $(FUZZTIME) ./index/
 
 clean:
 	rm -rf bin data

@@ -1,0 +1,6 @@
+//go:build race
+
+package index
+
+// raceEnabled: the race detector slows the tokenizer tests some tenfold.
+const raceEnabled = true
