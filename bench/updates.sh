@@ -50,7 +50,7 @@ serve() { # serve INDEX LABEL: two 8 s runs of 2 clients
   t=$(ms "$out/bin/indexer" -seeds "$work/seeds" -index "$work/index-rebuild" -max-updates -1)
   echo "add one, bucket rebuilt whole (-max-updates -1): $t ms: $(grep -o 'indexed=[0-9]* shards built=[0-9]* updated=[0-9]*' "$work/last.txt")"
   rm "$work/seeds/new/0.txt"
-  "$out/bin/indexer" -seeds "$work/seeds" -index "$work/whole" >/dev/null
+  "$out/bin/indexer" -seeds "$work/seeds" -index "$work/whole" >/dev/null 2>&1
   for k in 1 2; do
     serve "$work/index" "updated shards, run $k"
     serve "$work/whole" "whole build,    run $k"

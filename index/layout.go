@@ -93,6 +93,28 @@ func Current(dir string) (*Generation, error) {
 	return readManifest(filepath.Join(dir, name))
 }
 
+// shardNames reads the names of a generation's shards from its manifest,
+// without decoding its seeds.
+func shardNames(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	var g struct {
+		Shards []struct {
+			Name string `json:"name"`
+		} `json:"shards"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		return nil, fmt.Errorf("decode manifest %s: %w", path, err)
+	}
+	names := make([]string, len(g.Shards))
+	for i, s := range g.Shards {
+		names[i] = s.Name
+	}
+	return names, nil
+}
+
 func readManifest(path string) (*Generation, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -118,7 +118,7 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	opts = opts.withDefaults()
 	start := time.Now()
 	var sum Summary
-	prev, err := index.Current(w.Dir())
+	prev, err := w.Current()
 	if err != nil && !errors.Is(err, index.ErrNoIndex) {
 		opts.Logger.Warn("previous generation unreadable; rebuilding everything", "err", err)
 	}
