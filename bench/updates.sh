@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Cost of adding articles to a large index, and what the shard updates cost
-# searches. Builds an index of UPDATES_PARAGRAPHS paragraphs (default
-# 100000), then adds ROUNDS articles (default 24) one indexer run at a time
-# (copies of corpus articles under new paths: each shard is updated in
-# place of a rebuild); then adds one more with -max-updates -1 (the bucket
-# rebuilt whole) for comparison; then serves the updated index and a whole
+# Cost of adding, changing and removing articles in a large index, and what
+# the shard updates cost searches. Builds an index of UPDATES_PARAGRAPHS
+# paragraphs (default 100000), then adds ROUNDS articles (default 24) one
+# indexer run at a time (copies of corpus articles under new paths: each
+# shard is updated in place of a rebuild), changes one and removes one;
+# then adds one more with -max-updates -1 (the bucket rebuilt whole) for
+# comparison; then serves the updated index and a whole
 # build of the same seeds in turn and measures 2-client throughput on each.
 # Run from the repository root; output also goes to bench/out/updates.txt.
 set -euo pipefail
@@ -40,6 +41,12 @@ serve() { # serve INDEX LABEL: two 8 s runs of 2 clients
     t=$(ms "$out/bin/indexer" -seeds "$work/seeds" -index "$work/index")
     echo "add $i: $t ms: $(grep -o 'indexed=[0-9]* shards built=[0-9]* updated=[0-9]*' "$work/last.txt")"
   done
+  printf '\nA correction was added to this article.\n' >>"$work/seeds/new/1.txt"
+  t=$(ms "$out/bin/indexer" -seeds "$work/seeds" -index "$work/index")
+  echo "change one: $t ms: $(grep -o 'indexed=[0-9]* shards built=[0-9]* updated=[0-9]*' "$work/last.txt")"
+  rm "$work/seeds/new/2.txt"
+  t=$(ms "$out/bin/indexer" -seeds "$work/seeds" -index "$work/index")
+  echo "remove one: $t ms: $(grep -o 'indexed=[0-9]* shards built=[0-9]* updated=[0-9]*' "$work/last.txt")"
   manifest="$work/index/$(cat "$work/index/CURRENT")"
   grep -o '"name": "[^"]*"\|"updates": [0-9]*' "$manifest" | paste -sd' ' | sed 's/^/shards: /'
   for s in $(grep -o '"name": "[^"]*"' "$manifest" | cut -d'"' -f4); do

@@ -3,18 +3,20 @@ package index
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 )
 
 // job is one shard to write: a bucket built whole from its seeds, or, with
-// base set, a copy of the bucket's current shard with the added seeds
-// indexed into it.
+// base set, a copy of the bucket's current shard with the paragraphs of
+// changed and removed seeds deleted and new and changed seeds indexed.
 type job struct {
 	bucket  int
 	entries []Entry             // every seed of the bucket, by path
 	base    *ShardInfo          // the shard to update, or nil to build whole
-	added   []Entry             // with base: the entries it lacks
-	held    map[string]SeedInfo // with base: the seeds it holds
+	added   []Entry             // with base: the entries it lacks (new or changed)
+	gone    []SeedInfo          // with base: the seeds whose paragraphs go (changed or removed)
+	held    map[string]SeedInfo // with base: the seeds it holds unchanged
 }
 
 // A plan says which shards of a new generation are taken over from the
@@ -27,11 +29,12 @@ type plan struct {
 
 // plan decides the shards of a generation holding exactly entries, given
 // the current generation cur (nil if none). A bucket whose seeds are all
-// in one existing shard reuses it. A bucket that only gained seeds since
-// its shard was written gets a copy of that shard with the new seeds added
-// (cost: the new seeds), unless the shard was updated MaxUpdates times
-// already or the new seeds are more than half its size. Any other bucket (a
-// seed changed or removed, or no shard yet) is built whole.
+// in one existing shard reuses it. A bucket whose seeds changed little
+// since its shard was written (new, changed and removed seeds at most half
+// the size of those unchanged) gets a copy of that shard, updated: the
+// cost is that of the changed seeds, not of the bucket. After MaxUpdates
+// updates, or with more change, or only removals, or with no shard yet, a
+// bucket is built whole.
 func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 	prevSeeds := map[string]SeedInfo{}
 	prevShard := map[int]ShardInfo{} // the current generation's shards by bucket
@@ -59,6 +62,13 @@ func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 		b := w.bucket(e.Seed)
 		buckets[b] = append(buckets[b], e)
 	}
+	inPrev := map[string][]string{} // the seeds of each current shard, by path
+	for seed, si := range prevSeeds {
+		inPrev[si.Shard] = append(inPrev[si.Shard], seed)
+	}
+	for _, seeds := range inPrev {
+		slices.Sort(seeds)
+	}
 	pl := plan{seeds: map[string]SeedInfo{}}
 	for b, es := range buckets {
 		if len(es) == 0 {
@@ -82,22 +92,35 @@ func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 		j := job{bucket: b, entries: es}
 		if p, ok := prevShard[b]; ok && p.Updates < w.opts.MaxUpdates {
 			var kept, added []Entry
-			var keptBytes, addedBytes int64
+			var keptBytes, changedBytes int64
+			isKept := map[string]bool{}
 			for _, e := range es {
 				if si, ok := prevSeeds[e.Seed]; ok && si.Shard == p.Name && si.SHA256 == e.Info.SHA256 {
 					kept = append(kept, e)
 					keptBytes += e.Info.Size
+					isKept[e.Seed] = true
 				} else {
 					added = append(added, e)
-					addedBytes += e.Info.Size
+					changedBytes += e.Info.Size
 				}
 			}
-			// The shard serves as a base only if none of its seeds changed
-			// or went away, and if adding costs clearly less than building
-			// (the seeds' sizes stand for the work).
-			if len(kept) == p.Articles && len(kept) > 0 && addedBytes <= keptBytes/2 && inShard(kept, p.Name) {
+			// The shard's seeds that changed or went away: their
+			// paragraphs are deleted from the copy.
+			var gone []SeedInfo
+			for _, seed := range inPrev[p.Name] {
+				if !isKept[seed] {
+					gone = append(gone, prevSeeds[seed])
+					changedBytes += prevSeeds[seed].Size
+				}
+			}
+			// Updating pays off when the changed seeds are few next to
+			// those kept (the seeds' sizes stand for the work).
+			// A deletion is only cleaned up by a merge with a new segment,
+			// so removals alone are rebuilt.
+			if len(kept) > 0 && len(kept)+len(gone) == p.Articles && changedBytes <= keptBytes/2 &&
+				(len(added) > 0 || len(gone) == 0) && inShard(kept, p.Name) {
 				base := p
-				j.base, j.added, j.held = &base, added, map[string]SeedInfo{}
+				j.base, j.added, j.gone, j.held = &base, added, gone, map[string]SeedInfo{}
 				for _, e := range kept {
 					j.held[e.Seed] = prevSeeds[e.Seed]
 				}

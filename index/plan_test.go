@@ -196,26 +196,41 @@ func TestShardUpdates(t *testing.T) {
 
 	seeds[seedIn(w, 2, "new/d")] = storySeed(103, "kite")
 	step("added seed in another bucket", 2, 1, 2)
-	changed := seedIn(w, 2, "d/0")
-	if _, ok := seeds[changed]; !ok {
-		changed = "d/00.txt"
+	// A changed seed: its old paragraphs are deleted from a copy of the
+	// shard, its new ones indexed.
+	changed := ""
+	for i := range 24 {
+		if name := fmt.Sprintf("d/%02d.txt", i); w.bucket(name) == 2 {
+			changed = name
+			break
+		}
+	}
+	if changed == "" {
+		t.Fatal("no seed of bucket 2 to change")
 	}
 	seeds[changed] = storySeed(7, "dirigible")
-	cb := w.bucket(changed)
+	step("changed seed", 2, 2, 2)
+
+	// A removed seed alone: the bucket is rebuilt (deletions are cleaned
+	// up only by merging them with new paragraphs).
+	delete(seeds, seedIn(w, b, "new/a"))
 	whole = 0
 	for name := range seeds {
-		if w.bucket(name) == cb {
+		if w.bucket(name) == b {
 			whole += 2
 		}
 	}
-	step("changed seed", cb, 0, whole)
-
-	gone := seedIn(w, b, "new/a")
-	delete(seeds, gone)
-	whole -= 0
-	g, _ = publishStats(t, w, seeds)
-	if s := shardsByBucket(g)[b]; s.Updates != 0 {
-		t.Errorf("removed seed: bucket %+v not rebuilt whole", s)
+	step("removed seed", b, 0, whole)
+	// A removed seed and an added one: one update.
+	delete(seeds, seedIn(w, b, "new/b"))
+	seeds[seedIn(w, b, "new/e")] = storySeed(104, "osprey")
+	step("removed and added seed", b, 1, 2)
+	// A changed seed that no longer parses: its old paragraphs must go and
+	// nothing comes to merge them away with, so the bucket is rebuilt.
+	seeds[changed] = []byte("")
+	g, st := publishStats(t, w, seeds)
+	if s := shardsByBucket(g)[2]; s.Updates != 0 || st.Built != 1 || g.Skipped[changed].Reason == "" {
+		t.Errorf("unparsable change: shard %+v, stats %+v, skipped %+v", s, st, g.Skipped)
 	}
 	sameAsFullBuild(t, r, w.opts.Shards, seeds)
 
@@ -316,5 +331,23 @@ func TestUpdatedShardSegments(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
+	sameAsFullBuild(t, r, w.opts.Shards, seeds)
+
+	// A changed seed: deleted paragraphs would leave their terms in the
+	// dictionary, so the update merges the shard into one segment.
+	seeds[seedIn(w, 1, "new/0")] = storySeed(0, "heron")
+	g, st := publishStats(t, w, seeds)
+	if st.Updated != 1 || st.Indexed != 2 {
+		t.Fatalf("changed seed: %+v", st)
+	}
+	idx, err := bleve.OpenUsing(filepath.Join(dir, shardsDir, shardsByBucket(g)[1].Name), map[string]any{"read_only": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := segments(idx)
+	idx.Close()
+	if err != nil || n != 1 {
+		t.Errorf("after a change: %d segments (%v), want 1", n, err)
+	}
 	sameAsFullBuild(t, r, w.opts.Shards, seeds)
 }

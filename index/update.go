@@ -17,12 +17,13 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
-// updateShard writes the shard of a bucket that only gained seeds: a copy
-// of the bucket's current shard (its immutable segment files hard-linked,
-// the rest copied) with the added seeds indexed into it by bleve. The
-// current shard is not touched: readers keep searching it until the new
-// generation is published. Added entries whose load fails are returned in
-// bad and left out.
+// updateShard writes the shard of a bucket whose seeds changed little: a
+// copy of the bucket's current shard (its immutable segment files
+// hard-linked, the rest copied) in which bleve deletes the paragraphs of
+// changed and removed seeds and indexes new and changed seeds. The current
+// shard is not touched: readers keep searching it until the new generation
+// is published. Added entries whose load fails are returned in bad and
+// left out.
 func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress func(int)) (ShardInfo, map[string]SeedInfo, map[string]SeedInfo, error) {
 	base := *j.base
 	info := ShardInfo{Bucket: j.bucket, Articles: base.Articles, Paragraphs: base.Paragraphs, Updates: base.Updates + 1}
@@ -56,6 +57,13 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 	}()
 	bad := map[string]SeedInfo{}
 	batch := idx.NewBatch()
+	for _, si := range j.gone {
+		for n := 1; n <= si.Paragraphs; n++ {
+			batch.Delete(ParagraphID(si.ArticleID, n))
+		}
+		info.Articles--
+		info.Paragraphs -= si.Paragraphs
+	}
 	for _, e := range j.added {
 		if err := ctx.Err(); err != nil {
 			return info, nil, nil, err
@@ -91,7 +99,25 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 			return info, nil, nil, fmt.Errorf("update shard %s: %w", base.Name, err)
 		}
 	}
-	if err := mergeAdded(ctx, idx, info.Paragraphs); err != nil {
+	if len(kept) == len(j.held) {
+		// Every added seed failed to load.
+		idx.Close()
+		closed = true
+		if len(j.gone) > 0 {
+			// Deletions, but no new segment to merge them away with.
+			return w.buildShard(ctx, job{bucket: j.bucket, entries: j.entries}, load, progress)
+		}
+		return base, seeds, bad, nil // the shard as it was
+	}
+	mo := addedSegments(info.Paragraphs)
+	if len(j.gone) > 0 {
+		// Deleted paragraphs stay in their segment, and their terms in its
+		// dictionary, until a merge: merge everything into one segment,
+		// which costs less than indexing the bucket again.
+		single := mergeplan.SingleSegmentMergePlanOptions
+		mo = &single
+	}
+	if err := forceMerge(ctx, idx, mo); err != nil {
 		return info, nil, nil, fmt.Errorf("merge segments of shard %s: %w", base.Name, err)
 	}
 	if info.Terms, err = fieldTerms(idx, mappedFields(w.mapping)); err != nil {
@@ -101,29 +127,18 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 	if err := idx.Close(); err != nil {
 		return info, nil, nil, fmt.Errorf("close updated shard %s: %w", base.Name, err)
 	}
-	if info.Articles == base.Articles {
-		info.Updates = base.Updates // every added seed failed: the shard is the old one
-	}
 	if err := w.install(tmp, &info, sortedEntries(kept), seeds); err != nil {
 		return info, nil, nil, err
 	}
 	return info, seeds, bad, nil
 }
 
-// mergeAdded merges the small segments that updates have added to a shard
-// into one, leaving the large segment of its whole build alone, so that an
-// updated shard has at most two segments for searches to visit. It waits
-// until bleve has persisted the result.
-func mergeAdded(ctx context.Context, idx bleve.Index, docs int) error {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return err
-	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return fmt.Errorf("index type %T, not scorch", adv)
-	}
-	err = sc.ForceMerge(ctx, &mergeplan.MergePlanOptions{
+// addedSegments is the merge plan that merges the small segments updates
+// have added to a shard of docs documents into one, leaving the large
+// segment of its whole build alone, so that an updated shard has at most
+// two segments for searches to visit.
+func addedSegments(docs int) *mergeplan.MergePlanOptions {
+	return &mergeplan.MergePlanOptions{
 		// Eligible: segments under half the shard's documents.
 		MaxSegmentSize:       int64(max(docs, 2)),
 		MaxSegmentsPerTier:   1,
@@ -132,12 +147,38 @@ func mergeAdded(ctx context.Context, idx bleve.Index, docs int) error {
 		FloorSegmentSize:     1,
 		// Merge the eligible segments until one is left.
 		CalcBudget: func(int64, int64, *mergeplan.MergePlanOptions) int { return 1 },
-	})
+	}
+}
+
+// forceMerge merges a bleve index's segments as mo plans and waits until
+// bleve has persisted the result. bleve plans merges over persisted
+// segments only, so it first waits for the last batch's to be.
+func forceMerge(ctx context.Context, idx bleve.Index, mo *mergeplan.MergePlanOptions) error {
+	adv, err := idx.Advanced()
 	if err != nil {
 		return err
 	}
-	for range 1000 {
-		if active, _ := sc.StatsMap()["index_bgthreads_active"].(bool); !active {
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("index type %T, not scorch", adv)
+	}
+	if err := settle(ctx, sc); err != nil {
+		return err
+	}
+	if err := sc.ForceMerge(ctx, mo); err != nil {
+		return err
+	}
+	return settle(ctx, sc)
+}
+
+// settle waits until every segment of sc is persisted and its background
+// merging and persisting are done.
+func settle(ctx context.Context, sc *scorch.Scorch) error {
+	for range 3000 {
+		m := sc.StatsMap()
+		active, _ := m["index_bgthreads_active"].(bool)
+		inMemory, _ := m["TotMemorySegmentsAtRoot"].(uint64)
+		if !active && inMemory == 0 {
 			return nil
 		}
 		select {
@@ -146,7 +187,7 @@ func mergeAdded(ctx context.Context, idx bleve.Index, docs int) error {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("merged segments not persisted after 10 s")
+	return fmt.Errorf("segments not persisted after 30 s")
 }
 
 // fieldTerms counts the distinct terms of every field of a shard: the

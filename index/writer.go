@@ -49,12 +49,12 @@ type WriterOptions struct {
 	// paragraphs, 3 at 1,000,000; one pass indexes 12 % faster at 100,000).
 	MergeMax int
 	// MaxUpdates is how many times a shard is updated instead of rebuilt.
-	// When a bucket only gained seeds, its new shard is a copy of the old
-	// one (segment files hard-linked) with the new seeds indexed into it
-	// and merged with the seeds of earlier updates into one small segment:
-	// the cost is that of the new seeds, not of the bucket, and searches
-	// visit two segments instead of one. After MaxUpdates the bucket is
-	// built whole again. 0 means 32; -1 means always build whole.
+	// When a bucket's seeds changed little, its new shard is a copy of the
+	// old one (segment files hard-linked) in which the paragraphs of
+	// changed and removed seeds are deleted and new and changed seeds
+	// indexed: the cost is that of the changed seeds, not of the bucket.
+	// After MaxUpdates the bucket is built whole again. 0 means 32; -1
+	// means always build whole.
 	MaxUpdates int
 	// Workers is the number of shards built at once. 0 means GOMAXPROCS.
 	Workers int
