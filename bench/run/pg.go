@@ -98,10 +98,15 @@ func startPG(ctx context.Context, out, logs string) (*pgServer, error) {
 	}
 	defer logFile.Close()
 	// Settings of a bulk-loading installation; durability (fsync) stays on.
+	// The server lives through every size, so nothing may run in its
+	// background while the next system indexes: no autovacuum (the load
+	// runs ANALYZE itself) and no timed checkpoints (the WAL of a load
+	// stays under max_wal_size; shutdown checkpoints).
 	cmd := as(exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+data,
 		"-c", "shared_buffers=256MB", "-c", "maintenance_work_mem=512MB", "-c", "max_wal_size=4GB",
-		"-c", "work_mem=16MB", "-c", "max_connections=30"))
+		"-c", "work_mem=16MB", "-c", "max_connections=30",
+		"-c", "autovacuum=off", "-c", "checkpoint_timeout=1d"))
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		return nil, err
