@@ -38,16 +38,7 @@ func buildIndex(t testing.TB, seeds map[string][]byte) (*Reader, string) {
 
 func publish(t testing.TB, w *Writer, seeds map[string][]byte) *Generation {
 	t.Helper()
-	var entries []Entry
-	for name, data := range seeds {
-		entries = append(entries, Entry{Seed: name, Info: SeedInfo{Size: int64(len(data)), SHA256: sha(data)}})
-	}
-	gen, _, err := w.Publish(context.Background(), entries, nil, func(e Entry) (*article.Article, error) {
-		return article.Parse(e.Seed, seeds[e.Seed])
-	}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	gen, _ := publishStats(t, w, seeds)
 	return gen
 }
 

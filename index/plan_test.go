@@ -26,7 +26,7 @@ func storySeed(i int, word string) []byte {
 
 // publishStats publishes seeds with w and returns the generation and what
 // the writer did.
-func publishStats(t *testing.T, w *Writer, seeds map[string][]byte) (*Generation, BuildStats) {
+func publishStats(t testing.TB, w *Writer, seeds map[string][]byte) (*Generation, BuildStats) {
 	t.Helper()
 	var entries []Entry
 	for name, data := range seeds {
@@ -160,14 +160,8 @@ func TestShardUpdates(t *testing.T) {
 			t.Fatalf("%s: bucket %d %+v -> %+v, stats %+v; want %d updates, %d paragraphs indexed", what, b, before[b], s, st, updates, indexed)
 		}
 		if updates > 0 {
-			idx, err := bleve.OpenUsing(filepath.Join(dir, shardsDir, after[b].Name), map[string]any{"read_only": true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			n, err := segments(idx)
-			idx.Close()
-			if err != nil || n > 2 {
-				t.Errorf("%s: updated shard has %d segments (%v), want at most 2", what, n, err)
+			if n := shardSegments(t, dir, after[b].Name); n > 2 {
+				t.Errorf("%s: updated shard has %d segments, want at most 2", what, n)
 			}
 		}
 		if now := snapshotDir(t, dir+"/shards/"+before[b].Name); !reflect.DeepEqual(old, now) {
@@ -245,6 +239,21 @@ func TestShardUpdates(t *testing.T) {
 	sameAsFullBuild(t, r, w.opts.Shards, seeds)
 }
 
+// shardSegments opens a published shard read-only and counts its segments.
+func shardSegments(t *testing.T, dir, name string) int {
+	t.Helper()
+	idx, err := bleve.OpenUsing(filepath.Join(dir, shardsDir, name), map[string]any{"read_only": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	n, err := segments(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // snapshotDir lists a directory tree's files with size and modification time.
 func snapshotDir(t *testing.T, dir string) map[string]string {
 	t.Helper()
@@ -310,14 +319,8 @@ func TestUpdatedShardSegments(t *testing.T) {
 		if st.Updated != 1 {
 			t.Fatalf("update %d: %+v", k, st)
 		}
-		idx, err := bleve.OpenUsing(filepath.Join(dir, shardsDir, shardsByBucket(g)[1].Name), map[string]any{"read_only": true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := segments(idx)
-		idx.Close()
-		if err != nil || n != 2 {
-			t.Errorf("after update %d: %d segments (%v), want 2", k, n, err)
+		if n := shardSegments(t, dir, shardsByBucket(g)[1].Name); n != 2 {
+			t.Errorf("after update %d: %d segments, want 2", k, n)
 		}
 	}
 	// Two segments: bleve's own term counts would add up both; the
@@ -340,14 +343,8 @@ func TestUpdatedShardSegments(t *testing.T) {
 	if st.Updated != 1 || st.Indexed != 2 {
 		t.Fatalf("changed seed: %+v", st)
 	}
-	idx, err := bleve.OpenUsing(filepath.Join(dir, shardsDir, shardsByBucket(g)[1].Name), map[string]any{"read_only": true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := segments(idx)
-	idx.Close()
-	if err != nil || n != 1 {
-		t.Errorf("after a change: %d segments (%v), want 1", n, err)
+	if n := shardSegments(t, dir, shardsByBucket(g)[1].Name); n != 1 {
+		t.Errorf("after a change: %d segments, want 1", n)
 	}
 	sameAsFullBuild(t, r, w.opts.Shards, seeds)
 }

@@ -68,11 +68,8 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 		if err := ctx.Err(); err != nil {
 			return info, nil, nil, err
 		}
-		a, err := load(e)
-		if err != nil {
-			si := e.Info
-			si.Reason = err.Error()
-			bad[e.Seed] = si
+		a, ok := loaded(load, e, bad)
+		if !ok {
 			continue
 		}
 		for _, d := range documents(a) {
@@ -86,9 +83,7 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 			}
 			batch.Reset()
 		}
-		si := e.Info
-		si.ArticleID, si.Paragraphs, si.Reason, si.Missing = a.ID, len(a.Paragraphs), "", a.Missing
-		seeds[e.Seed] = si
+		seeds[e.Seed] = indexed(e, a)
 		kept = append(kept, e)
 		info.Articles++
 		info.Paragraphs += len(a.Paragraphs)

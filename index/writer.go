@@ -350,14 +350,12 @@ func (w *Writer) buildShard(ctx context.Context, j job, load Loader, progress fu
 			closeBuilder()
 			return info, nil, nil, err
 		}
-		a, err := load(e)
-		if err != nil {
-			si := e.Info
-			si.Reason = err.Error()
-			bad[e.Seed] = si
+		a, ok := loaded(load, e, bad)
+		if !ok {
 			continue
 		}
 		if b == nil {
+			var err error
 			b, err = bleve.NewBuilder(tmp, w.mapping, map[string]any{
 				"buildPathPrefix": scratch,
 				"batchSize":       w.opts.BatchSize,
@@ -373,9 +371,7 @@ func (w *Writer) buildShard(ctx context.Context, j job, load Loader, progress fu
 				return info, nil, nil, fmt.Errorf("index %s paragraph %s: %w", e.Seed, d.id, err)
 			}
 		}
-		si := e.Info
-		si.ArticleID, si.Paragraphs, si.Reason, si.Missing = a.ID, len(a.Paragraphs), "", a.Missing
-		seeds[e.Seed] = si
+		seeds[e.Seed] = indexed(e, a)
 		kept = append(kept, e)
 		info.Articles++
 		info.Paragraphs += len(a.Paragraphs)
@@ -391,6 +387,26 @@ func (w *Writer) buildShard(ctx context.Context, j job, load Loader, progress fu
 		return info, nil, nil, err
 	}
 	return info, seeds, bad, nil
+}
+
+// loaded loads the article of an entry; a failure is recorded in bad, with
+// its reason.
+func loaded(load Loader, e Entry, bad map[string]SeedInfo) (*article.Article, bool) {
+	a, err := load(e)
+	if err != nil {
+		si := e.Info
+		si.Reason = err.Error()
+		bad[e.Seed] = si
+		return nil, false
+	}
+	return a, true
+}
+
+// indexed is what a manifest records of an entry indexed as article a.
+func indexed(e Entry, a *article.Article) SeedInfo {
+	si := e.Info
+	si.ArticleID, si.Paragraphs, si.Reason, si.Missing = a.ID, len(a.Paragraphs), "", a.Missing
+	return si
 }
 
 // install names the shard written in tmp after the seeds it holds, moves it
