@@ -48,8 +48,8 @@ serve() { # serve INDEX LABEL: two 8 s runs of 2 clients
   t=$(ms "$out/bin/indexer" -seeds "$work/seeds" -index "$work/index")
   echo "remove one: $t ms: $(grep -o 'indexed=[0-9]* shards built=[0-9]* updated=[0-9]*' "$work/last.txt")"
   manifest="$work/index/$(cat "$work/index/CURRENT")"
-  grep -o '"name": "[^"]*"\|"updates": [0-9]*' "$manifest" | paste -sd' ' | sed 's/^/shards: /'
-  for s in $(grep -o '"name": "[^"]*"' "$manifest" | cut -d'"' -f4); do
+  grep -o '"name": *"[^"]*"\|"updates": *[0-9]*' "$manifest" | paste -sd' ' | sed 's/^/shards: /'
+  for s in $(grep -o '"name": *"[^"]*"' "$manifest" | cut -d'"' -f4); do
     echo "$s: $(find "$work/index/shards/$s" -name '*.zap' | wc -l) segment files"
   done
   cp -a "$work/index" "$work/index-rebuild"
