@@ -33,8 +33,8 @@ type plan struct {
 // since its shard was written (new, changed and removed seeds at most half
 // the size of those unchanged) gets a copy of that shard, updated: the
 // cost is that of the changed seeds, not of the bucket. After MaxUpdates
-// updates, or with more change, or only removals, or with no shard yet, a
-// bucket is built whole.
+// updates, or with more change, or with no shard yet, a bucket is built
+// whole.
 func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 	prevSeeds := map[string]SeedInfo{}
 	prevShard := map[int]ShardInfo{} // the current generation's shards by bucket
@@ -115,10 +115,7 @@ func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 			}
 			// Updating pays off when the changed seeds are few next to
 			// those kept (the seeds' sizes stand for the work).
-			// A deletion is only cleaned up by a merge with a new segment,
-			// so removals alone are rebuilt.
-			if len(kept) > 0 && len(kept)+len(gone) == p.Articles && changedBytes <= keptBytes/2 &&
-				(len(added) > 0 || len(gone) == 0) && inShard(kept, p.Name) {
+			if len(kept) > 0 && len(kept)+len(gone) == p.Articles && changedBytes <= keptBytes/2 && inShard(kept, p.Name) {
 				base := p
 				j.base, j.added, j.gone, j.held = &base, added, gone, map[string]SeedInfo{}
 				for _, e := range kept {

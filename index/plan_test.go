@@ -205,8 +205,8 @@ func TestShardUpdates(t *testing.T) {
 	seeds[changed] = storySeed(7, "dirigible")
 	step("changed seed", 2, 2, 2)
 
-	// A removed seed alone: the bucket is rebuilt (deletions are cleaned
-	// up only by merging them with new paragraphs).
+	// A removed seed alone, from a shard of one segment: the bucket is
+	// rebuilt (deletions are cleaned up only by merging segments).
 	delete(seeds, seedIn(w, b, "new/a"))
 	whole = 0
 	for name := range seeds {
@@ -345,6 +345,19 @@ func TestUpdatedShardSegments(t *testing.T) {
 	}
 	if n := shardSegments(t, dir, shardsByBucket(g)[1].Name); n != 1 {
 		t.Errorf("after a change: %d segments, want 1", n)
+	}
+	sameAsFullBuild(t, r, w.opts.Shards, seeds)
+
+	// A removal alone from a shard of two segments: deleted, then merged.
+	seeds[seedIn(w, 1, "new/9")] = storySeed(9, "gannet")
+	publishStats(t, w, seeds)
+	delete(seeds, seedIn(w, 1, "new/1"))
+	g, st = publishStats(t, w, seeds)
+	if st.Updated != 1 || st.Indexed != 0 {
+		t.Fatalf("removal: %+v", st)
+	}
+	if n := shardSegments(t, dir, shardsByBucket(g)[1].Name); n != 1 {
+		t.Errorf("after a removal: %d segments, want 1", n)
 	}
 	sameAsFullBuild(t, r, w.opts.Shards, seeds)
 }

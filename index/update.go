@@ -95,14 +95,21 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 		}
 	}
 	if len(kept) == len(j.held) {
-		// Every added seed failed to load.
-		idx.Close()
-		closed = true
-		if len(j.gone) > 0 {
-			// Deletions, but no new segment to merge them away with.
+		// Nothing added: removals alone, or every added seed failed to load.
+		if len(j.gone) == 0 {
+			return base, seeds, bad, nil // the shard as it was
+		}
+		// Deletions are cleaned up by merging segments; a shard of one
+		// segment has nothing to merge them with: build it whole.
+		n, err := segments(idx)
+		if err != nil {
+			return info, nil, nil, fmt.Errorf("segments of shard %s: %w", base.Name, err)
+		}
+		if n < 2 {
+			idx.Close()
+			closed = true
 			return w.buildShard(ctx, job{bucket: j.bucket, entries: j.entries}, load, progress)
 		}
-		return base, seeds, bad, nil // the shard as it was
 	}
 	mo := addedSegments(info.Paragraphs)
 	if len(j.gone) > 0 {
