@@ -118,11 +118,12 @@ func shardsByBucket(g *Generation) map[int]ShardInfo {
 	return m
 }
 
-// TestShardUpdates adds, changes and removes seeds: a bucket that only
-// gained seeds gets a copy of its shard with them added, until MaxUpdates;
-// a change or removal rebuilds the bucket; other buckets stay as they are,
-// the shards of earlier generations are never modified, and every
-// generation answers exactly like a full build of the same seeds.
+// TestShardUpdates adds, changes and removes seeds: a bucket whose seeds
+// changed little gets an updated copy of its shard, until MaxUpdates; more
+// change, or a removal alone from a shard of one segment, rebuilds the
+// bucket; other buckets stay as they are, the shards of earlier
+// generations are never modified, and every generation answers exactly
+// like a full build of the same seeds.
 func TestShardUpdates(t *testing.T) {
 	dir := t.TempDir()
 	w, err := OpenWriter(dir, WriterOptions{Shards: 4, MaxUpdates: 2})
@@ -294,8 +295,9 @@ func TestNoShardUpdates(t *testing.T) {
 	}
 }
 
-// TestUpdatedShardSegments: however many updates a large shard takes, it
-// keeps at most two segments, the whole build's and one of added seeds.
+// TestUpdatedShardSegments: however many additions a large shard takes,
+// it keeps two segments, the whole build's and one of added seeds; a
+// change or a removal merges it into one.
 func TestUpdatedShardSegments(t *testing.T) {
 	dir := t.TempDir()
 	w, err := OpenWriter(dir, WriterOptions{Shards: 2, MaxUpdates: 10})
