@@ -178,6 +178,12 @@ func TestShardUpdates(t *testing.T) {
 		t.Fatalf("nothing changed, but %+v", st)
 	}
 	sameAsFullBuild(t, r, w.opts.Shards, seeds) // the reused updated shard keeps its term counts
+	// An added seed that does not parse: skipped, and its shard stays as it was.
+	seeds[seedIn(w, b, "new/bad")] = []byte("")
+	if g, st := publishStats(t, w, seeds); st.Built != 0 || st.Reused != 4 || g.Skipped[seedIn(w, b, "new/bad")].Reason == "" {
+		t.Fatalf("unparsable new seed: stats %+v, skipped %+v", st, g.Skipped)
+	}
+	delete(seeds, seedIn(w, b, "new/bad"))
 	seeds[seedIn(w, b, "new/b")] = storySeed(101, "balloon")
 	step("second added seed", b, 2, 2)
 	seeds[seedIn(w, b, "new/c")] = storySeed(102, "dirigible")

@@ -245,11 +245,17 @@ func (w *Writer) Publish(ctx context.Context, entries []Entry, skipped map[strin
 					firstErr = err
 				}
 				if err == nil {
-					if info.Articles > 0 {
+					switch {
+					case info.Articles == 0:
+					case j.base != nil && info.Name == j.base.Name:
+						// Every added seed failed to load: the shard as it was.
+						gen.Shards = append(gen.Shards, info)
+						stats.Reused++
+					default:
 						gen.Shards = append(gen.Shards, info)
 						stats.Built++
 						stats.Indexed += done
-						if j.base != nil {
+						if j.base != nil && info.Updates > 0 {
 							stats.Updated++
 						}
 					}
