@@ -41,7 +41,7 @@ type Generation struct {
 type ShardInfo struct {
 	Name    string `json:"name"`
 	Bucket  int    `json:"bucket"`
-	Updates int    `json:"updates,omitempty"` // times seeds were added to a copy of the shard since it was built whole
+	Updates int    `json:"updates,omitempty"` // times the shard was updated (copied, then changed) since it was built whole
 	// Terms counts the distinct terms of each field of an updated shard
 	// (bleve's own count adds up its segments'); nil for a whole build.
 	Terms      map[string]int `json:"terms,omitempty"`

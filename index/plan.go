@@ -46,11 +46,15 @@ func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 			}
 		}
 	}
-	// inShard reports whether every entry is indexed in shard name as it is now.
+	// held reports whether shard name holds the entry as it is now.
+	held := func(e Entry, name string) bool {
+		si, ok := prevSeeds[e.Seed]
+		return ok && si.Shard == name && si.SHA256 == e.Info.SHA256
+	}
+	// inShard reports whether shard name holds every entry as it is now.
 	inShard := func(es []Entry, name string) bool {
 		for _, e := range es {
-			si, ok := prevSeeds[e.Seed]
-			if !ok || si.Shard != name || si.SHA256 != e.Info.SHA256 {
+			if !held(e, name) {
 				return false
 			}
 		}
@@ -95,7 +99,7 @@ func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 			var keptBytes, changedBytes int64
 			isKept := map[string]bool{}
 			for _, e := range es {
-				if si, ok := prevSeeds[e.Seed]; ok && si.Shard == p.Name && si.SHA256 == e.Info.SHA256 {
+				if held(e, p.Name) {
 					kept = append(kept, e)
 					keptBytes += e.Info.Size
 					isKept[e.Seed] = true
@@ -115,7 +119,7 @@ func (w *Writer) plan(entries []Entry, cur *Generation) plan {
 			}
 			// Updating pays off when the changed seeds are few next to
 			// those kept (the seeds' sizes stand for the work).
-			if len(kept) > 0 && len(kept)+len(gone) == p.Articles && changedBytes <= keptBytes/2 && inShard(kept, p.Name) {
+			if len(kept) > 0 && len(kept)+len(gone) == p.Articles && changedBytes <= keptBytes/2 && w.shardExists(p.Name) {
 				base := p
 				j.base, j.added, j.gone, j.held = &base, added, gone, map[string]SeedInfo{}
 				for _, e := range kept {

@@ -129,7 +129,8 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 	if err := idx.Close(); err != nil {
 		return info, nil, nil, fmt.Errorf("close updated shard %s: %w", base.Name, err)
 	}
-	if err := w.install(tmp, &info, sortedEntries(kept), seeds); err != nil {
+	sortBySeed(kept)
+	if err := w.install(tmp, &info, kept, seeds); err != nil {
 		return info, nil, nil, err
 	}
 	return info, seeds, bad, nil
@@ -257,13 +258,6 @@ func segments(idx bleve.Index) (int, error) {
 	files, _ := m["TotFileSegmentsAtRoot"].(uint64)
 	mem, _ := m["TotMemorySegmentsAtRoot"].(uint64)
 	return int(files + mem), nil
-}
-
-// sortedEntries sorts es by seed path, as shard names are computed.
-func sortedEntries(es []Entry) []Entry {
-	out := append([]Entry(nil), es...)
-	sortBySeed(out)
-	return out
 }
 
 // copyShard copies the bleve index in src to dst (which exists): segment
