@@ -18,8 +18,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
-
-	"github.com/newsroom/newsearch/internal/article"
 )
 
 // Field names of a paragraph document.
@@ -161,43 +159,6 @@ func ParagraphID(articleID string, n int) string {
 	return fmt.Sprintf("%s-%04d", articleID, n)
 }
 
-// documents turns an article into its paragraph documents.
-func documents(a *article.Article) []paragraphDoc {
-	docs := make([]paragraphDoc, 0, len(a.Paragraphs))
-	for _, p := range a.Paragraphs {
-		d := paragraphDoc{
-			id: ParagraphID(a.ID, p.N),
-			fields: map[string]any{
-				FieldArticleID: a.ID,
-				FieldSeed:      a.Seed,
-				FieldTitle:     a.Title,
-				FieldSection:   p.Section,
-				FieldParagraph: float64(p.N),
-				FieldText:      p.Text,
-				FieldAuthor:    a.Author,
-				FieldSource:    a.Source,
-				FieldAuthorKey: a.Author,
-				FieldSourceKey: a.Source,
-				FieldEditors:   a.Editors,
-			},
-		}
-		if !a.Published.IsZero() {
-			d.fields[FieldPublished] = a.Published.UTC().Format(PublishedLayout)
-			d.fields[FieldPublishedAt] = a.Published.Format(time.RFC3339)
-		}
-		if fs := FacetTerms(a.Source, a.Author, a.Published); len(fs) > 0 {
-			d.fields[FieldFacets] = fs
-		}
-		for k, v := range d.fields {
-			if s, ok := v.(string); ok && s == "" {
-				delete(d.fields, k)
-			}
-		}
-		docs = append(docs, d)
-	}
-	return docs
-}
-
 // Facet names, the prefixes of FieldFacets' terms.
 const (
 	facetSource = "source"
@@ -220,10 +181,4 @@ func FacetTerms(source, author string, published time.Time) []string {
 		fs = append(fs, facetMonth+facetSep+published.Format("2006-01"))
 	}
 	return fs
-}
-
-// paragraphDoc is one bleve document.
-type paragraphDoc struct {
-	id     string
-	fields map[string]any
 }

@@ -72,9 +72,13 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 		if !ok {
 			continue
 		}
-		for _, d := range documents(a) {
-			if err := batch.Index(d.id, d.fields); err != nil {
-				return info, nil, nil, fmt.Errorf("index %s paragraph %s: %w", e.Seed, d.id, err)
+		docs, err := w.docs.article(a)
+		if err != nil {
+			return info, nil, nil, fmt.Errorf("index %s: %w", e.Seed, err)
+		}
+		for i := range docs {
+			if err := batch.IndexAdvanced(docs[i].document()); err != nil {
+				return info, nil, nil, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
 			}
 		}
 		if batch.Size() >= w.opts.BatchSize {

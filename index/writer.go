@@ -99,6 +99,7 @@ type Writer struct {
 	opts    WriterOptions
 	lock    *lock
 	mapping mapping.IndexMapping
+	docs    *docMaker   // the builder's documents, made without the mapping's walk
 	cur     *Generation // the published generation, once read or written
 }
 
@@ -134,7 +135,12 @@ func OpenWriter(dir string, opts WriterOptions) (*Writer, error) {
 		l.release()
 		return nil, err
 	}
-	w := &Writer{dir: dir, opts: opts, lock: l, mapping: m}
+	docs, err := newDocMaker(m)
+	if err != nil {
+		l.release()
+		return nil, err
+	}
+	w := &Writer{dir: dir, opts: opts, lock: l, mapping: m, docs: docs}
 	if err := w.removeBuilds(); err != nil {
 		l.release()
 		return nil, err
@@ -362,7 +368,7 @@ func (w *Writer) buildShard(ctx context.Context, j job, load Loader, progress fu
 		}
 		if b == nil {
 			var err error
-			b, err = bleve.NewBuilder(tmp, w.mapping, map[string]any{
+			b, err = bleve.NewBuilder(tmp, builderMapping{w.mapping.(*mapping.IndexMappingImpl)}, map[string]any{
 				"buildPathPrefix": scratch,
 				"batchSize":       w.opts.BatchSize,
 				"mergeMax":        w.opts.MergeMax,
@@ -371,10 +377,15 @@ func (w *Writer) buildShard(ctx context.Context, j job, load Loader, progress fu
 				return info, nil, nil, fmt.Errorf("new shard builder: %w", err)
 			}
 		}
-		for _, d := range documents(a) {
-			if err := b.Index(d.id, d.fields); err != nil {
+		docs, err := w.docs.article(a)
+		if err != nil {
+			closeBuilder()
+			return info, nil, nil, fmt.Errorf("index %s: %w", e.Seed, err)
+		}
+		for i := range docs {
+			if err := b.Index(docs[i].id, &docs[i]); err != nil {
 				closeBuilder()
-				return info, nil, nil, fmt.Errorf("index %s paragraph %s: %w", e.Seed, d.id, err)
+				return info, nil, nil, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
 			}
 		}
 		seeds[e.Seed] = indexed(e, a)

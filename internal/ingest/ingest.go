@@ -11,13 +11,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/newsroom/newsearch/index"
@@ -133,6 +136,30 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	}
 	sum.Seeds = len(files)
 
+	// A seed whose size and modification time are as recorded keeps its
+	// recorded hash; the others are hashed, in parallel.
+	previous := func(rel string) (index.SeedInfo, bool, bool) {
+		old, wasGood := known[rel]
+		oldBad, wasBad := knownBad[rel]
+		if !wasGood && wasBad {
+			old = oldBad
+		}
+		return old, wasGood || wasBad, wasBad
+	}
+	var toHash []*file
+	for i := range files {
+		f := &files[i]
+		if f.err != nil {
+			continue
+		}
+		if old, seen, _ := previous(f.rel); seen && old.Size == f.info.Size && old.ModTime.Equal(f.info.ModTime) && old.SHA256 != "" {
+			f.info.SHA256 = old.SHA256
+		} else {
+			toHash = append(toHash, f)
+		}
+	}
+	hashFiles(toHash)
+
 	var entries []index.Entry
 	skipped := map[string]index.SeedInfo{}
 	present := map[string]bool{}
@@ -140,19 +167,8 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	for i := range files {
 		f := &files[i]
 		present[f.rel] = true
-		old, wasGood := known[f.rel]
-		oldBad, wasBad := knownBad[f.rel]
-		if !wasGood && wasBad {
-			old = oldBad
-		}
-		seen := wasGood || wasBad
-		if f.err == nil {
-			if seen && old.Size == f.info.Size && old.ModTime.Equal(f.info.ModTime) && old.SHA256 != "" {
-				f.info.SHA256 = old.SHA256
-			} else if f.info.SHA256, err = hashFile(f.path); err != nil {
-				f.err = err
-			}
-		}
+		old, seen, wasBad := previous(f.rel)
+		oldBad := knownBad[f.rel]
 		switch {
 		case !seen:
 			sum.New++
@@ -322,17 +338,52 @@ func scan(dir string, maxBytes int64) ([]file, error) {
 	return files, nil
 }
 
-func hashFile(path string) (string, error) {
+// hashFiles sets the SHA-256 of each file's content, or its error, with one
+// goroutine and one read buffer per CPU.
+func hashFiles(files []*file) {
+	next := make(chan *file)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+		wg.Go(func() {
+			buf := make([]byte, 64<<10)
+			h := sha256.New()
+			for f := range next {
+				sum, err := hashFile(f.path, h, buf)
+				if err != nil {
+					f.err = err
+					continue
+				}
+				f.info.SHA256 = sum
+			}
+		})
+	}
+	for _, f := range files {
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+}
+
+// hashFile returns the hex SHA-256 of a file's content, reading it through
+// buf with h (reset first).
+func hashFile(path string, h hash.Hash, buf []byte) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("unreadable: %w", err)
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("unreadable: %w", err)
+	h.Reset()
+	for {
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("unreadable: %w", err)
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(buf[:0])), nil
 }
 
 // loadSeed reads and parses one seed, checking that it is still the file
