@@ -380,3 +380,30 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseCorpus parses news articles of the BBC corpus, when it is
+// beside the project: many short articles, as the indexer sees them.
+func BenchmarkParseCorpus(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "bbc/*/*.txt"))
+	if len(files) == 0 {
+		b.Skip("BBC corpus absent (../shared/corpus/bbc beside the project)")
+	}
+	var texts [][]byte
+	var n int64
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, data)
+		n += int64(len(data))
+	}
+	b.SetBytes(n)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, data := range texts {
+			// Errors (one Latin-1 file) are part of the work.
+			_, _ = Parse(files[i], data)
+		}
+	}
+}

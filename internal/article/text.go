@@ -80,20 +80,31 @@ func indented(raw string) bool {
 }
 
 // moreWords reports whether s has more than n white-space separated
-// words, reading no further than the word after the n-th.
-func moreWords(s string, n int) bool { return countWords(s, n+1) > n }
+// words.
+func moreWords(s string, n int) bool {
+	if len(s) < 2*n+1 {
+		return false // n+1 words take at least n+1 bytes and n separators
+	}
+	return countWords(s, n+1) > n
+}
 
 // wordCount counts white-space separated words.
 func wordCount(s string) int { return countWords(s, -1) }
 
+// asciiSpace marks the ASCII white-space bytes (unicode.IsSpace's).
+var asciiSpace = [utf8.RuneSelf]bool{' ': true, '\t': true, '\n': true, '\r': true, '\v': true, '\f': true}
+
 // countWords counts the white-space separated words of s, stopping at
 // limit words (limit < 0: no limit). ASCII is read byte by byte.
 func countWords(s string, limit int) int {
+	if limit == 0 {
+		return 0
+	}
 	n, in := 0, false
-	for i := 0; i < len(s) && n != limit; {
+	for i := 0; i < len(s); {
 		var space bool
 		if c := s[i]; c < utf8.RuneSelf {
-			space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+			space = asciiSpace[c]
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(s[i:])
@@ -102,6 +113,9 @@ func countWords(s string, limit int) int {
 		}
 		if !space && !in {
 			n++
+			if n == limit {
+				return n
+			}
 		}
 		in = !space
 	}
