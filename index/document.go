@@ -97,7 +97,6 @@ func (dm *docMaker) article(a *article.Article) ([]preparedDoc, error) {
 	for _, kv := range [...][2]string{
 		{FieldArticleID, a.ID}, {FieldSeed, a.Seed}, {FieldTitle, a.Title},
 		{FieldAuthor, a.Author}, {FieldSource, a.Source},
-		{FieldAuthorKey, a.Author}, {FieldSourceKey, a.Source},
 		{FieldEditors, a.Editors}, {FieldPublished, published}, {FieldPublishedAt, publishedAt},
 	} {
 		if err := add(&shared, kv[0], kv[1]); err != nil {

@@ -262,7 +262,7 @@ func TestPreparedDocumentsSearchAsMapped(t *testing.T) {
 			return bleve.NewSearchRequest(q)
 		}
 	}
-	for _, kv := range [][2]string{{FieldFacets, "source:Daily News"}, {FieldAuthorKey, "Ann Lee"}, {FieldArticleID, "00000000000000a1"}, {FieldSeed, "dir/b.txt"}} {
+	for _, kv := range [][2]string{{FieldFacets, "source:Daily News"}, {FieldFacets, facetAuthor + facetSep + "Ann Lee"}, {FieldArticleID, "00000000000000a1"}} {
 		queries[kv[0]+"="+kv[1]] = func() *bleve.SearchRequest {
 			q := bleve.NewTermQuery(kv[1])
 			q.SetField(kv[0])
@@ -412,8 +412,6 @@ func mappedDocuments(a *article.Article) []paragraphDoc {
 				FieldText:      p.Text,
 				FieldAuthor:    a.Author,
 				FieldSource:    a.Source,
-				FieldAuthorKey: a.Author,
-				FieldSourceKey: a.Source,
 				FieldEditors:   a.Editors,
 			},
 		}

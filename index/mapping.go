@@ -32,19 +32,18 @@ const (
 	FieldPublishedAt = "published_at" // stored RFC 3339 with the article's own offset
 	FieldAuthor      = "author"
 	FieldSource      = "source"
-	FieldAuthorKey   = "author_key" // exact value, for filters
-	FieldSourceKey   = "source_key" // exact value, for filters
 	// FieldFacets holds a paragraph's facet values in one multi-valued
 	// field ("source\x1fCoast Times", "author\x1fAnn Lee",
 	// "month\x1f2016-03"), so that counting them reads one doc value per
-	// matching paragraph instead of three.
+	// matching paragraph instead of three; the source and author filters
+	// are term queries on it.
 	FieldFacets  = "facets"
 	FieldEditors = "editors"
 )
 
 // MappingVersion changes whenever the mapping or the document layout
 // changes; shards built with another version are rebuilt.
-const MappingVersion = "6"
+const MappingVersion = "7"
 
 // PublishedLayout is how the published field holds a date: UTC to the
 // second, fixed width, so that its order as a string is the order in time
@@ -116,14 +115,12 @@ func NewMapping() (mapping.IndexMapping, error) {
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(FieldArticleID, kw(true, true))
-	doc.AddFieldMappingsAt(FieldSeed, kw(true, false))
+	doc.AddFieldMappingsAt(FieldSeed, storedOnly()) // read back, never searched
 	doc.AddFieldMappingsAt(FieldTitle, text(textAnalyzer, true, true))
 	doc.AddFieldMappingsAt(FieldSection, text(textAnalyzer, true, true))
 	doc.AddFieldMappingsAt(FieldText, text(textAnalyzer, true, true))
 	doc.AddFieldMappingsAt(FieldAuthor, text(nameAnalyzer, true, false))
 	doc.AddFieldMappingsAt(FieldSource, text(nameAnalyzer, true, false))
-	doc.AddFieldMappingsAt(FieldAuthorKey, kw(false, false))
-	doc.AddFieldMappingsAt(FieldSourceKey, kw(false, false))
 	doc.AddFieldMappingsAt(FieldFacets, kw(false, true))
 	doc.AddFieldMappingsAt(FieldEditors, storedOnly())
 	doc.AddFieldMappingsAt(FieldPublishedAt, storedOnly())

@@ -137,13 +137,13 @@ func (r *Reader) bleveQuery(req Request) (bquery.Query, error) {
 	}
 	var filters []bquery.Query
 	if req.Source != "" {
-		f := bleve.NewTermQuery(req.Source)
-		f.SetField(FieldSourceKey)
+		f := bleve.NewTermQuery(facetSource + facetSep + req.Source)
+		f.SetField(FieldFacets)
 		filters = append(filters, f)
 	}
 	if req.Author != "" {
-		f := bleve.NewTermQuery(req.Author)
-		f.SetField(FieldAuthorKey)
+		f := bleve.NewTermQuery(facetAuthor + facetSep + req.Author)
+		f.SetField(FieldFacets)
 		filters = append(filters, f)
 	}
 	if !req.From.IsZero() || !req.To.IsZero() {

@@ -132,8 +132,6 @@ func fields(p seeds.Paragraph) map[string]any {
 		index.FieldText:      p.Text,
 		index.FieldAuthor:    p.Author,
 		index.FieldSource:    p.Source,
-		index.FieldAuthorKey: p.Author,
-		index.FieldSourceKey: p.Source,
 		index.FieldEditors:   p.Editors,
 	}
 	if !p.Published.IsZero() {
