@@ -79,34 +79,81 @@ var ErrNoIndex = errors.New("no published index")
 // Current reads the manifest of the generation published in dir. It
 // returns an error wrapping ErrNoIndex when none has been published.
 func Current(dir string) (*Generation, error) {
-	b, err := os.ReadFile(filepath.Join(dir, currentFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%w in %s", ErrNoIndex, dir)
-	}
+	name, err := currentName(dir)
 	if err != nil {
-		return nil, fmt.Errorf("read %s pointer: %w", currentFile, err)
-	}
-	name := strings.TrimSpace(string(b))
-	if name != filepath.Base(name) || !strings.HasPrefix(name, "gen-") {
-		return nil, fmt.Errorf("%s in %s names %q, not a generation manifest", currentFile, dir, name)
+		return nil, err
 	}
 	return readManifest(filepath.Join(dir, name))
 }
 
-// shardNames reads the names of a generation's shards from its manifest,
-// without decoding its seeds.
-func shardNames(path string) ([]string, error) {
-	b, err := os.ReadFile(path)
+// currentName returns the file name of the manifest CURRENT points at.
+func currentName(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("%w in %s", ErrNoIndex, dir)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s pointer: %w", currentFile, err)
+	}
+	name := strings.TrimSpace(string(b))
+	if name != filepath.Base(name) || !strings.HasPrefix(name, "gen-") {
+		return "", fmt.Errorf("%s in %s names %q, not a generation manifest", currentFile, dir, name)
+	}
+	return name, nil
+}
+
+// readHead reads a manifest without its seed lists: the generation
+// number, mapping and shards, all a reader needs. The writer puts the seed
+// lists (tens of megabytes for a million paragraphs) last, so reading stops
+// before them; a manifest with its keys in another order is read whole.
+func readHead(path string) (*Generation, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
-	var g struct {
-		Shards []struct {
-			Name string `json:"name"`
-		} `json:"shards"`
-	}
-	if err := json.Unmarshal(b, &g); err != nil {
+	defer f.Close()
+	fail := func(err error) (*Generation, error) {
 		return nil, fmt.Errorf("decode manifest %s: %w", path, err)
+	}
+	dec := json.NewDecoder(f)
+	if t, err := dec.Token(); err != nil {
+		return fail(err)
+	} else if t != json.Delim('{') {
+		return fail(fmt.Errorf("not an object"))
+	}
+	var g Generation
+	fields := map[string]any{
+		"generation":  &g.Number,
+		"created":     &g.Created,
+		"mapping":     &g.Mapping,
+		"shard_count": &g.ShardCount,
+		"shards":      &g.Shards,
+	}
+	for len(fields) > 0 && dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		key, _ := t.(string)
+		dst, ok := fields[key]
+		if !ok {
+			var skip json.RawMessage
+			dst = &skip
+		}
+		if err := dec.Decode(dst); err != nil {
+			return fail(fmt.Errorf("%s: %w", key, err))
+		}
+		delete(fields, key)
+	}
+	return &g, nil
+}
+
+// shardNames reads the names of a generation's shards from its manifest,
+// without its seeds.
+func shardNames(path string) ([]string, error) {
+	g, err := readHead(path)
+	if err != nil {
+		return nil, err
 	}
 	names := make([]string, len(g.Shards))
 	for i, s := range g.Shards {

@@ -81,11 +81,20 @@ func (r *Reader) Status() Status { return *r.state.Load() }
 func (r *Reader) Reload() (bool, error) {
 	r.reload.Lock()
 	defer r.reload.Unlock()
-	gen, err := Current(r.dir)
+	// The pointer is a few bytes; the manifest is read only when it names
+	// another generation, and then without its seed lists.
+	name, err := currentName(r.dir)
 	if err != nil {
 		return false, err
 	}
 	cur := r.state.Load()
+	if cur.Ready && name == manifestName(cur.Generation) {
+		return false, nil
+	}
+	gen, err := readHead(filepath.Join(r.dir, name))
+	if err != nil {
+		return false, err
+	}
 	if cur.Ready && cur.Generation == gen.Number {
 		return false, nil
 	}
