@@ -164,11 +164,9 @@ func sameAsMapped(t *testing.T, m mapping.IndexMapping, dm *docMaker, a *article
 	return fields
 }
 
-// TestPreparedDocumentsAsMapped holds the builder's prepared documents to
-// what bleve's mapping makes of mappedDocuments(): the same ids, and for each
-// field name the same options, stored values, token count, terms,
-// frequencies and locations.
-func TestPreparedDocumentsAsMapped(t *testing.T) {
+// newTestDocMaker returns the project's mapping and a document maker for it.
+func newTestDocMaker(t testing.TB) (mapping.IndexMapping, *docMaker) {
+	t.Helper()
 	m, err := NewMapping()
 	if err != nil {
 		t.Fatal(err)
@@ -177,6 +175,15 @@ func TestPreparedDocumentsAsMapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m, dm
+}
+
+// TestPreparedDocumentsAsMapped holds the builder's prepared documents to
+// what bleve's mapping makes of mappedDocuments(): the same ids, and for each
+// field name the same options, stored values, token count, terms,
+// frequencies and locations.
+func TestPreparedDocumentsAsMapped(t *testing.T) {
+	m, dm := newTestDocMaker(t)
 	fields := 0
 	for _, a := range testArticles(t) {
 		fields += sameAsMapped(t, m, dm, a)
@@ -196,14 +203,7 @@ func TestPreparedDocumentsAsMapped(t *testing.T) {
 // documents and one from mapped ones with bleve's builder, and compares
 // what searches return: hits, scores, stored fields and match locations.
 func TestPreparedDocumentsSearchAsMapped(t *testing.T) {
-	m, err := NewMapping()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dm, err := newDocMaker(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, dm := newTestDocMaker(t)
 	arts := testArticles(t)
 	build := func(prepared bool) bleve.Index {
 		dir := filepath.Join(t.TempDir(), "idx")
@@ -323,14 +323,7 @@ func FuzzPreparedDocuments(f *testing.F) {
 	f.Add("The Prime Minister's plan", "Ann Lee", "Daily News", "Reaction", "The plan, the plan; the minister's plans.", int64(1709602200))
 	f.Add("", "", "", "", "x", int64(0))
 	f.Add("北京 2024年", "Ö", "ＦＵＬＬ", "Über", "COVID-19 e-mail café naïve 3.14 ...", int64(-1))
-	m, err := NewMapping()
-	if err != nil {
-		f.Fatal(err)
-	}
-	dm, err := newDocMaker(m)
-	if err != nil {
-		f.Fatal(err)
-	}
+	m, dm := newTestDocMaker(f)
 	f.Fuzz(func(t *testing.T, title, author, source, section, text string, unix int64) {
 		a := &article.Article{ID: "00000000000000f1", Seed: "f.txt", Title: title, Author: author, Source: source,
 			Paragraphs: []article.Paragraph{{N: 1, Section: section, Text: text}, {N: 2, Section: section, Text: text + " " + title}}}
@@ -345,14 +338,7 @@ func FuzzPreparedDocuments(f *testing.F) {
 // article: through bleve's mapping, and prepared for the builder.
 func BenchmarkDocuments(b *testing.B) {
 	arts := testArticles(b)
-	m, err := NewMapping()
-	if err != nil {
-		b.Fatal(err)
-	}
-	dm, err := newDocMaker(m)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m, dm := newTestDocMaker(b)
 	bm := builderMapping{m.(*mapping.IndexMappingImpl)}
 	analyse := func(d *document.Document) {
 		for _, f := range d.Fields {
