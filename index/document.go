@@ -26,11 +26,11 @@ import (
 type fieldSpec struct {
 	name     string
 	options  bindex.FieldIndexingOptions
-	analyzer analysis.Analyzer // nil for the numeric field
-	numeric  bool
+	analyzer analysis.Analyzer // nil for a field that is not analysed
 }
 
-// docMaker makes the documents of articles for bleve's offline builder.
+// docMaker makes the bleve documents of articles, for bleve's offline
+// builder (through builderMapping) and for its batch API (preparedDoc.document).
 type docMaker struct {
 	specs map[string]fieldSpec
 }
@@ -58,8 +58,7 @@ func newDocMaker(m mapping.IndexMapping) (*docMaker, error) {
 			if s.analyzer == nil && s.options.IsIndexed() {
 				return nil, fmt.Errorf("document maker: field %s: no analyzer %q", name, an)
 			}
-		case "number":
-			s.numeric = true
+		case "number": // the paragraph number, stored only: no analysis
 		default:
 			return nil, fmt.Errorf("document maker: field %s has type %s", name, fm.Type)
 		}
