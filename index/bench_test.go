@@ -33,7 +33,7 @@ func BenchmarkIndex(b *testing.B) {
 		paragraphs += len(a.Paragraphs)
 		entries = append(entries, Entry{Seed: rel, Info: SeedInfo{SHA256: rel}})
 	}
-	load := func(e Entry) (*article.Article, error) { return articles[e.Seed], nil }
+	load := func(e Entry) (*article.Article, string, error) { return articles[e.Seed], e.Seed, nil }
 	b.ResetTimer()
 	for b.Loop() {
 		w, err := OpenWriter(b.TempDir(), WriterOptions{})

@@ -32,8 +32,9 @@ func publishStats(t testing.TB, w *Writer, seeds map[string][]byte) (*Generation
 	for name, data := range seeds {
 		entries = append(entries, Entry{Seed: name, Info: SeedInfo{Size: int64(len(data)), SHA256: sha(data)}})
 	}
-	gen, stats, err := w.Publish(context.Background(), entries, nil, func(e Entry) (*article.Article, error) {
-		return article.Parse(e.Seed, seeds[e.Seed])
+	gen, stats, err := w.Publish(context.Background(), entries, nil, func(e Entry) (*article.Article, string, error) {
+		a, err := article.Parse(e.Seed, seeds[e.Seed])
+		return a, sha(seeds[e.Seed]), err
 	}, nil)
 	if err != nil {
 		t.Fatal(err)

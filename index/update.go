@@ -68,7 +68,7 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 		if err := ctx.Err(); err != nil {
 			return info, nil, nil, err
 		}
-		a, ok := loaded(load, e, bad)
+		a, ok := loaded(load, &e, bad)
 		if !ok {
 			continue
 		}

@@ -161,9 +161,12 @@ type Entry struct {
 	Info SeedInfo
 }
 
-// Loader reads and parses the seed of an entry. It is called only for the
-// seeds of shards that must be rebuilt.
-type Loader func(Entry) (*article.Article, error)
+// Loader reads and parses the seed of an entry. It returns the SHA-256 (hex)
+// of the bytes it read, also when they do not parse, so that an entry
+// scanned without a hash (a new seed, read once, here) gets one; it fails
+// when the bytes differ from a hash the entry has. It is called only for
+// the seeds of shards that must be rebuilt.
+type Loader func(Entry) (a *article.Article, sha256 string, err error)
 
 // Progress is how far a Publish has got.
 type Progress struct {
@@ -362,7 +365,7 @@ func (w *Writer) buildShard(ctx context.Context, j job, load Loader, progress fu
 			closeBuilder()
 			return info, nil, nil, err
 		}
-		a, ok := loaded(load, e, bad)
+		a, ok := loaded(load, &e, bad)
 		if !ok {
 			continue
 		}
@@ -406,10 +409,13 @@ func (w *Writer) buildShard(ctx context.Context, j job, load Loader, progress fu
 	return info, seeds, bad, nil
 }
 
-// loaded loads the article of an entry; a failure is recorded in bad, with
-// its reason.
-func loaded(load Loader, e Entry, bad map[string]SeedInfo) (*article.Article, bool) {
-	a, err := load(e)
+// loaded loads the article of an entry and gives the entry the hash of what
+// was read if it had none; a failure is recorded in bad, with its reason.
+func loaded(load Loader, e *Entry, bad map[string]SeedInfo) (*article.Article, bool) {
+	a, sum, err := load(*e)
+	if e.Info.SHA256 == "" {
+		e.Info.SHA256 = sum
+	}
 	if err != nil {
 		si := e.Info
 		si.Reason = err.Error()

@@ -137,7 +137,9 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	sum.Seeds = len(files)
 
 	// A seed whose size and modification time are as recorded keeps its
-	// recorded hash; the others are hashed, in parallel.
+	// recorded hash; the others seen before are hashed here, in parallel,
+	// to tell a real change from a touch. A new seed is hashed when it is
+	// read for indexing: it is read once.
 	previous := func(rel string) (index.SeedInfo, bool, bool) {
 		old, wasGood := known[rel]
 		oldBad, wasBad := knownBad[rel]
@@ -152,9 +154,11 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 		if f.err != nil {
 			continue
 		}
-		if old, seen, _ := previous(f.rel); seen && old.Size == f.info.Size && old.ModTime.Equal(f.info.ModTime) && old.SHA256 != "" {
+		switch old, seen, _ := previous(f.rel); {
+		case !seen:
+		case old.Size == f.info.Size && old.ModTime.Equal(f.info.ModTime) && old.SHA256 != "":
 			f.info.SHA256 = old.SHA256
-		} else {
+		default:
 			toHash = append(toHash, f)
 		}
 	}
@@ -211,7 +215,7 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 		return sum, nil
 	}
 
-	load := func(e index.Entry) (*article.Article, error) {
+	load := func(e index.Entry) (*article.Article, string, error) {
 		return loadSeed(opts.SeedsDir, e, opts.MaxSeedBytes)
 	}
 	gen, stats, err := w.Publish(ctx, entries, skipped, load, opts.Progress)
@@ -386,31 +390,33 @@ func hashFile(path string, h hash.Hash, buf []byte) (string, error) {
 	return hex.EncodeToString(h.Sum(buf[:0])), nil
 }
 
-// loadSeed reads and parses one seed, checking that it is still the file
-// that was scanned.
-func loadSeed(dir string, e index.Entry, maxBytes int64) (*article.Article, error) {
+// loadSeed reads and parses one seed and returns the SHA-256 of its bytes
+// (also when they do not parse), checking that it is still the file that
+// was scanned when the scan hashed it.
+func loadSeed(dir string, e index.Entry, maxBytes int64) (*article.Article, string, error) {
 	path := filepath.Join(dir, filepath.FromSlash(e.Seed))
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("unreadable: %w", err)
+		return nil, "", fmt.Errorf("unreadable: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("unreadable: %w", err)
+		return nil, "", fmt.Errorf("unreadable: %w", err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("too large: more than %d bytes", maxBytes)
+		return nil, "", fmt.Errorf("too large: more than %d bytes", maxBytes)
 	}
-	sum := sha256.Sum256(data)
-	if e.Info.SHA256 != "" && hex.EncodeToString(sum[:]) != e.Info.SHA256 {
-		return nil, errors.New("changed while being indexed: it is picked up by the next rebuild")
+	b := sha256.Sum256(data)
+	sum := hex.EncodeToString(b[:])
+	if e.Info.SHA256 != "" && sum != e.Info.SHA256 {
+		return nil, sum, errors.New("changed while being indexed: it is picked up by the next rebuild")
 	}
 	a, err := article.Parse(e.Seed, data)
 	if err != nil {
-		return nil, err
+		return nil, sum, err
 	}
-	return a, nil
+	return a, sum, nil
 }
 
 // String is the one-line summary of a rebuild.

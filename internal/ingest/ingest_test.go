@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -181,13 +182,35 @@ func TestBadSeedsAreReportedAndSkipped(t *testing.T) {
 
 func TestLoadFailsSoftWhenSeedVanishes(t *testing.T) {
 	dir := t.TempDir()
-	_, err := loadSeed(dir, index.Entry{Seed: "gone.txt"}, 1<<20)
+	_, _, err := loadSeed(dir, index.Entry{Seed: "gone.txt"}, 1<<20)
 	if err == nil || !strings.Contains(err.Error(), "unreadable") {
 		t.Fatalf("err %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "x.txt"), []byte(story(1, "x")), 0o644)
-	if _, err := loadSeed(dir, index.Entry{Seed: "x.txt", Info: index.SeedInfo{SHA256: "other"}}, 1<<20); err == nil || !strings.Contains(err.Error(), "changed while") {
+	if _, _, err := loadSeed(dir, index.Entry{Seed: "x.txt", Info: index.SeedInfo{SHA256: "other"}}, 1<<20); err == nil || !strings.Contains(err.Error(), "changed while") {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// TestLoadHashesWhatItReads checks that a seed scanned without a hash (a
+// new one) gets the hash of the bytes read for indexing, also when they do
+// not parse, and that it is the hash a scan computes.
+func TestLoadHashesWhatItReads(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "good.txt"), []byte(story(1, "x")), 0o644)
+	os.WriteFile(filepath.Join(dir, "empty.txt"), nil, 0o644)
+	for _, name := range []string{"good.txt", "empty.txt"} {
+		want, err := hashFile(filepath.Join(dir, name), sha256.New(), make([]byte, 16))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := loadSeed(dir, index.Entry{Seed: name}, 1<<20)
+		if got != want || (name == "good.txt") != (err == nil) {
+			t.Errorf("%s: hash %q (scan: %q), err %v", name, got, want, err)
+		}
+		if _, _, err := loadSeed(dir, index.Entry{Seed: name, Info: index.SeedInfo{SHA256: want}}, 1<<20); err != nil && strings.Contains(err.Error(), "changed while") {
+			t.Errorf("%s: its own hash is a change: %v", name, err)
+		}
 	}
 }
 
