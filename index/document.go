@@ -32,7 +32,8 @@ type fieldSpec struct {
 // docMaker makes the bleve documents of articles, for bleve's offline
 // builder (through builderMapping) and for its batch API (preparedDoc.document).
 type docMaker struct {
-	specs map[string]fieldSpec
+	specs   map[string]fieldSpec
+	builder builderMapping // the mapping to hand bleve's offline builder
 }
 
 // newDocMaker reads the fields' options and analyzers from the mapping.
@@ -41,7 +42,7 @@ func newDocMaker(m mapping.IndexMapping) (*docMaker, error) {
 	if !ok {
 		return nil, fmt.Errorf("document maker: mapping is a %T", m)
 	}
-	dm := &docMaker{specs: map[string]fieldSpec{}}
+	dm := &docMaker{specs: map[string]fieldSpec{}, builder: builderMapping{impl}}
 	for name, pm := range impl.DefaultMapping.Properties {
 		if len(pm.Fields) != 1 {
 			continue // _all, disabled

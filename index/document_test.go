@@ -120,7 +120,7 @@ func testArticles(t testing.TB) []*article.Article {
 // mapping makes of mappedDocuments(a), field by field.
 func sameAsMapped(t *testing.T, m mapping.IndexMapping, dm *docMaker, a *article.Article) int {
 	t.Helper()
-	bm := builderMapping{m.(*mapping.IndexMappingImpl)}
+	bm := dm.builder
 	mapped := mappedDocuments(a)
 	prepared, err := dm.article(a)
 	if err != nil {
@@ -193,7 +193,7 @@ func TestPreparedDocumentsAsMapped(t *testing.T) {
 	}
 	// The built index stores the mapping: the wrapper must marshal as it.
 	a, _ := json.Marshal(m)
-	b, err := json.Marshal(builderMapping{m.(*mapping.IndexMappingImpl)})
+	b, err := json.Marshal(dm.builder)
 	if err != nil || string(a) != string(b) {
 		t.Fatalf("builder mapping marshals differently (%v):\n%s\n%s", err, b, a)
 	}
@@ -209,7 +209,7 @@ func TestPreparedDocumentsSearchAsMapped(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "idx")
 		var im mapping.IndexMapping = m
 		if prepared {
-			im = builderMapping{m.(*mapping.IndexMappingImpl)}
+			im = dm.builder
 		}
 		b, err := bleve.NewBuilder(dir, im, map[string]any{"buildPathPrefix": t.TempDir(), "batchSize": 50})
 		if err != nil {
@@ -339,7 +339,7 @@ func FuzzPreparedDocuments(f *testing.F) {
 func BenchmarkDocuments(b *testing.B) {
 	arts := testArticles(b)
 	m, dm := newTestDocMaker(b)
-	bm := builderMapping{m.(*mapping.IndexMappingImpl)}
+	bm := dm.builder
 	analyse := func(d *document.Document) {
 		for _, f := range d.Fields {
 			if f.Options().IsIndexed() {

@@ -371,7 +371,7 @@ func (w *Writer) buildShard(ctx context.Context, j job, load Loader, progress fu
 		}
 		if b == nil {
 			var err error
-			b, err = bleve.NewBuilder(tmp, builderMapping{w.mapping.(*mapping.IndexMappingImpl)}, map[string]any{
+			b, err = bleve.NewBuilder(tmp, w.docs.builder, map[string]any{
 				"buildPathPrefix": scratch,
 				"batchSize":       w.opts.BatchSize,
 				"mergeMax":        w.opts.MergeMax,
