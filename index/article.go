@@ -20,7 +20,7 @@ type ArticleView struct {
 	ID         string
 	Seed       string
 	Title      string
-	TitleHTML  string // with the query's matches marked, when a query was given
+	TitleMatch []snippet.Span // the query's matches in Title, when a query was given
 	Author     string
 	Source     string
 	Editors    string
@@ -33,7 +33,7 @@ type ParagraphView struct {
 	N       int
 	Section string
 	Text    string
-	HTML    string // the paragraph with the query's matches marked; "" when it does not match
+	Matches []snippet.Span // the query's matches in Text; nil when it does not match
 }
 
 // articleIDRe is the shape of an article id; anything else is not found
@@ -41,7 +41,7 @@ type ParagraphView struct {
 var articleIDRe = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // Article reads the article with the given id and its paragraphs in order.
-// When q is not nil, the paragraphs that match it carry highlighted HTML.
+// When q is not nil, the paragraphs that match it carry their match spans.
 func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*ArticleView, error) {
 	if !r.Status().Ready {
 		return nil, ErrNotReady
@@ -67,12 +67,12 @@ func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*Article
 		m, _ := b.Fields[FieldParagraph].(float64)
 		return cmp.Compare(n, m)
 	})
-	first := makeHit(res.Hits[0], snippet.Options{})
+	first := makeHit(res.Hits[0])
 	editors, _ := res.Hits[0].Fields[FieldEditors].(string)
 	v := &ArticleView{ID: id, Seed: first.Seed, Title: first.Title, Author: first.Author, Source: first.Source,
 		Editors: editors, Published: first.Published}
 	for _, dm := range res.Hits {
-		h := makeHit(dm, snippet.Options{})
+		h := makeHit(dm)
 		v.Paragraphs = append(v.Paragraphs, ParagraphView{N: h.Paragraph, Section: h.Section, Text: h.Text})
 	}
 	if q == nil {
@@ -108,14 +108,10 @@ func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*Article
 		n, _ := dm.Fields[FieldParagraph].(float64)
 		text, _ := dm.Fields[FieldText].(string)
 		if i := int(n) - 1; i >= 0 && i < len(v.Paragraphs) && v.Paragraphs[i].N == int(n) {
-			if spans := spansOf(dm, FieldText, text); len(spans) > 0 {
-				v.Paragraphs[i].HTML = snippet.Highlight(text, spans)
-			}
+			v.Paragraphs[i].Matches = spansOf(dm, FieldText, text)
 		}
-		if v.TitleHTML == "" {
-			if spans := spansOf(dm, FieldTitle, v.Title); len(spans) > 0 {
-				v.TitleHTML = snippet.Highlight(v.Title, spans)
-			}
+		if v.TitleMatch == nil {
+			v.TitleMatch = spansOf(dm, FieldTitle, v.Title)
 		}
 	}
 	return v, nil

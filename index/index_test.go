@@ -10,6 +10,7 @@ import (
 
 	"github.com/newsroom/newsearch/internal/article"
 	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/snippet"
 )
 
 const seedFile = "../seeds/000_5560a174234f78d3.txt"
@@ -133,8 +134,8 @@ func TestSeedHitFieldsAndSnippet(t *testing.T) {
 		t.Errorf("published %s", got)
 	}
 	for _, h := range res.Hits {
-		if !strings.Contains(h.Snippet, "<mark>critical infrastructure</mark>") {
-			t.Errorf("paragraph %d snippet has no phrase mark: %s", h.Paragraph, h.Snippet)
+		if sn := snippet.Build(h.Text, h.Matches, snippet.Options{}).HTML; !strings.Contains(sn, "<mark>critical infrastructure</mark>") {
+			t.Errorf("paragraph %d snippet has no phrase mark: %s", h.Paragraph, sn)
 		}
 		for _, m := range h.Matches {
 			if !strings.EqualFold(h.Text[m.Start:m.End], "critical infrastructure") {
@@ -146,8 +147,8 @@ func TestSeedHitFieldsAndSnippet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Hits[0].TitleHTML != "<mark>Cyber Deal</mark> Expected to Halt Disputes" {
-		t.Errorf("title html %q", res.Hits[0].TitleHTML)
+	if th := snippet.Highlight(res.Hits[0].Title, res.Hits[0].TitleMatch); th != "<mark>Cyber Deal</mark> Expected to Halt Disputes" {
+		t.Errorf("title html %q", th)
 	}
 }
 
@@ -166,9 +167,9 @@ func TestReadArticleBack(t *testing.T) {
 		if p.N != i+1 || p.Text != want.Paragraphs[i].Text || p.Section != want.Paragraphs[i].Section {
 			t.Errorf("paragraph %d differs", i+1)
 		}
-		marked := p.HTML != ""
+		marked := len(p.Matches) > 0
 		if marked != (p.N == 10 || p.N == 17 || p.N == 18) {
-			t.Errorf("paragraph %d html %q", p.N, p.HTML)
+			t.Errorf("paragraph %d matches %v", p.N, p.Matches)
 		}
 	}
 	if _, err := r.Article(context.Background(), "../../etc/passwd", nil); err != ErrNotFound {
@@ -251,8 +252,8 @@ func TestSuggest(t *testing.T) {
 		"qqqqqqqqq":                "",
 		`title:cyber dizputes -xi`: "title:cyber disputes -xi",
 	} {
-		if got := r.Suggest(context.Background(), q); got != want {
-			t.Errorf("Suggest(%q) = %q, want %q", q, got, want)
+		if got, err := r.Suggest(context.Background(), q, mustParse(t, q)); err != nil || got != want {
+			t.Errorf("Suggest(%q) = %q, %v; want %q", q, got, err, want)
 		}
 	}
 }

@@ -327,7 +327,7 @@ func (r *Reader) pageHits(ctx context.Context, q bquery.Query, req Request, page
 		if dm == nil {
 			continue // gone with a new generation since the first stage
 		}
-		h := makeHit(dm, req.Snippet)
+		h := makeHit(dm)
 		h.Score = c.score
 		hits = append(hits, h)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/newsroom/newsearch/internal/snippet"
 )
 
 // rankSeeds are small articles for the ranking tests: one about glaciers
@@ -62,7 +64,7 @@ func TestRankArticleAboutTheQueryFirst(t *testing.T) {
 		t.Fatalf("default ranking: %v", seeds(res))
 	}
 	h := res.Hits[0]
-	if len(h.Matches) == 0 || !strings.Contains(h.Snippet, "<mark>") {
+	if len(h.Matches) == 0 || !strings.Contains(snippet.Build(h.Text, h.Matches, snippet.Options{}).HTML, "<mark>") {
 		t.Errorf("best hit has no highlights: %+v", h)
 	}
 	for i := 1; i < len(res.Hits); i++ {

@@ -57,7 +57,6 @@ type Request struct {
 	From, To time.Time
 	Source   string // exact source filter
 	Author   string // exact author filter
-	Snippet  snippet.Options
 	// NoFacets skips the source, author and month counts (Result.Facets
 	// stays nil): they read a doc value for every matching paragraph, the
 	// largest single cost of a search, which scripts that only want hits
@@ -70,22 +69,21 @@ type Request struct {
 
 // Hit is one matching paragraph.
 type Hit struct {
-	ID          string
-	ArticleID   string
-	Seed        string
-	Paragraph   int
-	Section     string
-	Title       string
-	Published   time.Time // zero when the article has no date; in the article's own offset
-	Author      string
-	Source      string
-	Score       float64
-	Text        string
-	Snippet     string         // HTML: escaped text, matches in <mark>
-	TitleHTML   string         // HTML: escaped title, matches in <mark>
-	SectionHTML string         // HTML: escaped section heading, matches in <mark>
-	Matches     []snippet.Span // match spans in Text, byte offsets
-	MoreMatches int            // with Group: other matching paragraphs of the article
+	ID           string
+	ArticleID    string
+	Seed         string
+	Paragraph    int
+	Section      string
+	Title        string
+	Published    time.Time // zero when the article has no date; in the article's own offset
+	Author       string
+	Source       string
+	Score        float64
+	Text         string
+	Matches      []snippet.Span // match spans in Text, byte offsets; never nil
+	TitleMatch   []snippet.Span // match spans in Title
+	SectionMatch []snippet.Span // match spans in Section
+	MoreMatches  int            // with Group: other matching paragraphs of the article
 }
 
 // FacetCount is one value of a facet and the number of matching paragraphs.
@@ -308,7 +306,7 @@ func (r *Reader) searchFlat(ctx context.Context, q bquery.Query, req Request) (*
 		return nil, err
 	}
 	for _, dm := range full {
-		out.Hits = append(out.Hits, makeHit(dm, req.Snippet))
+		out.Hits = append(out.Hits, makeHit(dm))
 	}
 	return out, nil
 }
@@ -374,7 +372,7 @@ func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request)
 			return nil, err
 		}
 		for _, dm := range full {
-			h := makeHit(dm, req.Snippet)
+			h := makeHit(dm)
 			h.MoreMatches = max(counts[h.ArticleID]-1, 0)
 			out.Hits = append(out.Hits, h)
 		}
@@ -458,9 +456,9 @@ func facets(res *bleve.SearchResult, req Request) *Facets {
 	return &fs
 }
 
-// makeHit reads a hit's stored fields and builds its highlights from the
-// match locations.
-func makeHit(dm *bsearch.DocumentMatch, opt snippet.Options) Hit {
+// makeHit reads a hit's stored fields and turns its match locations into
+// highlight spans; making HTML of them is the caller's business.
+func makeHit(dm *bsearch.DocumentMatch) Hit {
 	str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
 	h := Hit{
 		ID:        dm.ID,
@@ -477,14 +475,12 @@ func makeHit(dm *bsearch.DocumentMatch, opt snippet.Options) Hit {
 		h.Paragraph = int(n)
 	}
 	h.Published = parsePublished(str(FieldPublishedAt))
-	spans := spansOf(dm, FieldText, h.Text)
-	sn := snippet.Build(h.Text, spans, opt)
-	h.Snippet, h.Matches = sn.HTML, spans
+	h.Matches = spansOf(dm, FieldText, h.Text)
 	if h.Matches == nil {
 		h.Matches = []snippet.Span{}
 	}
-	h.TitleHTML = snippet.Highlight(h.Title, spansOf(dm, FieldTitle, h.Title))
-	h.SectionHTML = snippet.Highlight(h.Section, spansOf(dm, FieldSection, h.Section))
+	h.TitleMatch = spansOf(dm, FieldTitle, h.Title)
+	h.SectionMatch = spansOf(dm, FieldSection, h.Section)
 	return h
 }
 

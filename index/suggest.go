@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -12,19 +13,17 @@ import (
 
 // Suggest returns q with each word the index does not know replaced by the
 // closest word it does know ("did you mean"), or "" when every word is
-// known or nothing close exists. Words are compared as the index stores
+// known or nothing close exists. node is q parsed (query.Parse); q is
+// needed as well because the suggestion rewrites q's own text at the
+// columns the parser recorded. Words are compared as the index stores
 // them (stems); the replacement is shown as it is written in an article.
-func (r *Reader) Suggest(ctx context.Context, q string) string {
+func (r *Reader) Suggest(ctx context.Context, q string, node query.Node) (string, error) {
 	if !r.Status().Ready {
-		return ""
-	}
-	node, err := query.Parse(q)
-	if err != nil {
-		return ""
+		return "", ErrNotReady
 	}
 	t, err := newTranslator(r, false)
 	if err != nil {
-		return ""
+		return "", err
 	}
 	runes := []rune(q)
 	type edit struct {
@@ -42,14 +41,28 @@ func (r *Reader) Suggest(ctx context.Context, q string) string {
 			continue
 		}
 		stem := string(toks[0].Term)
-		if r.docFreq(ctx, FieldText, stem) > 0 || r.docFreq(ctx, FieldTitle, stem) > 0 {
+		known := false
+		for _, field := range []string{FieldText, FieldTitle} {
+			n, err := r.docFreq(ctx, field, stem)
+			if err != nil {
+				return "", fmt.Errorf("suggest for %q: %w", term.Text, err)
+			}
+			known = known || n > 0
+		}
+		if known {
 			continue
 		}
-		best := r.closestTerm(FieldText, stem)
+		best, err := r.closestTerm(FieldText, stem)
+		if err != nil {
+			return "", fmt.Errorf("suggest for %q: %w", term.Text, err)
+		}
 		if best == "" {
 			continue
 		}
-		word := r.surface(ctx, best)
+		word, err := r.surface(ctx, best)
+		if err != nil {
+			return "", fmt.Errorf("suggest for %q: %w", term.Text, err)
+		}
 		if word == "" {
 			continue
 		}
@@ -58,7 +71,7 @@ func (r *Reader) Suggest(ctx context.Context, q string) string {
 		}
 	}
 	if len(edits) == 0 {
-		return ""
+		return "", nil
 	}
 	var b strings.Builder
 	at := 0
@@ -71,23 +84,23 @@ func (r *Reader) Suggest(ctx context.Context, q string) string {
 		at = e.col + e.n
 	}
 	b.WriteString(string(runes[at:]))
-	return b.String()
+	return b.String(), nil
 }
 
 // docFreq counts the documents with term in field.
-func (r *Reader) docFreq(ctx context.Context, field, term string) uint64 {
+func (r *Reader) docFreq(ctx context.Context, field, term string) (uint64, error) {
 	tq := bleve.NewTermQuery(term)
 	tq.SetField(field)
 	res, err := r.run(ctx, bleve.NewSearchRequestOptions(tq, 0, 0, false))
 	if err != nil {
-		return 0
+		return 0, err
 	}
-	return res.Total
+	return res.Total, nil
 }
 
 // closestTerm returns the term of field nearest to term by edit distance
 // (at most 1 for short words, 2 otherwise), the most frequent on a tie.
-func (r *Reader) closestTerm(field, term string) string {
+func (r *Reader) closestTerm(field, term string) (string, error) {
 	fuzz := 2
 	if len([]rune(term)) <= 4 {
 		fuzz = 1
@@ -98,45 +111,64 @@ func (r *Reader) closestTerm(field, term string) string {
 	for _, idx := range r.serving {
 		adv, err := idx.Advanced()
 		if err != nil {
-			continue
+			return "", fmt.Errorf("fuzzy dictionary of %s: %w", field, err)
 		}
 		ir, err := adv.Reader()
 		if err != nil {
-			continue
+			return "", fmt.Errorf("fuzzy dictionary of %s: %w", field, err)
 		}
-		if fz, ok := ir.(bindex.IndexReaderFuzzy); ok {
-			if d, err := fz.FieldDictFuzzy(field, term, fuzz, ""); err == nil {
-				for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
-					if e.EditDistance < bestDist || (e.EditDistance == bestDist && e.Count > bestCount) {
-						best, bestDist, bestCount = e.Term, e.EditDistance, e.Count
-					}
-				}
-				d.Close()
+		err = func() error {
+			defer ir.Close()
+			fz, ok := ir.(bindex.IndexReaderFuzzy)
+			if !ok {
+				return nil // this kind of segment offers no fuzzy dictionary: no suggestion from it
 			}
+			d, err := fz.FieldDictFuzzy(field, term, fuzz, "")
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			for {
+				e, err := d.Next()
+				if err != nil {
+					return err
+				}
+				if e == nil {
+					return nil
+				}
+				if e.EditDistance < bestDist || (e.EditDistance == bestDist && e.Count > bestCount) {
+					best, bestDist, bestCount = e.Term, e.EditDistance, e.Count
+				}
+			}
+		}()
+		if err != nil {
+			return "", fmt.Errorf("fuzzy dictionary of %s: %w", field, err)
 		}
-		ir.Close()
 	}
-	return best
+	return best, nil
 }
 
 // surface returns a word as an article writes it whose stem is term.
-func (r *Reader) surface(ctx context.Context, term string) string {
+func (r *Reader) surface(ctx context.Context, term string) (string, error) {
 	tq := bleve.NewTermQuery(term)
 	tq.SetField(FieldText)
 	sr := bleve.NewSearchRequestOptions(tq, 1, 0, false)
 	sr.Fields = []string{FieldText}
 	sr.IncludeLocations = true
 	res, err := r.run(ctx, sr)
-	if err != nil || len(res.Hits) == 0 {
-		return ""
+	if err != nil {
+		return "", err
+	}
+	if len(res.Hits) == 0 {
+		return "", nil
 	}
 	text, _ := res.Hits[0].Fields[FieldText].(string)
 	for _, locs := range res.Hits[0].Locations[FieldText] {
 		for _, l := range locs {
 			if int(l.End) <= len(text) && l.Start < l.End {
-				return strings.ToLower(text[l.Start:l.End])
+				return strings.ToLower(text[l.Start:l.End]), nil
 			}
 		}
 	}
-	return ""
+	return "", nil
 }

@@ -98,7 +98,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	for _, h := range res.Hits {
 		ah := apiHit{ID: h.ID, ArticleID: h.ArticleID, Seed: h.Seed, Paragraph: h.Paragraph, Section: h.Section,
 			Title: h.Title, Published: published(h.Published), Author: h.Author, Source: h.Source, Score: h.Score,
-			Snippet: h.Snippet, TitleHTML: h.TitleHTML, SectionHTML: h.SectionHTML, Matches: apiSpans(h.Matches),
+			Snippet: snippet.Build(h.Text, h.Matches, snippet.Options{}).HTML, TitleHTML: snippet.Highlight(h.Title, h.TitleMatch),
+			SectionHTML: snippet.Highlight(h.Section, h.SectionMatch), Matches: apiSpans(h.Matches),
 			URL: articlePath(h.ArticleID, p.Q, h.Paragraph)}
 		if p.Group {
 			n := h.MoreMatches
@@ -162,10 +163,17 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := apiArticle{ID: v.ID, Seed: v.Seed, Title: v.Title, TitleHTML: v.TitleHTML, Author: v.Author, Source: v.Source,
+	out := apiArticle{ID: v.ID, Seed: v.Seed, Title: v.Title, Author: v.Author, Source: v.Source,
 		Editors: v.Editors, Published: published(v.Published), Paragraphs: []apiParagraph{}}
+	if len(v.TitleMatch) > 0 {
+		out.TitleHTML = snippet.Highlight(v.Title, v.TitleMatch)
+	}
 	for _, p := range v.Paragraphs {
-		out.Paragraphs = append(out.Paragraphs, apiParagraph{Paragraph: p.N, Section: p.Section, Text: p.Text, HTML: p.HTML})
+		ap := apiParagraph{Paragraph: p.N, Section: p.Section, Text: p.Text}
+		if len(p.Matches) > 0 {
+			ap.HTML = snippet.Highlight(p.Text, p.Matches)
+		}
+		out.Paragraphs = append(out.Paragraphs, ap)
 	}
 	writeJSON(w, r, http.StatusOK, out)
 	return nil

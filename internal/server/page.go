@@ -22,6 +22,7 @@ import (
 
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/snippet"
 	"github.com/newsroom/newsearch/web"
 )
 
@@ -492,8 +493,13 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 		// Nothing has all the words: say so, look for a spelling
 		// correction, and rank by any of the words when there are several.
 		sctx, cancel := context.WithTimeout(r.Context(), s.cfg.SearchTimeout)
-		sv.Suggest = s.cfg.Index.Suggest(sctx, p.Q)
+		var err error
+		sv.Suggest, err = s.cfg.Index.Suggest(sctx, p.Q, p.req.Query)
 		cancel()
+		if err != nil {
+			// The results stand without a suggestion.
+			s.log.Warn("suggest", "err", err, "request_id", requestID(r.Context()))
+		}
 		if sv.Suggest == p.Q {
 			sv.Suggest = ""
 		}
@@ -612,8 +618,9 @@ func humanDate(t time.Time) string {
 
 // makeHitView is a hit as the page shows it.
 func makeHitView(h index.Hit, p *searchParams) hitView {
-	hv := hitView{URL: articlePath(h.ArticleID, p.Q, h.Paragraph), TitleHTML: h.TitleHTML, Source: h.Source,
-		Author: h.Author, Date: humanDate(h.Published), SectionHTML: h.SectionHTML, Snippet: h.Snippet}
+	hv := hitView{URL: articlePath(h.ArticleID, p.Q, h.Paragraph), TitleHTML: snippet.Highlight(h.Title, h.TitleMatch), Source: h.Source,
+		Author: h.Author, Date: humanDate(h.Published), SectionHTML: snippet.Highlight(h.Section, h.SectionMatch),
+		Snippet: snippet.Build(h.Text, h.Matches, snippet.Options{}).HTML}
 	if !h.Published.IsZero() {
 		hv.DateTime = h.Published.Format(time.RFC3339)
 	}
@@ -796,10 +803,13 @@ func (s *Server) handleArticlePage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	av := &articleView{Title: v.Title, TitleHTML: v.TitleHTML, Source: v.Source, Author: v.Author,
+	av := &articleView{Title: v.Title, Source: v.Source, Author: v.Author,
 		Date: humanDate(v.Published), Editors: v.Editors, BackURL: "/", BackLabel: "New search"}
 	if !v.Published.IsZero() {
 		av.DateTime = v.Published.Format(time.RFC3339)
+	}
+	if len(v.TitleMatch) > 0 {
+		av.TitleHTML = snippet.Highlight(v.Title, v.TitleMatch)
 	}
 	if q != "" {
 		av.BackURL = "/?q=" + url.QueryEscape(q)
@@ -807,12 +817,15 @@ func (s *Server) handleArticlePage(w http.ResponseWriter, r *http.Request) error
 	}
 	section := ""
 	for _, p := range v.Paragraphs {
-		pv := paraView{N: p.N, Text: p.Text, HTML: p.HTML}
+		pv := paraView{N: p.N, Text: p.Text}
+		if len(p.Matches) > 0 {
+			pv.HTML = snippet.Highlight(p.Text, p.Matches)
+		}
 		if p.Section != section && p.Section != "" {
 			pv.Heading = p.Section
 		}
 		section = p.Section
-		if p.HTML != "" {
+		if pv.HTML != "" {
 			av.Hits = append(av.Hits, p.N)
 		}
 		av.Paras = append(av.Paras, pv)

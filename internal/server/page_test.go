@@ -18,6 +18,7 @@ import (
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/article"
 	"github.com/newsroom/newsearch/internal/ingest"
+	"github.com/newsroom/newsearch/internal/query"
 )
 
 // The page tests index, with the real indexer code, the seed article, a
@@ -496,11 +497,11 @@ type suggester struct {
 	from, to string
 }
 
-func (s suggester) Suggest(_ context.Context, q string) string {
+func (s suggester) Suggest(_ context.Context, q string, _ query.Node) (string, error) {
 	if q == s.from {
-		return s.to
+		return s.to, nil
 	}
-	return ""
+	return "", nil
 }
 
 func TestPageNoResults(t *testing.T) {

@@ -27,8 +27,9 @@ type Searcher interface {
 	Article(ctx context.Context, id string, q query.Node) (*index.ArticleView, error)
 	Status() index.Status
 	// Suggest returns the query with misspelt words replaced by close
-	// words of the index ("did you mean"), or "" when it has none.
-	Suggest(ctx context.Context, q string) string
+	// words of the index ("did you mean"), or "" when it has none; n is
+	// q parsed.
+	Suggest(ctx context.Context, q string, n query.Node) (string, error)
 }
 
 // Config configures a Server. Only Index is required.
