@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/ingest"
 	"github.com/newsroom/newsearch/internal/progress"
 )
@@ -33,19 +34,11 @@ func main() {
 	}
 }
 
-// env returns the environment variable name, or def when it is unset.
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
-	}
-	return def
-}
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("indexer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	seeds := fs.String("seeds", env("NEWSEARCH_SEEDS", "seeds"), "folder of seed articles (env NEWSEARCH_SEEDS)")
-	dir := fs.String("index", env("NEWSEARCH_INDEX", "data/index"), "index directory searchd serves (env NEWSEARCH_INDEX)")
+	seeds := fs.String("seeds", flagenv.String("NEWSEARCH_SEEDS", "seeds"), "folder of seed articles (env NEWSEARCH_SEEDS)")
+	dir := fs.String("index", flagenv.String("NEWSEARCH_INDEX", "data/index"), "index directory searchd serves (env NEWSEARCH_INDEX)")
 	shards := fs.Int("shards", index.DefaultShards, "shards seeds are hashed into; each is rebuilt only when one of its seeds changes (more: cheaper updates, slower searches)")
 	maxUpdates := fs.Int("max-updates", index.DefaultMaxUpdates, "times a shard is updated (a copy of it with the changed seeds) before it is rebuilt whole; 0 never updates, always rebuilds (so does a negative value, the old spelling)")
 	watch := fs.Bool("watch", false, "keep running and rebuild whenever the seeds folder changes")
