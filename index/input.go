@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 
 	"github.com/newsroom/newsearch/index/doc"
 )
@@ -47,9 +48,17 @@ type Source interface {
 	// SHA-256 of the bytes it read, also with an error when they were read
 	// but do not parse, so that the seed is hashed once, here, and a bad
 	// seed is not read again until it changes. An error records the seed
-	// as skipped, with the error as the reason.
+	// as skipped, with the error as the reason; an error wrapping
+	// ErrNotRead says the bytes could not be read (the file is gone,
+	// unreadable, or changed since the scan), and the next plan reads the
+	// seed again whatever its hash.
 	Read(ctx context.Context, e Entry) (d *Document, sha256 string, err error)
 }
+
+// ErrNotRead marks a Source's failure to read a seed's bytes, as opposed to
+// bytes read that do not parse: the seed's hash is not recorded with the
+// failure, so that it is read again once it can be.
+var ErrNotRead = errors.New("seed not read")
 
 // articleID returns the article id of d: its own, or the one derived from
 // its seed path.

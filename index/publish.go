@@ -188,7 +188,8 @@ func addShard(gen *Generation, stats *BuildStats, j job, res shardResult, indexe
 // the manifest keeps of the seed. The record's hash is e's, known since
 // the plan, or for a seed not hashed yet the one src computed reading it:
 // the one place a new seed's hash is learnt. A seed that cannot be read
-// or parsed is recorded in bad with its reason, and readSeed returns nil.
+// or parsed is recorded in bad with its reason, and readSeed returns nil;
+// its hash too, unless the bytes were not read (ErrNotRead).
 func readSeed(ctx context.Context, src Source, e Entry, bad map[string]SeedInfo) (*Document, SeedInfo) {
 	rec := e.Info
 	d, sum, err := src.Read(ctx, e)
@@ -204,6 +205,11 @@ func readSeed(ctx context.Context, src Source, e Entry, bad map[string]SeedInfo)
 	}
 	if err != nil {
 		rec.Reason = err.Error()
+		if errors.Is(err, ErrNotRead) {
+			// No hash: the plan takes the seed for changed and reads it
+			// again, even if its content turns out as it was.
+			rec.SHA256 = ""
+		}
 		bad[e.Seed] = rec
 		return nil, rec
 	}

@@ -163,3 +163,57 @@ func TestNegativeMaxUpdates(t *testing.T) {
 		t.Fatal("MaxUpdates -1 accepted")
 	}
 }
+
+// flakySource fails to read the seeds in fail, as a file that vanished or
+// changed since the scan.
+type flakySource struct {
+	testSource
+	fail map[string]bool
+}
+
+func (s flakySource) Read(ctx context.Context, e Entry) (*Document, string, error) {
+	if s.fail[e.Seed] {
+		return nil, "", fmt.Errorf("changed while being indexed: %w", ErrNotRead)
+	}
+	return s.testSource.Read(ctx, e)
+}
+
+// TestNotReadIsRetried: a seed whose bytes could not be read is skipped
+// without its hash, and the next plan reads it again although its content
+// is as it was; a seed that does not parse is not read again.
+func TestNotReadIsRetried(t *testing.T) {
+	w, err := OpenWriter(t.TempDir(), WriterOptions{Shards: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx := context.Background()
+	seeds := map[string][]byte{"a.txt": storySeed(1, "gull"), "b.txt": storySeed(2, "tern"), "bad.txt": nil}
+	mtime := map[string]time.Time{}
+	src := flakySource{testSource(seeds), map[string]bool{"b.txt": true}}
+	p, err := w.Plan(ctx, scanEntries(seeds, mtime), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := w.Publish(ctx, p, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if si := g.Skipped["b.txt"]; si.SHA256 != "" || si.Reason == "" || g.Skipped["bad.txt"].SHA256 == "" {
+		t.Fatalf("skipped %+v", g.Skipped)
+	}
+	counting := newCountingSource(seeds)
+	p, err = w.Plan(ctx, scanEntries(seeds, mtime), counting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Changed, []string{"b.txt"}) || p.UpToDate() {
+		t.Fatalf("plan after a failed read: changed %v", p.Changed)
+	}
+	if g, _, err = w.Publish(ctx, p, counting, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := g.Seeds["b.txt"]; !ok || counting.reads["b.txt"] != 1 || counting.reads["bad.txt"] != 0 {
+		t.Errorf("b.txt indexed: %v; reads %v", ok, counting.reads)
+	}
+}

@@ -111,7 +111,7 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	if err != nil {
 		return sum, err
 	}
-	src := seedFiles{dir: opts.SeedsDir, maxBytes: opts.MaxSeedBytes}
+	src := newSeedFiles(opts.SeedsDir, opts.MaxSeedBytes)
 	plan, err := w.Plan(ctx, scanned, src)
 	if err != nil {
 		return sum, fmt.Errorf("plan index: %w", err)
