@@ -10,15 +10,13 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/size"
 	bindex "github.com/blevesearch/bleve_index_api"
-
-	"github.com/newsroom/newsearch/internal/article"
 )
 
 // This file makes the documents the writer indexes directly: the fields,
 // options and analysis that the mapping would give a paragraph, without
 // bleve's reflective walk over a map, and with the fields that are the same
-// in every paragraph of an article (title, byline, ids, facets) analysed
-// once per article instead of once per paragraph. Tests hold them to what
+// in every paragraph of a document (title, byline, ids, facets) analysed
+// once per document instead of once per paragraph. Tests hold them to what
 // the mapping makes of the same paragraphs as maps (mappedDocuments), field
 // by field and search by search.
 
@@ -29,7 +27,7 @@ type fieldSpec struct {
 	analyzer analysis.Analyzer // nil for a field that is not analysed
 }
 
-// docMaker makes the bleve documents of articles, for bleve's offline
+// docMaker makes the bleve documents of a Document's paragraphs, for bleve's offline
 // builder (through builderMapping) and for its batch API (preparedDoc.document).
 type docMaker struct {
 	specs   map[string]fieldSpec
@@ -75,9 +73,11 @@ type preparedDoc struct {
 	fields []document.Field
 }
 
-// article returns the prepared documents of an article's paragraphs. They
-// hold the fields the mapping gives each paragraph, with the same values.
-func (dm *docMaker) article(a *article.Article) ([]preparedDoc, error) {
+// document returns the prepared documents of d's paragraphs. They hold
+// the fields the mapping gives each paragraph, with the same values;
+// paragraph n (1-based) is the document ParagraphID(id, n).
+func (dm *docMaker) document(d *Document) ([]preparedDoc, error) {
+	id := articleID(d)
 	var shared []document.Field
 	add := func(to *[]document.Field, name string, values ...string) error {
 		s, ok := dm.specs[name]
@@ -90,29 +90,30 @@ func (dm *docMaker) article(a *article.Article) ([]preparedDoc, error) {
 		return nil
 	}
 	var published, publishedAt string
-	if !a.Published.IsZero() {
-		published = a.Published.UTC().Format(PublishedLayout)
-		publishedAt = a.Published.Format(time.RFC3339)
+	if !d.Published.IsZero() {
+		published = d.Published.UTC().Format(PublishedLayout)
+		publishedAt = d.Published.Format(time.RFC3339)
 	}
 	for _, kv := range [...][2]string{
-		{FieldArticleID, a.ID}, {FieldSeed, a.Seed}, {FieldTitle, a.Title},
-		{FieldAuthor, a.Author}, {FieldSource, a.Source},
-		{FieldEditors, a.Editors}, {FieldPublished, published}, {FieldPublishedAt, publishedAt},
+		{FieldArticleID, id}, {FieldSeed, d.Seed}, {FieldTitle, d.Title},
+		{FieldAuthor, d.Author}, {FieldSource, d.Source},
+		{FieldEditors, d.Editors}, {FieldPublished, published}, {FieldPublishedAt, publishedAt},
 	} {
 		if err := add(&shared, kv[0], kv[1]); err != nil {
 			return nil, err
 		}
 	}
-	if err := add(&shared, FieldFacets, FacetTerms(a.Source, a.Author, a.Published)...); err != nil {
+	if err := add(&shared, FieldFacets, FacetTerms(d.Source, d.Author, d.Published)...); err != nil {
 		return nil, err
 	}
 	para := dm.specs[FieldParagraph]
 	sections := map[string]document.Field{} // a section heading covers several paragraphs
-	docs := make([]preparedDoc, 0, len(a.Paragraphs))
-	for _, p := range a.Paragraphs {
+	docs := make([]preparedDoc, 0, len(d.Paragraphs))
+	for i, p := range d.Paragraphs {
+		n := i + 1
 		fields := make([]document.Field, 0, len(shared)+3)
 		fields = append(fields, shared...)
-		fields = append(fields, document.NewNumericFieldWithIndexingOptions(FieldParagraph, []uint64{}, float64(p.N), para.options))
+		fields = append(fields, document.NewNumericFieldWithIndexingOptions(FieldParagraph, []uint64{}, float64(n), para.options))
 		if err := add(&fields, FieldText, p.Text); err != nil {
 			return nil, err
 		}
@@ -124,7 +125,7 @@ func (dm *docMaker) article(a *article.Article) ([]preparedDoc, error) {
 			}
 			fields = append(fields, f)
 		}
-		docs = append(docs, preparedDoc{id: ParagraphID(a.ID, p.N), fields: fields})
+		docs = append(docs, preparedDoc{id: ParagraphID(id, n), fields: fields})
 	}
 	return docs, nil
 }
@@ -194,7 +195,7 @@ func tokenFrequencies(tokens analysis.TokenStream, locations bool) bindex.TokenF
 }
 
 // preparedField is a text field analysed when it was made, possibly shared
-// by the documents of all paragraphs of an article: bleve's segment builder
+// by the documents of all paragraphs of a Document: bleve's segment builder
 // only reads a field's token frequencies (it merges into the first of
 // several fields of one name, and a prepared document has one per name).
 type preparedField struct {

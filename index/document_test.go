@@ -122,7 +122,7 @@ func sameAsMapped(t *testing.T, m mapping.IndexMapping, dm *docMaker, a *article
 	t.Helper()
 	bm := dm.builder
 	mapped := mappedDocuments(a)
-	prepared, err := dm.article(a)
+	prepared, err := dm.document(a.Document())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestPreparedDocumentsSearchAsMapped(t *testing.T) {
 		}
 		for _, a := range arts {
 			if prepared {
-				docs, err := dm.article(a)
+				docs, err := dm.document(a.Document())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -362,10 +362,14 @@ func BenchmarkDocuments(b *testing.B) {
 		}
 	})
 	b.Run("prepared", func(b *testing.B) {
+		in := make([]*Document, len(arts))
+		for i, a := range arts {
+			in[i] = a.Document()
+		}
 		b.ReportAllocs()
 		for b.Loop() {
-			for _, a := range arts {
-				docs, err := dm.article(a)
+			for _, d := range in {
+				docs, err := dm.document(d)
 				if err != nil {
 					b.Fatal(err)
 				}

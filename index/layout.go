@@ -104,7 +104,7 @@ func currentName(dir string) (string, error) {
 
 // readHead reads a manifest without its seed lists: the generation
 // number, mapping and shards, all a reader needs. The writer puts the seed
-// lists (tens of megabytes for a million paragraphs) last, so reading stops
+// lists (most of a large manifest: see bench/RESULTS.md) last, so reading stops
 // before them; a manifest with its keys in another order is read whole.
 func readHead(path string) (*Generation, error) {
 	f, err := os.Open(path)

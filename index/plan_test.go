@@ -32,14 +32,30 @@ func publishStats(t testing.TB, w *Writer, seeds map[string][]byte) (*Generation
 	for name, data := range seeds {
 		entries = append(entries, Entry{Seed: name, Info: SeedInfo{Size: int64(len(data)), SHA256: sha(data)}})
 	}
-	gen, stats, err := w.Publish(context.Background(), entries, nil, func(e Entry) (*article.Article, string, error) {
-		a, err := article.Parse(e.Seed, seeds[e.Seed])
-		return a, sha(seeds[e.Seed]), err
-	}, nil)
+	src := testSource(seeds)
+	p, err := w.Plan(context.Background(), entries, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, stats, err := w.Publish(context.Background(), p, src, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return gen, stats
+}
+
+// testSource reads seeds from memory: the hashes are those the entries of
+// publishStats carry, the documents those of article.Parse.
+type testSource map[string][]byte
+
+func (s testSource) Hash(_ context.Context, e Entry) (string, error) { return sha(s[e.Seed]), nil }
+
+func (s testSource) Read(_ context.Context, e Entry) (*Document, string, error) {
+	a, err := article.Parse(e.Seed, s[e.Seed])
+	if err != nil {
+		return nil, sha(s[e.Seed]), err
+	}
+	return a.Document(), sha(s[e.Seed]), nil
 }
 
 // sameAsFullBuild checks that the index in dir answers like an index built
@@ -283,9 +299,9 @@ func snapshotDir(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// TestNoShardUpdates: with MaxUpdates -1 an added seed rebuilds its bucket.
+// TestNoShardUpdates: with NoUpdates an added seed rebuilds its bucket.
 func TestNoShardUpdates(t *testing.T) {
-	w, err := OpenWriter(t.TempDir(), WriterOptions{Shards: 4, MaxUpdates: -1})
+	w, err := OpenWriter(t.TempDir(), WriterOptions{Shards: 4, NoUpdates: true})
 	if err != nil {
 		t.Fatal(err)
 	}

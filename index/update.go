@@ -22,15 +22,19 @@ import (
 // hard-linked, the rest copied) in which bleve deletes the paragraphs of
 // changed and removed seeds and indexes new and changed seeds. The current
 // shard is not touched: readers keep searching it until the new generation
-// is published. Added entries whose load fails are returned in bad and
+// is published. Added seeds that fail to read are returned in bad and
 // left out.
-func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress func(int)) (ShardInfo, map[string]SeedInfo, map[string]SeedInfo, error) {
+func (w *Writer) updateShard(ctx context.Context, j job, src Source, progress func(int)) (shardResult, error) {
 	base := *j.base
-	info := ShardInfo{Bucket: j.bucket, Articles: base.Articles, Paragraphs: base.Paragraphs, Updates: base.Updates + 1}
-	seeds := map[string]SeedInfo{}
+	res := shardResult{
+		info:  ShardInfo{Bucket: j.bucket, Articles: base.Articles, Paragraphs: base.Paragraphs, Updates: base.Updates + 1},
+		seeds: map[string]SeedInfo{},
+		bad:   map[string]SeedInfo{},
+	}
+	info, seeds := &res.info, res.seeds
 	var kept []Entry
 	for _, e := range j.entries {
-		if si, ok := j.held[e.Seed]; ok {
+		if si, ok := j.kept[e.Seed]; ok {
 			seeds[e.Seed] = si
 			kept = append(kept, e)
 		}
@@ -39,15 +43,15 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 	shards := filepath.Join(w.dir, shardsDir)
 	tmp, err := os.MkdirTemp(shards, buildPrefix+fmt.Sprintf("s%03d-", j.bucket))
 	if err != nil {
-		return info, nil, nil, fmt.Errorf("create shard update dir: %w", err)
+		return res, fmt.Errorf("create shard update dir: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	if err := copyShard(filepath.Join(shards, base.Name), tmp); err != nil {
-		return info, nil, nil, fmt.Errorf("copy shard %s: %w", base.Name, err)
+		return res, fmt.Errorf("copy shard %s: %w", base.Name, err)
 	}
 	idx, err := bleve.OpenUsing(tmp, map[string]any{"bolt_timeout": "2s"})
 	if err != nil {
-		return info, nil, nil, fmt.Errorf("open copy of shard %s: %w", base.Name, err)
+		return res, fmt.Errorf("open copy of shard %s: %w", base.Name, err)
 	}
 	closed := false
 	defer func() {
@@ -55,7 +59,6 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 			idx.Close()
 		}
 	}()
-	bad := map[string]SeedInfo{}
 	batch := idx.NewBatch()
 	for _, si := range j.gone {
 		for n := 1; n <= si.Paragraphs; n++ {
@@ -66,53 +69,54 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 	}
 	for _, e := range j.added {
 		if err := ctx.Err(); err != nil {
-			return info, nil, nil, err
+			return res, err
 		}
-		a, ok := loaded(load, &e, bad)
-		if !ok {
+		d, rec := readSeed(ctx, src, e, res.bad)
+		if d == nil {
 			continue
 		}
-		docs, err := w.docs.article(a)
+		docs, err := w.docs.document(d)
 		if err != nil {
-			return info, nil, nil, fmt.Errorf("index %s: %w", e.Seed, err)
+			return res, fmt.Errorf("index %s: %w", e.Seed, err)
 		}
 		for i := range docs {
 			if err := batch.IndexAdvanced(docs[i].document()); err != nil {
-				return info, nil, nil, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+				return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
 			}
 		}
 		if batch.Size() >= w.opts.BatchSize {
 			if err := idx.Batch(batch); err != nil {
-				return info, nil, nil, fmt.Errorf("update shard %s: %w", base.Name, err)
+				return res, fmt.Errorf("update shard %s: %w", base.Name, err)
 			}
 			batch.Reset()
 		}
-		seeds[e.Seed] = indexed(e, a)
-		kept = append(kept, e)
+		seeds[e.Seed] = rec
+		kept = append(kept, Entry{Seed: e.Seed, Info: rec})
 		info.Articles++
-		info.Paragraphs += len(a.Paragraphs)
-		progress(len(a.Paragraphs))
+		info.Paragraphs += len(d.Paragraphs)
+		progress(len(d.Paragraphs))
 	}
 	if batch.Size() > 0 {
 		if err := idx.Batch(batch); err != nil {
-			return info, nil, nil, fmt.Errorf("update shard %s: %w", base.Name, err)
+			return res, fmt.Errorf("update shard %s: %w", base.Name, err)
 		}
 	}
-	if len(kept) == len(j.held) {
-		// Nothing added: removals alone, or every added seed failed to load.
+	if len(kept) == len(j.kept) {
+		// Nothing added: removals alone, or every added seed failed to read.
 		if len(j.gone) == 0 {
-			return base, seeds, bad, nil // the shard as it was
+			res.info = base // the shard as it was
+			return res, nil
 		}
 		// Deletions are cleaned up by merging segments; a shard of one
 		// segment has nothing to merge them with: build it whole.
 		n, err := segments(idx)
 		if err != nil {
-			return info, nil, nil, fmt.Errorf("segments of shard %s: %w", base.Name, err)
+			return res, fmt.Errorf("segments of shard %s: %w", base.Name, err)
 		}
 		if n < 2 {
 			idx.Close()
 			closed = true
-			return w.buildShard(ctx, job{bucket: j.bucket, entries: j.entries}, load, progress)
+			return w.rebuildAfterRemovals(ctx, j, res, src, progress)
 		}
 	}
 	mo := addedSegments(info.Paragraphs)
@@ -124,20 +128,38 @@ func (w *Writer) updateShard(ctx context.Context, j job, load Loader, progress f
 		mo = &single
 	}
 	if err := forceMerge(ctx, idx, mo); err != nil {
-		return info, nil, nil, fmt.Errorf("merge segments of shard %s: %w", base.Name, err)
+		return res, fmt.Errorf("merge segments of shard %s: %w", base.Name, err)
 	}
-	if info.Terms, err = fieldTerms(idx, mappedFields(w.mapping)); err != nil {
-		return info, nil, nil, fmt.Errorf("count terms of shard %s: %w", base.Name, err)
+	if res.info.Terms, err = fieldTerms(idx, mappedFields(w.mapping)); err != nil {
+		return res, fmt.Errorf("count terms of shard %s: %w", base.Name, err)
 	}
 	closed = true
 	if err := idx.Close(); err != nil {
-		return info, nil, nil, fmt.Errorf("close updated shard %s: %w", base.Name, err)
+		return res, fmt.Errorf("close updated shard %s: %w", base.Name, err)
 	}
 	sortBySeed(kept)
-	if err := w.install(tmp, &info, kept, seeds); err != nil {
-		return info, nil, nil, err
+	if err := w.install(tmp, info, kept, seeds); err != nil {
+		return res, err
 	}
-	return info, seeds, bad, nil
+	return res, nil
+}
+
+// rebuildAfterRemovals builds j's bucket whole, for an update that only
+// deleted paragraphs from a shard of one segment (upd is what the update
+// did). The seeds that failed to read during the update stay failed: they
+// are not read a second time.
+func (w *Writer) rebuildAfterRemovals(ctx context.Context, j job, upd shardResult, src Source, progress func(int)) (shardResult, error) {
+	es := make([]Entry, 0, len(j.entries))
+	for _, e := range j.entries {
+		if _, failed := upd.bad[e.Seed]; !failed {
+			es = append(es, e)
+		}
+	}
+	res, err := w.buildShard(ctx, job{bucket: j.bucket, entries: es}, src, progress)
+	for k, v := range upd.bad {
+		res.bad[k] = v
+	}
+	return res, err
 }
 
 // addedSegments is the merge plan that merges the small segments updates

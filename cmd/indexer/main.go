@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/ingest"
 	"github.com/newsroom/newsearch/internal/progress"
 )
@@ -33,21 +34,13 @@ func main() {
 	}
 }
 
-// env returns the environment variable name, or def when it is unset.
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
-	}
-	return def
-}
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("indexer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	seeds := fs.String("seeds", env("NEWSEARCH_SEEDS", "seeds"), "folder of seed articles (env NEWSEARCH_SEEDS)")
-	dir := fs.String("index", env("NEWSEARCH_INDEX", "data/index"), "index directory searchd serves (env NEWSEARCH_INDEX)")
+	seeds := fs.String("seeds", flagenv.String("NEWSEARCH_SEEDS", "seeds"), "folder of seed articles (env NEWSEARCH_SEEDS)")
+	dir := fs.String("index", flagenv.String("NEWSEARCH_INDEX", "data/index"), "index directory searchd serves (env NEWSEARCH_INDEX)")
 	shards := fs.Int("shards", index.DefaultShards, "shards seeds are hashed into; each is rebuilt only when one of its seeds changes (more: cheaper updates, slower searches)")
-	maxUpdates := fs.Int("max-updates", 0, "times a shard gets new seeds added to a copy of it before it is rebuilt whole (0: 32; -1: always rebuild)")
+	maxUpdates := fs.Int("max-updates", index.DefaultMaxUpdates, "times a shard is updated (a copy of it with the changed seeds) before it is rebuilt whole; 0 never updates, always rebuilds (so does a negative value, the old spelling)")
 	watch := fs.Bool("watch", false, "keep running and rebuild whenever the seeds folder changes")
 	debounce := fs.Duration("debounce", 500*time.Millisecond, "with -watch: quiet time before a rebuild")
 	rescan := fs.Duration("rescan", 30*time.Second, "with -watch: interval of full rescans")
@@ -68,7 +61,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	w, err := index.OpenWriter(*dir, index.WriterOptions{Shards: *shards, MaxUpdates: *maxUpdates, Logger: log})
+	wo := index.WriterOptions{Shards: *shards, MaxUpdates: *maxUpdates, Logger: log}
+	if *maxUpdates <= 0 {
+		// "At most 0 updates": WriterOptions says it explicitly.
+		wo.MaxUpdates, wo.NoUpdates = 0, true
+	}
+	w, err := index.OpenWriter(*dir, wo)
 	if err != nil {
 		return err
 	}

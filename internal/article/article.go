@@ -11,9 +11,9 @@
 package article
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"time"
+
+	"github.com/newsroom/newsearch/index/doc"
 )
 
 // Kind says what a line of a seed turned out to be.
@@ -70,10 +70,9 @@ type Article struct {
 // IDFor returns the stable article id of a seed path: the first 16 hex
 // digits of the SHA-256 of the path relative to the seeds folder. The same
 // seed gives the same id on every rebuild; paragraph ids derive from it.
-func IDFor(seed string) string {
-	sum := sha256.Sum256([]byte(seed))
-	return hex.EncodeToString(sum[:8])
-}
+// It is the index's own derivation (doc.ArticleID), so that an id the
+// parser gives and one the index derives are the same.
+func IDFor(seed string) string { return doc.ArticleID(seed) }
 
 // MarshalText writes the kind's name, so JSON shows "heading", not 3.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }

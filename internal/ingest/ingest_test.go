@@ -194,21 +194,32 @@ func TestLoadFailsSoftWhenSeedVanishes(t *testing.T) {
 
 // TestLoadHashesWhatItReads checks that a seed scanned without a hash (a
 // new one) gets the hash of the bytes read for indexing, also when they do
-// not parse, and that it is the hash a scan computes.
+// not parse, and that it is the hash the plan asks for (hashFile).
 func TestLoadHashesWhatItReads(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "good.txt"), []byte(story(1, "x")), 0o644)
 	os.WriteFile(filepath.Join(dir, "empty.txt"), nil, 0o644)
+	// The entries as the scan makes them: size and modification time, no hash.
+	scanned, err := scan(context.Background(), dir, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := map[string]index.Entry{}
+	for _, e := range scanned {
+		entry[e.Seed] = e
+	}
 	for _, name := range []string{"good.txt", "empty.txt"} {
 		want, err := hashFile(filepath.Join(dir, name), sha256.New(), make([]byte, 16))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, got, err := loadSeed(dir, index.Entry{Seed: name}, 1<<20)
+		_, got, err := loadSeed(dir, entry[name], 1<<20)
 		if got != want || (name == "good.txt") != (err == nil) {
 			t.Errorf("%s: hash %q (scan: %q), err %v", name, got, want, err)
 		}
-		if _, _, err := loadSeed(dir, index.Entry{Seed: name, Info: index.SeedInfo{SHA256: want}}, 1<<20); err != nil && strings.Contains(err.Error(), "changed while") {
+		hashed := entry[name]
+		hashed.Info.SHA256 = want
+		if _, _, err := loadSeed(dir, hashed, 1<<20); err != nil && strings.Contains(err.Error(), "changed while") {
 			t.Errorf("%s: its own hash is a change: %v", name, err)
 		}
 	}

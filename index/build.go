@@ -1,0 +1,131 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// bucket returns the shard bucket of a seed path.
+func (w *Writer) bucket(seed string) int {
+	h := fnv.New32a()
+	h.Write([]byte(seed))
+	return int(h.Sum32() % uint32(w.opts.Shards))
+}
+
+// shardName names a shard by its bucket and a hash of everything that
+// decides its content: the mapping version, the bucket count and the
+// sorted seeds with their content hashes.
+func (w *Writer) shardName(bucket int, es []Entry) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "mapping %s\nshards %d\nbucket %d\n", MappingVersion, w.opts.Shards, bucket)
+	for _, e := range es {
+		fmt.Fprintf(h, "%s\x00%s\n", e.Seed, e.Info.SHA256)
+	}
+	return fmt.Sprintf("s%03d-%s", bucket, hex.EncodeToString(h.Sum(nil))[:16])
+}
+
+// buildShard indexes the seeds of one bucket into a new shard directory
+// with bleve's offline builder, reading each from src as it goes. Seeds
+// that fail to read are returned in bad and left out.
+func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress func(int)) (shardResult, error) {
+	bucket, es := j.bucket, j.entries
+	res := shardResult{info: ShardInfo{Bucket: bucket}, seeds: map[string]SeedInfo{}, bad: map[string]SeedInfo{}}
+	shards := filepath.Join(w.dir, shardsDir)
+	scratch := filepath.Join(shards, buildPrefix+"scratch")
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		return res, fmt.Errorf("create scratch dir: %w", err)
+	}
+	tmp, err := os.MkdirTemp(shards, buildPrefix+fmt.Sprintf("s%03d-", bucket))
+	if err != nil {
+		return res, fmt.Errorf("create shard build dir: %w", err)
+	}
+	// bleve's builder wants to create its own directory.
+	if err := os.Remove(tmp); err != nil {
+		return res, fmt.Errorf("prepare shard build dir: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	// The builder is made on the first document: bleve's builder cannot
+	// close empty, and a bucket whose seeds all fail to read has none.
+	var b bleve.Builder
+	closeBuilder := func() {
+		if b != nil {
+			b.Close()
+		}
+	}
+	var kept []Entry
+	for _, e := range es {
+		if err := ctx.Err(); err != nil {
+			closeBuilder()
+			return res, err
+		}
+		d, rec := readSeed(ctx, src, e, res.bad)
+		if d == nil {
+			continue
+		}
+		if b == nil {
+			var err error
+			b, err = bleve.NewBuilder(tmp, w.docs.builder, map[string]any{
+				"buildPathPrefix": scratch,
+				"batchSize":       w.opts.BatchSize,
+				"mergeMax":        w.opts.MergeMax,
+			})
+			if err != nil {
+				return res, fmt.Errorf("new shard builder: %w", err)
+			}
+		}
+		docs, err := w.docs.document(d)
+		if err != nil {
+			closeBuilder()
+			return res, fmt.Errorf("index %s: %w", e.Seed, err)
+		}
+		for i := range docs {
+			if err := b.Index(docs[i].id, &docs[i]); err != nil {
+				closeBuilder()
+				return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+			}
+		}
+		res.seeds[e.Seed] = rec
+		kept = append(kept, Entry{Seed: e.Seed, Info: rec})
+		res.info.Articles++
+		res.info.Paragraphs += len(d.Paragraphs)
+		progress(len(d.Paragraphs))
+	}
+	if b == nil {
+		return res, nil
+	}
+	if err := b.Close(); err != nil {
+		return res, fmt.Errorf("finish shard %d: %w", bucket, err)
+	}
+	if err := w.install(tmp, &res.info, kept, res.seeds); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// install names the shard written in tmp after the seeds it holds, moves it
+// into the shards directory (unless a shard of that content is there
+// already) and records the name in seeds.
+func (w *Writer) install(tmp string, info *ShardInfo, kept []Entry, seeds map[string]SeedInfo) error {
+	shards := filepath.Join(w.dir, shardsDir)
+	info.Name = w.shardName(info.Bucket, kept)
+	final := filepath.Join(shards, info.Name)
+	if _, err := os.Stat(final); err == nil {
+		// Built before with the same content (a failed read fell back to a known set).
+	} else if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("chmod shard: %w", err)
+	} else if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("publish shard %s: %w", info.Name, err)
+	}
+	for k, v := range seeds {
+		v.Shard = info.Name
+		seeds[k] = v
+	}
+	return syncDir(shards)
+}

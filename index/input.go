@@ -1,0 +1,70 @@
+package index
+
+import (
+	"context"
+	"errors"
+
+	"github.com/newsroom/newsearch/index/doc"
+)
+
+// Document is what the index takes: an article's metadata and its ordered
+// paragraphs. The readers of seed formats make it (article.Article's
+// Document method for the text seeds); the type lives in package doc so
+// that they need not import the index.
+type Document = doc.Document
+
+// Paragraph is one body paragraph of a Document.
+type Paragraph = doc.Paragraph
+
+// Entry is one seed file the index is to hold: its path relative to the
+// seeds folder, with forward slashes, and what the scan found of its file.
+//
+// Info.Size and Info.ModTime are the file's as scanned. Info.SHA256 is
+// usually left empty: Plan takes the hash from the current manifest when
+// size and modification time are as recorded there, or asks the Source
+// for it; a caller that has hashed the content already may set it, and it
+// is then taken as it is. Info.Reason, when set, says why the file cannot
+// be indexed whatever its content (unreadable, too large): it is recorded
+// as skipped and never read.
+type Entry struct {
+	Seed string
+	Info SeedInfo
+}
+
+// A Source reads seed files for the writer: Plan asks it for the hashes it
+// needs to tell a changed seed from a touched one, Publish for the
+// documents of the seeds it indexes. Its methods are called from several
+// goroutines at once.
+type Source interface {
+	// Hash returns the hex SHA-256 of the content of e's file. Plan calls
+	// it for the seeds the current generation holds whose size or
+	// modification time differ from the manifest's. An error records the
+	// seed as skipped, with the error as the reason.
+	Hash(ctx context.Context, e Entry) (string, error)
+	// Read reads and parses e's file into a Document whose Seed is
+	// e.Seed. It is called once per seed of the shards being written,
+	// and only for them. When e.Info.SHA256 is empty (a seed not hashed
+	// yet: a new one, read here for the first time) it returns the hex
+	// SHA-256 of the bytes it read, also with an error when they were read
+	// but do not parse, so that the seed is hashed once, here, and a bad
+	// seed is not read again until it changes. An error records the seed
+	// as skipped, with the error as the reason; an error wrapping
+	// ErrNotRead says the bytes could not be read (the file is gone,
+	// unreadable, or changed since the scan), and the next plan reads the
+	// seed again whatever its hash.
+	Read(ctx context.Context, e Entry) (d *Document, sha256 string, err error)
+}
+
+// ErrNotRead marks a Source's failure to read a seed's bytes, as opposed to
+// bytes read that do not parse: the seed's hash is not recorded with the
+// failure, so that it is read again once it can be.
+var ErrNotRead = errors.New("seed not read")
+
+// articleID returns the article id of d: its own, or the one derived from
+// its seed path.
+func articleID(d *Document) string {
+	if d.ID != "" {
+		return d.ID
+	}
+	return doc.ArticleID(d.Seed)
+}

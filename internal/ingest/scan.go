@@ -1,0 +1,95 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/newsroom/newsearch/index"
+)
+
+// scan lists the seed files under dir: regular files whose names do not
+// start with a dot, and symbolic links to such files inside dir, each with
+// its size and modification time. It reads no file: a file that cannot be
+// indexed whatever its content (unreadable, too large, a link out of the
+// folder) gets the reason in Info.Reason. It stops when ctx ends.
+func scan(ctx context.Context, dir string, maxBytes int64) ([]index.Entry, error) {
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("seeds dir %s: %w", dir, err)
+	}
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	if st, err := os.Stat(root); err != nil {
+		return nil, fmt.Errorf("seeds dir: %w", err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("seeds dir %s is not a directory", dir)
+	}
+	var entries []index.Entry
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		e := index.Entry{Seed: filepath.ToSlash(rel)}
+		if err != nil {
+			if path == root {
+				return err
+			}
+			e.Info.Reason = fmt.Errorf("unreadable: %w", err).Error()
+			entries = append(entries, e)
+			return nil
+		}
+		name := d.Name()
+		if path != root && strings.HasPrefix(name, ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		var reason error // why the file cannot be indexed, whatever its content
+		target := path
+		if d.Type()&fs.ModeSymlink != 0 {
+			t, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				reason = fmt.Errorf("broken symbolic link: %w", err)
+			} else if r, err := filepath.Rel(root, t); err != nil || r == ".." || strings.HasPrefix(r, "../") {
+				reason = errors.New("symbolic link points outside the seeds folder")
+			} else {
+				target = t
+			}
+		} else if !d.Type().IsRegular() {
+			return nil // devices, sockets, pipes: not seeds
+		}
+		st, err := os.Stat(target)
+		if err != nil && reason == nil {
+			reason = fmt.Errorf("unreadable: %w", err)
+		}
+		if err == nil {
+			e.Info.Size, e.Info.ModTime = st.Size(), st.ModTime().UTC()
+			if st.IsDir() && reason == nil {
+				reason = errors.New("symbolic link to a directory")
+			}
+			if st.Size() > maxBytes && reason == nil {
+				reason = fmt.Errorf("too large: %d bytes, the limit is %d", st.Size(), maxBytes)
+			}
+		}
+		if reason != nil {
+			e.Info.Reason = reason.Error()
+		}
+		entries = append(entries, e)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scan seeds %s: %w", dir, err)
+	}
+	return entries, nil
+}
