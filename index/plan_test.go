@@ -67,7 +67,7 @@ func sameAsFullBuild(t *testing.T, r *Reader, shards int, seeds map[string][]byt
 	// The index-wide BM25 statistics first: bleve rounds the average
 	// field length up to a whole number, so scores alone rarely show a
 	// wrong term count.
-	if got, want := r.stats.Load(), fresh.stats.Load(); got.DocCount != want.DocCount || !reflect.DeepEqual(got.FieldCardinality, want.FieldCardinality) {
+	if got, want := r.cur.Load().stats, fresh.cur.Load().stats; got.DocCount != want.DocCount || !reflect.DeepEqual(got.FieldCardinality, want.FieldCardinality) {
 		t.Errorf("statistics %v %v, full build %v %v", got.DocCount, got.FieldCardinality, want.DocCount, want.FieldCardinality)
 	}
 	for _, q := range []string{"storm", "harbour ferry", "zeppelin OR dirigible", `"ferry waited"`, "balloon", "author:lee"} {
