@@ -159,7 +159,7 @@ func TestPrecomputedStatisticsScoreAlike(t *testing.T) {
 	}
 	publish(t, w, seeds)
 	w.Close()
-	if _, err := r.Reload(); err != nil {
+	if _, err := r.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if after := r.cur.Load().stats.DocCount; after <= before {

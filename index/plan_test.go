@@ -46,7 +46,7 @@ func publishStats(t testing.TB, w *Writer, seeds map[string][]byte) (*Generation
 // from scratch from the same seeds: same totals, hits, scores and facets.
 func sameAsFullBuild(t *testing.T, r *Reader, shards int, seeds map[string][]byte) {
 	t.Helper()
-	if _, err := r.Reload(); err != nil {
+	if _, err := r.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -61,7 +61,7 @@ func sameAsFullBuild(t *testing.T, r *Reader, shards int, seeds map[string][]byt
 		t.Fatal(err)
 	}
 	defer fresh.Close()
-	if _, err := fresh.Reload(); err != nil {
+	if _, err := fresh.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	// The index-wide BM25 statistics first: bleve rounds the average

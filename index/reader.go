@@ -88,8 +88,7 @@ func (r *Reader) Status() Status { return r.cur.Load().status }
 // deadline) before closing the shards the new generation dropped. ctx
 // stops it before a shard is opened, not during that wait: the switch is
 // made by then, and the old shards must be closed.
-func (r *Reader) Reload() (bool, error) {
-	ctx := context.Background()
+func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	r.reload.Lock()
 	defer r.reload.Unlock()
 	if err := ctx.Err(); err != nil {
@@ -262,7 +261,7 @@ func (r *Reader) Watch(ctx context.Context, poll time.Duration) {
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	try := func() {
-		if _, err := r.Reload(); err != nil && !errors.Is(err, ErrNoIndex) {
+		if _, err := r.Reload(ctx); err != nil && !errors.Is(err, ErrNoIndex) && ctx.Err() == nil {
 			r.log.Warn("reload", "err", err)
 		}
 	}
