@@ -60,7 +60,7 @@ func (v view) article(ctx context.Context, id string, q query.Node) (*ArticleVie
 	byID := bleve.NewTermQuery(id)
 	byID.SetField(FieldArticleID)
 	sr := bleve.NewSearchRequestOptions(byID, maxArticleParagraphs, 0, false)
-	sr.Fields = storedFields
+	sr.Fields = storedFields()
 	sr.Score = "none"
 	res, err := v.run(ctx, sr)
 	if err != nil {

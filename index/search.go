@@ -15,9 +15,12 @@ import (
 	"github.com/newsroom/newsearch/internal/snippet"
 )
 
-// storedFields are the fields a hit reads back.
-var storedFields = []string{FieldArticleID, FieldSeed, FieldTitle, FieldSection, FieldParagraph, FieldText,
-	FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors}
+// storedFields returns the fields a hit reads back (a function, not a
+// shared slice that a caller could change under every search).
+func storedFields() []string {
+	return []string{FieldArticleID, FieldSeed, FieldTitle, FieldSection, FieldParagraph, FieldText,
+		FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors}
+}
 
 // searchContext adds the term-expansion cap and asks for index-wide term
 // statistics, so that every shard scores with the same idf.
@@ -382,7 +385,7 @@ func (v view) fetchStored(ctx context.Context, q bquery.Query, ids []string) (ma
 		return nil, nil
 	}
 	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
-	sr.Fields = storedFields
+	sr.Fields = storedFields()
 	sr.IncludeLocations = true
 	sr.Score = "none"
 	res, err := v.run(context.WithValue(ctx, bsearch.SearchTypeKey, ""), sr)
