@@ -42,8 +42,15 @@ var articleIDRe = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // Article reads the article with the given id and its paragraphs in order.
 // When q is not nil, the paragraphs that match it carry their match spans.
+// It reads one snapshot of the served generation, like a search.
 func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*ArticleView, error) {
-	if !r.Status().Ready {
+	snap := r.acquire()
+	defer snap.release()
+	return view{r, snap}.article(ctx, id, q)
+}
+
+func (v view) article(ctx context.Context, id string, q query.Node) (*ArticleView, error) {
+	if !v.s.status.Ready {
 		return nil, ErrNotReady
 	}
 	if !articleIDRe.MatchString(id) {
@@ -53,9 +60,9 @@ func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*Article
 	byID := bleve.NewTermQuery(id)
 	byID.SetField(FieldArticleID)
 	sr := bleve.NewSearchRequestOptions(byID, maxArticleParagraphs, 0, false)
-	sr.Fields = storedFields
+	sr.Fields = storedFields()
 	sr.Score = "none"
-	res, err := r.run(ctx, sr)
+	res, err := v.run(ctx, sr)
 	if err != nil {
 		return nil, err
 	}
@@ -69,19 +76,16 @@ func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*Article
 	})
 	first := makeHit(res.Hits[0])
 	editors, _ := res.Hits[0].Fields[FieldEditors].(string)
-	v := &ArticleView{ID: id, Seed: first.Seed, Title: first.Title, Author: first.Author, Source: first.Source,
+	av := &ArticleView{ID: id, Seed: first.Seed, Title: first.Title, Author: first.Author, Source: first.Source,
 		Editors: editors, Published: first.Published}
 	for _, dm := range res.Hits {
 		h := makeHit(dm)
-		v.Paragraphs = append(v.Paragraphs, ParagraphView{N: h.Paragraph, Section: h.Section, Text: h.Text})
+		av.Paragraphs = append(av.Paragraphs, ParagraphView{N: h.Paragraph, Section: h.Section, Text: h.Text})
 	}
 	if q == nil {
-		return v, nil
+		return av, nil
 	}
-	t, err := newTranslator(r, false)
-	if err != nil {
-		return nil, err
-	}
+	t := newTranslator(v, false)
 	// Highlight what the query's words match in this article, whether or
 	// not the whole query matches each paragraph.
 	var leaves []bquery.Query
@@ -94,25 +98,25 @@ func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*Article
 		return nil, t.err
 	}
 	if len(leaves) == 0 {
-		return v, nil
+		return av, nil
 	}
 	hq := bleve.NewConjunctionQuery(byID, disjunction(leaves))
 	hr := bleve.NewSearchRequestOptions(hq, maxArticleParagraphs, 0, false)
 	hr.Fields = []string{FieldParagraph, FieldText, FieldTitle}
 	hr.IncludeLocations = true
-	hres, err := r.run(ctx, hr)
+	hres, err := v.run(ctx, hr)
 	if err != nil {
 		return nil, err
 	}
 	for _, dm := range hres.Hits {
 		n, _ := dm.Fields[FieldParagraph].(float64)
 		text, _ := dm.Fields[FieldText].(string)
-		if i := int(n) - 1; i >= 0 && i < len(v.Paragraphs) && v.Paragraphs[i].N == int(n) {
-			v.Paragraphs[i].Matches = spansOf(dm, FieldText, text)
+		if i := int(n) - 1; i >= 0 && i < len(av.Paragraphs) && av.Paragraphs[i].N == int(n) {
+			av.Paragraphs[i].Matches = spansOf(dm, FieldText, text)
 		}
-		if v.TitleMatch == nil {
-			v.TitleMatch = spansOf(dm, FieldTitle, v.Title)
+		if av.TitleMatch == nil {
+			av.TitleMatch = spansOf(dm, FieldTitle, av.Title)
 		}
 	}
-	return v, nil
+	return av, nil
 }

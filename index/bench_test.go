@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/newsroom/newsearch/internal/article"
+	"github.com/newsroom/newsearch/internal/query"
 )
 
 // BenchmarkIndex builds a whole generation from the BBC corpus (2,225
@@ -58,4 +59,89 @@ func (s benchSource) Hash(_ context.Context, e Entry) (string, error) { return e
 
 func (s benchSource) Read(_ context.Context, e Entry) (*Document, string, error) {
 	return s[e.Seed], e.Seed, nil
+}
+
+// bbcReader serves the BBC corpus (2,225 articles, about 11,000
+// paragraphs) from a temporary index of 4 shards.
+func bbcReader(b *testing.B) *Reader {
+	b.Helper()
+	files, _ := filepath.Glob("../../shared/corpus/bbc/*/*.txt")
+	if len(files) == 0 {
+		b.Skip("BBC corpus absent (../shared/corpus/bbc beside the project): nothing to search")
+	}
+	seeds := map[string][]byte{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rel, _ := filepath.Rel("../../shared/corpus/bbc", f)
+		seeds[rel] = data
+	}
+	r, _ := buildIndex(b, seeds)
+	return r
+}
+
+// BenchmarkSearch times the read side on the BBC corpus: searches of each
+// kind as the API runs them, the rescored any-words searches, a
+// suggestion and an article read back.
+func BenchmarkSearch(b *testing.B) {
+	r := bbcReader(b)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		q    string
+		req  Request
+	}{
+		{"keyword", "government", Request{}},
+		{"phrase", `"prime minister"`, Request{}},
+		{"prefix", "elect*", Request{}},
+		{"grouped", "china economy", Request{Group: true}},
+		{"date", "oil prices", Request{Sort: SortDate}},
+		{"nofacets", "film award", Request{NoFacets: true}},
+		{"any-grouped", "the rise of oil prices in asia", Request{Group: true, MatchAny: true}},
+		{"any-paragraphs", "the rise of oil prices in asia", Request{MatchAny: true}},
+	} {
+		node, err := query.Parse(tc.q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req := tc.req
+		req.Query, req.Size = node, 10
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := r.Search(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("suggest", func(b *testing.B) {
+		const q = "govermnent spnding"
+		node, err := query.Parse(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := r.Suggest(ctx, q, node); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("article", func(b *testing.B) {
+		node, err := query.Parse("government")
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := r.Search(ctx, Request{Query: node, Size: 1})
+		if err != nil || len(res.Hits) == 0 {
+			b.Fatal("no hit to read back", err)
+		}
+		for b.Loop() {
+			if _, err := r.Article(ctx, res.Hits[0].ArticleID, node); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -30,7 +30,7 @@ func buildIndex(t testing.TB, seeds map[string][]byte) (*Reader, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Reload(); err != nil {
+	if _, err := r.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })

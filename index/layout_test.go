@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -97,7 +98,7 @@ func TestReloadReadsPointerOnly(t *testing.T) {
 	if err := os.WriteFile(path, []byte("not a manifest"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if switched, err := r.Reload(); err != nil || switched {
+	if switched, err := r.Reload(context.Background()); err != nil || switched {
 		t.Fatalf("reload of the served generation: switched %v, %v", switched, err)
 	}
 	if _, err := readHead(path); err == nil {

@@ -109,7 +109,7 @@ func TestPrecomputedStatisticsScoreAlike(t *testing.T) {
 	r, dir := buildIndex(t, seeds)
 	compare := func() {
 		t.Helper()
-		st := r.stats.Load()
+		st := r.cur.Load().stats
 		if st == nil {
 			t.Fatal("no statistics after reload")
 		}
@@ -149,7 +149,7 @@ func TestPrecomputedStatisticsScoreAlike(t *testing.T) {
 	}
 	compare()
 	// A new generation with more documents: the statistics follow it.
-	before := r.stats.Load().DocCount
+	before := r.cur.Load().stats.DocCount
 	w, err := OpenWriter(dir, WriterOptions{Shards: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -159,10 +159,10 @@ func TestPrecomputedStatisticsScoreAlike(t *testing.T) {
 	}
 	publish(t, w, seeds)
 	w.Close()
-	if _, err := r.Reload(); err != nil {
+	if _, err := r.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if after := r.stats.Load().DocCount; after <= before {
+	if after := r.cur.Load().stats.DocCount; after <= before {
 		t.Errorf("documents %v after the reload, %v before", after, before)
 	}
 	compare()

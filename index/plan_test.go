@@ -62,7 +62,7 @@ func (s testSource) Read(_ context.Context, e Entry) (*Document, string, error) 
 // from scratch from the same seeds: same totals, hits, scores and facets.
 func sameAsFullBuild(t *testing.T, r *Reader, shards int, seeds map[string][]byte) {
 	t.Helper()
-	if _, err := r.Reload(); err != nil {
+	if _, err := r.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -77,13 +77,13 @@ func sameAsFullBuild(t *testing.T, r *Reader, shards int, seeds map[string][]byt
 		t.Fatal(err)
 	}
 	defer fresh.Close()
-	if _, err := fresh.Reload(); err != nil {
+	if _, err := fresh.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	// The index-wide BM25 statistics first: bleve rounds the average
 	// field length up to a whole number, so scores alone rarely show a
 	// wrong term count.
-	if got, want := r.stats.Load(), fresh.stats.Load(); got.DocCount != want.DocCount || !reflect.DeepEqual(got.FieldCardinality, want.FieldCardinality) {
+	if got, want := r.cur.Load().stats, fresh.cur.Load().stats; got.DocCount != want.DocCount || !reflect.DeepEqual(got.FieldCardinality, want.FieldCardinality) {
 		t.Errorf("statistics %v %v, full build %v %v", got.DocCount, got.FieldCardinality, want.DocCount, want.FieldCardinality)
 	}
 	for _, q := range []string{"storm", "harbour ferry", "zeppelin OR dirigible", `"ferry waited"`, "balloon", "author:lee"} {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -21,26 +22,24 @@ import (
 )
 
 // Reader serves the generation published in an index directory and
-// follows new ones: Reload opens the shards a new generation adds, swaps
-// them in behind the searches in flight, and closes the shards it dropped.
-// It opens shards read-only and never writes to the directory.
+// follows new ones. What it serves is one immutable snapshot (snapshot.go)
+// per generation, swapped atomically by Reload: a search holds one from
+// its start to its end, and Reload closes the shards a new generation
+// dropped only once no search holds the snapshot that had them. It opens
+// shards read-only and never writes to the directory.
 type Reader struct {
 	dir     string
 	log     *slog.Logger
 	mapping mapping.IndexMapping
-	alias   bleve.IndexAlias
+	// text and name are the mapping's analyzers; stops are the English
+	// stop words as text indexes them (the rescoring weighs them apart).
+	text, name analysis.Analyzer
+	stops      map[string]bool
 
-	reload sync.Mutex             // serialises Reload
-	shards map[string]bleve.Index // open shards by name; guarded by reload
-	// open guards the shards against closing while a dictionary is read
-	// outside the alias: readers hold it shared, Reload exclusively to close.
-	open    sync.RWMutex
-	serving []bleve.Index // the shards of the served generation; guarded by open
-	state   atomic.Pointer[Status]
-	// stats are the served generation's index-wide BM25 statistics, so
-	// that a search need not gather them from every shard first.
-	stats atomic.Pointer[bsearch.BM25Stats]
-	// gatherStats makes every search gather the statistics (tests).
+	reload sync.Mutex // serialises Reload and Close
+	cur    atomic.Pointer[snapshot]
+	// gatherStats makes every search gather the BM25 statistics instead
+	// of using the snapshot's (tests; set while no search runs).
 	gatherStats bool
 }
 
@@ -64,30 +63,45 @@ func NewReader(dir string, log *slog.Logger) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	alias := bleve.NewIndexAlias()
-	if err := alias.SetIndexMapping(m); err != nil {
-		return nil, fmt.Errorf("alias mapping: %w", err)
+	text, name := m.AnalyzerNamed(textAnalyzer), m.AnalyzerNamed(nameAnalyzer)
+	if text == nil || name == nil {
+		return nil, fmt.Errorf("analyzers %s/%s not registered", textAnalyzer, nameAnalyzer)
 	}
-	r := &Reader{dir: dir, log: log, mapping: m, alias: alias, shards: map[string]bleve.Index{}}
-	r.state.Store(&Status{})
+	stops, err := stopWords(text)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{dir: dir, log: log, mapping: m, text: text, name: name, stops: stops}
+	r.cur.Store(emptySnapshot())
 	return r, nil
 }
 
 // Status returns what the reader serves now.
-func (r *Reader) Status() Status { return *r.state.Load() }
+func (r *Reader) Status() Status { return r.cur.Load().status }
 
 // Reload switches to the published generation if it is not the one served.
 // It reports whether it switched. On error the served generation stays.
-func (r *Reader) Reload() (bool, error) {
+//
+// It opens the shards of the new generation that are not open yet (the
+// others are shared with the served snapshot), publishes the new snapshot,
+// then waits for the searches holding the old one (each bounded by its own
+// deadline) before closing the shards the new generation dropped. ctx
+// stops it before a shard is opened, not during that wait: the switch is
+// made by then, and the old shards must be closed.
+func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	r.reload.Lock()
 	defer r.reload.Unlock()
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("reload: %w", err)
+	}
 	// The pointer is a few bytes; the manifest is read only when it names
 	// another generation, and then without its seed lists.
 	name, err := currentName(r.dir)
 	if err != nil {
 		return false, err
 	}
-	cur := r.state.Load()
+	old := r.cur.Load()
+	cur := old.status
 	if cur.Ready && name == manifestName(cur.Generation) {
 		return false, nil
 	}
@@ -98,74 +112,70 @@ func (r *Reader) Reload() (bool, error) {
 	if cur.Ready && cur.Generation == gen.Number {
 		return false, nil
 	}
-	var in []bleve.Index
-	opened := map[string]bleve.Index{}
-	for _, s := range gen.Shards {
-		if _, ok := r.shards[s.Name]; ok {
-			continue
+	shards := make([]bleve.Index, 0, len(gen.Shards))
+	byName := make(map[string]bleve.Index, len(gen.Shards))
+	var opened []bleve.Index
+	fail := func(err error) (bool, error) {
+		for _, o := range opened {
+			o.Close()
 		}
-		idx, err := bleve.OpenUsing(filepath.Join(r.dir, shardsDir, s.Name), map[string]any{
-			"read_only":    true,
-			"bolt_timeout": "2s",
-		})
-		if err != nil {
-			for _, o := range opened {
-				o.Close()
+		return false, err
+	}
+	for _, s := range gen.Shards {
+		idx, ok := byName[s.Name]
+		if !ok {
+			idx, ok = old.byName[s.Name]
+		}
+		if !ok {
+			if err := ctx.Err(); err != nil {
+				return fail(fmt.Errorf("reload generation %d: %w", gen.Number, err))
 			}
-			return false, fmt.Errorf("open shard %s of generation %d: %w", s.Name, gen.Number, err)
+			idx, err = bleve.OpenUsing(filepath.Join(r.dir, shardsDir, s.Name), map[string]any{
+				"read_only":    true,
+				"bolt_timeout": "2s",
+			})
+			if err != nil {
+				return fail(fmt.Errorf("open shard %s of generation %d: %w", s.Name, gen.Number, err))
+			}
+			opened = append(opened, idx)
 		}
-		opened[s.Name] = idx
-		in = append(in, idx)
+		byName[s.Name] = idx
+		shards = append(shards, idx)
 	}
-	keep := map[string]bool{}
-	for _, s := range gen.Shards {
-		keep[s.Name] = true
-	}
-	var out []bleve.Index
-	for name, idx := range r.shards {
-		if !keep[name] {
-			out = append(out, idx)
-			delete(r.shards, name)
-		}
-	}
-	for name, idx := range opened {
-		r.shards[name] = idx
-	}
-	// Swap waits for the searches that hold the alias; after it nothing
-	// searches the shards swapped out, so they can be closed.
-	stats, err := bm25Stats(gen, r.shards, mappedFields(r.mapping))
+	stats, err := gatherBM25Stats(gen, byName, mappedFields(r.mapping))
 	if err != nil {
 		r.log.Warn("index statistics; searches will gather them", "err", err)
 	}
-	r.stats.Store(nil) // no mix of the old statistics and the new shards
-	r.alias.Swap(in, out)
-	r.stats.Store(stats)
-	r.open.Lock()
-	r.serving = r.serving[:0:0]
-	for _, s := range gen.Shards {
-		r.serving = append(r.serving, r.shards[s.Name])
-	}
-	for _, idx := range out {
-		if err := idx.Close(); err != nil {
-			r.log.Warn("close old shard", "err", err)
-		}
-	}
-	r.open.Unlock()
 	articles := 0
 	for _, s := range gen.Shards {
 		articles += s.Articles
 	}
-	r.state.Store(&Status{Ready: true, Generation: gen.Number, Documents: gen.Paragraphs(), Articles: articles,
-		Shards: len(gen.Shards), LoadedAt: time.Now()})
+	next, err := newSnapshot(Status{Ready: true, Generation: gen.Number, Documents: gen.Paragraphs(), Articles: articles,
+		Shards: len(gen.Shards), LoadedAt: time.Now()}, shards, byName, r.mapping, stats)
+	if err != nil {
+		return fail(err)
+	}
+	r.cur.Store(next)
+	old.retire() // waits for the searches holding the old snapshot
+	closed := 0
+	for name, idx := range old.byName {
+		if _, kept := byName[name]; kept {
+			continue
+		}
+		closed++
+		if err := idx.Close(); err != nil {
+			r.log.Warn("close old shard", "shard", name, "err", err)
+		}
+	}
 	r.log.Info("serving generation", "generation", gen.Number, "shards", len(gen.Shards),
-		"opened", len(in), "closed", len(out), "documents", gen.Paragraphs())
+		"opened", len(opened), "closed", closed, "documents", gen.Paragraphs())
 	return true, nil
 }
 
-// bm25Stats adds up what bleve's BM25 needs index-wide (documents, and
+// gatherBM25Stats adds up what bleve's BM25 needs index-wide (documents, and
 // the tokens of every field) over a generation's shards: what the alias
 // would otherwise gather from every shard before every search.
-func bm25Stats(gen *Generation, shards map[string]bleve.Index, mapped []string) (*bsearch.BM25Stats, error) {
+func gatherBM25Stats(gen *Generation, shards map[string]bleve.Index, mapped []string) (*bsearch.BM25Stats, error) {
 	stats := &bsearch.BM25Stats{FieldCardinality: map[string]int{}}
 	for _, s := range gen.Shards {
 		idx, ok := shards[s.Name]
@@ -251,7 +261,7 @@ func (r *Reader) Watch(ctx context.Context, poll time.Duration) {
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	try := func() {
-		if _, err := r.Reload(); err != nil && !errors.Is(err, ErrNoIndex) {
+		if _, err := r.Reload(ctx); err != nil && !errors.Is(err, ErrNoIndex) && ctx.Err() == nil {
 			r.log.Warn("reload", "err", err)
 		}
 	}
@@ -274,40 +284,34 @@ func (r *Reader) Watch(ctx context.Context, poll time.Duration) {
 	}
 }
 
-// Close closes every open shard.
+// Close stops serving and closes every open shard, once the searches in
+// flight have ended. Searches then fail with ErrNotReady.
 func (r *Reader) Close() error {
 	r.reload.Lock()
 	defer r.reload.Unlock()
-	var out []bleve.Index
+	old := r.cur.Load()
+	r.cur.Store(emptySnapshot())
+	old.retire()
 	var errs []error
-	for name, idx := range r.shards {
-		out = append(out, idx)
-		delete(r.shards, name)
+	for name, idx := range old.byName {
+		if err := idx.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close shard %s: %w", name, err))
+		}
 	}
-	r.alias.Swap(nil, out)
-	r.open.Lock()
-	r.serving = nil
-	for _, idx := range out {
-		errs = append(errs, idx.Close())
-	}
-	r.open.Unlock()
-	r.state.Store(&Status{})
 	return errors.Join(errs...)
 }
 
-// prefixTerms lists the terms of a stemmed field that the prefix search
-// for prefix matches (see translator.prefix), across the served shards.
+// expandPrefix lists the terms of a stemmed field that the prefix search
+// for prefix matches (see translator.prefix), across the view's shards.
 // More than MaxTermSearchers is ErrTooBroad.
-func (r *Reader) prefixTerms(field, prefix string) ([]string, error) {
+func (v view) expandPrefix(field, prefix string) ([]string, error) {
 	base := prefix
 	if runes := []rune(prefix); len(runes)-stemSlack >= 3 {
 		base = string(runes[:len(runes)-stemSlack])
 	}
-	r.open.RLock()
-	defer r.open.RUnlock()
 	seen := map[string]bool{}
 	var out []string
-	for _, idx := range r.serving {
+	for _, idx := range v.s.shards {
 		d, err := idx.FieldDictPrefix(field, []byte(base))
 		if err != nil {
 			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)

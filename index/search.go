@@ -12,105 +12,15 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/newsroom/newsearch/internal/query"
 	"github.com/newsroom/newsearch/internal/snippet"
 )
 
-// Limits of a search request.
-const (
-	MaxSize   = 100    // hits per page
-	MaxWindow = 10_000 // page × size
-	// MaxTermSearchers caps the terms a query may expand to (prefixes).
-	MaxTermSearchers = 2048
-	// maxArticleParagraphs bounds the paragraphs read for one article.
-	maxArticleParagraphs = 10_000
-)
-
-// Errors a search can return besides invalid requests.
-var (
-	// ErrNotReady: no generation has been published or opened yet.
-	ErrNotReady = errors.New("index not ready")
-	// ErrTimeout: the search ran past its deadline.
-	ErrTimeout = errors.New("search took too long")
-	// ErrTooBroad: a prefix expands to more terms than MaxTermSearchers.
-	ErrTooBroad = errors.New("query expands to too many terms")
-	// ErrNoTerms: the query has nothing searchable (only punctuation).
-	ErrNoTerms = errors.New("query has no searchable words")
-	// ErrNotFound: no article has the id.
-	ErrNotFound = errors.New("article not found")
-)
-
-// Sort orders.
-const (
-	SortRelevance = "relevance"
-	SortDate      = "date"
-)
-
-// Request is a search.
-type Request struct {
-	Query    query.Node
-	Page     int    // 1-based
-	Size     int    // hits per page
-	Sort     string // SortRelevance (default) or SortDate
-	Group    bool   // one hit per article: its best paragraph
-	MatchAny bool   // rank by any of the words instead of requiring all
-	From, To time.Time
-	Source   string // exact source filter
-	Author   string // exact author filter
-	// NoFacets skips the source, author and month counts (Result.Facets
-	// stays nil): they read a doc value for every matching paragraph, the
-	// largest single cost of a search, which scripts that only want hits
-	// need not pay.
-	NoFacets bool
-	// Rank is how results sorted by relevance are ordered (rank.go); nil
-	// means DefaultRanking.
-	Rank *Ranking
+// storedFields returns the fields a hit reads back (a function, not a
+// shared slice that a caller could change under every search).
+func storedFields() []string {
+	return []string{FieldArticleID, FieldSeed, FieldTitle, FieldSection, FieldParagraph, FieldText,
+		FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors}
 }
-
-// Hit is one matching paragraph.
-type Hit struct {
-	ID           string
-	ArticleID    string
-	Seed         string
-	Paragraph    int
-	Section      string
-	Title        string
-	Published    time.Time // zero when the article has no date; in the article's own offset
-	Author       string
-	Source       string
-	Score        float64
-	Text         string
-	Matches      []snippet.Span // match spans in Text, byte offsets; never nil
-	TitleMatch   []snippet.Span // match spans in Title
-	SectionMatch []snippet.Span // match spans in Section
-	MoreMatches  int            // with Group: other matching paragraphs of the article
-}
-
-// FacetCount is one value of a facet and the number of matching paragraphs.
-type FacetCount struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
-}
-
-// Facets counts the matching paragraphs by source, author and month.
-type Facets struct {
-	Source []FacetCount `json:"source"`
-	Author []FacetCount `json:"author"`
-	Month  []FacetCount `json:"month"`
-}
-
-// Result is a page of hits.
-type Result struct {
-	Total      int // paragraphs, or articles with Group
-	TotalExact bool
-	Took       time.Duration
-	Hits       []Hit
-	Facets     *Facets // nil when the request set NoFacets
-}
-
-// storedFields are the fields a hit reads back.
-var storedFields = []string{FieldArticleID, FieldSeed, FieldTitle, FieldSection, FieldParagraph, FieldText,
-	FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors}
 
 // searchContext adds the term-expansion cap and asks for index-wide term
 // statistics, so that every shard scores with the same idf.
@@ -121,11 +31,8 @@ func searchContext(ctx context.Context) context.Context {
 
 // bleveQuery builds the whole query of a request: the parsed query and the
 // filters.
-func (r *Reader) bleveQuery(req Request) (bquery.Query, error) {
-	t, err := newTranslator(r, req.MatchAny)
-	if err != nil {
-		return nil, err
-	}
+func (v view) bleveQuery(req Request) (bquery.Query, error) {
+	t := newTranslator(v, req.MatchAny)
 	q := t.translate(req.Query)
 	if t.err != nil {
 		return nil, t.err
@@ -166,10 +73,22 @@ func (r *Reader) bleveQuery(req Request) (bquery.Query, error) {
 	return bleve.NewConjunctionQuery(append([]bquery.Query{q}, filters...)...), nil
 }
 
-// Search runs a request against the served generation.
+// Search runs a request against the served generation: one snapshot of
+// it from start to end, whatever Reload does meanwhile.
 func (r *Reader) Search(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
-	st := r.Status()
+	snap := r.acquire()
+	defer snap.release()
+	res, err := view{r, snap}.search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+func (v view) search(ctx context.Context, req Request) (*Result, error) {
+	st := v.s.status
 	if !st.Ready {
 		return nil, ErrNotReady
 	}
@@ -179,37 +98,35 @@ func (r *Reader) Search(ctx context.Context, req Request) (*Result, error) {
 	if req.Size < 1 {
 		req.Size = 10
 	}
-	q, err := r.bleveQuery(req)
+	q, err := v.bleveQuery(req)
 	if err != nil {
 		return nil, err
 	}
 	if st.Shards == 0 {
-		return &Result{TotalExact: true, Took: time.Since(start)}, nil
+		return &Result{TotalExact: true}, nil
 	}
 	ctx = searchContext(ctx)
-	var res *Result
+	if rk := req.ranking(); rk != nil { // rescored order, see rank.go
+		return v.searchRanked(ctx, q, req, rk)
+	}
 	if req.Group {
-		res, err = r.searchGrouped(ctx, q, req)
-	} else {
-		res, err = r.searchFlat(ctx, q, req)
+		return v.searchGrouped(ctx, q, req)
 	}
-	if err != nil {
-		return nil, err
-	}
-	res.Took = time.Since(start)
-	return res, nil
+	return v.searchFlat(ctx, q, req)
 }
 
 // newRequest is the first phase of a search: ids and scores only, stored
-// fields and match locations being loaded for the page alone (complete).
+// fields and match locations being loaded for the page alone
+// (fetchStored).
 //
 // The order must be total, so that pages of equally scored hits neither
 // repeat nor skip a hit across requests (shards answer in any order).
 // With byID, bleve sorts by id after the score: total, but it costs an id
-// lookup for every matching paragraph (a quarter of a search). Without it
+// lookup for every matching paragraph (bench/RESULTS.md has its cost).
+// Without it
 // bleve sorts by score alone, and the caller makes the order total itself
 // (byScoreThenID on a window closed under ties).
-func (r *Reader) newRequest(q bquery.Query, req Request, size, from int, articleFacet, byID bool) *bleve.SearchRequest {
+func newRequest(q bquery.Query, req Request, size, from int, articleFacet, byID bool) *bleve.SearchRequest {
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
 	switch {
 	case req.Sort == SortDate:
@@ -230,9 +147,13 @@ func (r *Reader) newRequest(q bquery.Query, req Request, size, from int, article
 	return sr
 }
 
-// run executes a bleve request and maps its failures to our errors.
-func (r *Reader) run(ctx context.Context, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	if st := r.stats.Load(); st != nil && !r.gatherStats && sr.PreSearchData == nil {
+// run executes a bleve request on the view's shards and maps its failures
+// to our errors.
+func (v view) run(ctx context.Context, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if v.s.alias == nil {
+		return &bleve.SearchResult{}, nil // nothing served
+	}
+	if st := v.s.stats; st != nil && !v.r.gatherStats && sr.PreSearchData == nil {
 		if t, _ := ctx.Value(bsearch.SearchTypeKey).(string); t == bsearch.GlobalScoring {
 			// The generation's statistics, computed once at reload, in
 			// place of bleve's first round over every shard.
@@ -240,13 +161,13 @@ func (r *Reader) run(ctx context.Context, sr *bleve.SearchRequest) (*bleve.Searc
 				DocCount: st.DocCount, FieldCardinality: st.FieldCardinality}}
 		}
 	}
-	res, err := r.alias.SearchInContext(ctx, sr)
+	res, err := v.s.alias.SearchInContext(ctx, sr)
 	if err != nil && sr.PreSearchData != nil && strings.Contains(err.Error(), "field stat for bm25 not present") {
 		// A field the reload did not count: let bleve gather the
 		// statistics (a second chance, never a failed search).
-		r.log.Warn("index statistics lack a field; gathering them", "err", err)
+		v.r.log.Warn("index statistics lack a field; gathering them", "err", err)
 		sr.PreSearchData = nil
-		res, err = r.alias.SearchInContext(ctx, sr)
+		res, err = v.s.alias.SearchInContext(ctx, sr)
 	}
 	if err == nil && res.Status != nil && len(res.Status.Errors) > 0 {
 		for _, e := range res.Status.Errors {
@@ -270,10 +191,8 @@ func (r *Reader) run(ctx context.Context, sr *bleve.SearchRequest) (*bleve.Searc
 	return res, nil
 }
 
-func (r *Reader) searchFlat(ctx context.Context, q bquery.Query, req Request) (*Result, error) {
-	if rk := req.ranking(); rk != nil { // rank: rescored order, see rank.go
-		return r.searchRanked(ctx, q, req, rk)
-	}
+// searchFlat returns matching paragraphs in bleve's order.
+func (v view) searchFlat(ctx context.Context, q bquery.Query, req Request) (*Result, error) {
 	from, want := (req.Page-1)*req.Size, req.Page*req.Size
 	var page []*bsearch.DocumentMatch
 	var res *bleve.SearchResult
@@ -282,7 +201,7 @@ func (r *Reader) searchFlat(ctx context.Context, q bquery.Query, req Request) (*
 		// By score alone, a few more than the page: when the window is
 		// closed under ties at the page's end, sorting it by id is the
 		// total order; when a tie crosses it, ask bleve for the id order.
-		res, err = r.run(ctx, r.newRequest(q, req, want+tieSlack, 0, false, false))
+		res, err = v.run(ctx, newRequest(q, req, want+tieSlack, 0, false, false))
 		if err != nil {
 			return nil, err
 		}
@@ -294,90 +213,37 @@ func (r *Reader) searchFlat(ctx context.Context, q bquery.Query, req Request) (*
 		}
 	}
 	if res == nil {
-		res, err = r.run(ctx, r.newRequest(q, req, req.Size, from, false, true))
+		res, err = v.run(ctx, newRequest(q, req, req.Size, from, false, true))
 		if err != nil {
 			return nil, err
 		}
 		page = res.Hits
 	}
 	out := &Result{Total: int(res.Total), TotalExact: true, Facets: facets(res, req)}
-	full, err := r.complete(ctx, q, page)
+	out.Hits, err = v.pageHits(ctx, q, paragraphCandidates(page))
 	if err != nil {
 		return nil, err
-	}
-	for _, dm := range full {
-		out.Hits = append(out.Hits, makeHit(dm))
 	}
 	return out, nil
 }
 
 // searchGrouped returns one hit per article, its best paragraph (or the
-// first in date order). It fetches paragraphs in growing windows until the
-// page is filled; the article facet counts each article's matching
-// paragraphs, which give the total and more_matches.
-func (r *Reader) searchGrouped(ctx context.Context, q bquery.Query, req Request) (*Result, error) {
-	if rk := req.ranking(); rk != nil { // rank: rescored order, see rank.go
-		return r.searchRanked(ctx, q, req, rk)
-	}
+// first in date order), in bleve's order.
+func (v view) searchGrouped(ctx context.Context, q bquery.Query, req Request) (*Result, error) {
 	want := req.Page * req.Size
-	fetch := min(MaxWindow, max(3*want, 50))
-	byID := req.Sort != SortRelevance
-	for {
-		sr := r.newRequest(q, req, fetch, 0, true, byID)
-		res, err := r.run(ctx, sr)
-		if err != nil {
-			return nil, err
-		}
-		hits := res.Hits
-		if !byID {
-			// By score alone: keep the window closed under ties and
-			// sort it by id (see newRequest).
-			hits = closedUnderTies(hits, res.Total)
-			byScoreThenID(hits)
-		}
-		counts := map[string]int{}
-		total := 0
-		if f, ok := res.Facets["article"]; ok && f.Terms != nil {
-			for _, t := range f.Terms.Terms() {
-				counts[t.Term] = t.Count
-			}
-			total = len(counts)
-			if f.Other > 0 {
-				total++ // at least one more article than counted
-			}
-		}
-		var best []*bsearch.DocumentMatch
-		seen := map[string]bool{}
-		for _, dm := range hits {
-			id := articleOf(dm.ID)
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			best = append(best, dm)
-		}
-		if len(best) < want && uint64(len(res.Hits)) < res.Total && fetch < MaxWindow {
-			fetch = min(MaxWindow, fetch*4)
-			continue
-		}
-		if len(best) < want && len(hits) < len(res.Hits) {
-			byID = true // a tie crosses the deepest window: let bleve order by id
-			continue
-		}
-		out := &Result{Total: max(total, len(best)), TotalExact: res.Facets["article"] == nil || res.Facets["article"].Other == 0, Facets: facets(res, req)}
-		lo := min((req.Page-1)*req.Size, len(best))
-		hi := min(lo+req.Size, len(best))
-		full, err := r.complete(ctx, q, best[lo:hi])
-		if err != nil {
-			return nil, err
-		}
-		for _, dm := range full {
-			h := makeHit(dm)
-			h.MoreMatches = max(counts[h.ArticleID]-1, 0)
-			out.Hits = append(out.Hits, h)
-		}
-		return out, nil
+	arts, err := v.collectArticles(ctx, q, req, want, req.Sort != SortRelevance)
+	if err != nil {
+		return nil, err
 	}
+	out := arts.result(req)
+	lo := min((req.Page-1)*req.Size, len(arts.cands))
+	hi := min(lo+req.Size, len(arts.cands))
+	out.Hits, err = v.pageHits(ctx, q, arts.cands[lo:hi])
+	if err != nil {
+		return nil, err
+	}
+	arts.countMore(out.Hits)
+	return out, nil
 }
 
 // tieSlack is how many hits past the page a score-ordered search fetches,
@@ -509,23 +375,20 @@ func parsePublished(s string) time.Time {
 	return t
 }
 
-// complete loads the stored fields and match locations of a page of hits
-// with a second search restricted to their ids: asking for locations in
-// the first search would make bleve gather them for every matching
-// document, not just the page. The hits keep their order and scores.
-func (r *Reader) complete(ctx context.Context, q bquery.Query, hits []*bsearch.DocumentMatch) ([]*bsearch.DocumentMatch, error) {
-	if len(hits) == 0 {
+// fetchStored loads the stored fields and match locations of the
+// paragraphs of ids with a second search restricted to them: asking for
+// locations in the first search would make bleve gather them for every
+// matching document, not just the page. Only the paragraphs that match q
+// are returned (the locations are q's), unscored: by id.
+func (v view) fetchStored(ctx context.Context, q bquery.Query, ids []string) (map[string]*bsearch.DocumentMatch, error) {
+	if len(ids) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
 	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
-	sr.Fields = storedFields
+	sr.Fields = storedFields()
 	sr.IncludeLocations = true
 	sr.Score = "none"
-	res, err := r.run(context.WithValue(ctx, bsearch.SearchTypeKey, ""), sr)
+	res, err := v.run(context.WithValue(ctx, bsearch.SearchTypeKey, ""), sr)
 	if err != nil {
 		return nil, err
 	}
@@ -533,12 +396,59 @@ func (r *Reader) complete(ctx context.Context, q bquery.Query, hits []*bsearch.D
 	for _, h := range res.Hits {
 		byID[h.ID] = h
 	}
-	out := make([]*bsearch.DocumentMatch, 0, len(hits))
-	for _, h := range hits {
-		if full, ok := byID[h.ID]; ok {
-			full.Score = h.Score
-			out = append(out, full)
+	return byID, nil
+}
+
+// candidate is one result of the first stage of a search: an article
+// (its first paragraph in the stage's order) with Group, else a paragraph.
+type candidate struct {
+	key   string // article id with Group, else paragraph id
+	first *bsearch.DocumentMatch
+	// best is the paragraph shown for an article instead of first when
+	// it matches the query: its best by the rescoring; "" for first.
+	best  string
+	score float64
+}
+
+// paragraphCandidates makes a candidate of each paragraph hit.
+func paragraphCandidates(hits []*bsearch.DocumentMatch) []*candidate {
+	out := make([]*candidate, len(hits))
+	for i, dm := range hits {
+		out[i] = &candidate{key: dm.ID, first: dm, score: dm.Score}
+	}
+	return out
+}
+
+// pageHits reads the hits of a page back (fetchStored), in the page's
+// order and with its scores: each candidate's best paragraph when it has
+// one that matches q, else its first.
+func (v view) pageHits(ctx context.Context, q bquery.Query, page []*candidate) ([]Hit, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, 0, len(page))
+	for _, c := range page {
+		ids = append(ids, c.first.ID)
+		if c.best != "" && c.best != c.first.ID {
+			ids = append(ids, c.best)
 		}
 	}
-	return out, nil
+	byID, err := v.fetchStored(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]Hit, 0, len(page))
+	for _, c := range page {
+		dm := byID[c.first.ID]
+		if b := byID[c.best]; c.best != "" && b != nil {
+			dm = b
+		}
+		if dm == nil {
+			continue // did not match q: never, as the first stage ran on the same snapshot
+		}
+		h := makeHit(dm)
+		h.Score = c.score
+		hits = append(hits, h)
+	}
+	return hits, nil
 }

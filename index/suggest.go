@@ -17,13 +17,17 @@ import (
 // needed as well because the suggestion rewrites q's own text at the
 // columns the parser recorded. Words are compared as the index stores
 // them (stems); the replacement is shown as it is written in an article.
+//
+// It reads one snapshot of the served generation, like a search.
 func (r *Reader) Suggest(ctx context.Context, q string, node query.Node) (string, error) {
-	if !r.Status().Ready {
+	snap := r.acquire()
+	defer snap.release()
+	return view{r, snap}.suggest(ctx, q, node)
+}
+
+func (v view) suggest(ctx context.Context, q string, node query.Node) (string, error) {
+	if !v.s.status.Ready {
 		return "", ErrNotReady
-	}
-	t, err := newTranslator(r, false)
-	if err != nil {
-		return "", err
 	}
 	runes := []rune(q)
 	type edit struct {
@@ -33,17 +37,18 @@ func (r *Reader) Suggest(ctx context.Context, q string, node query.Node) (string
 	var edits []edit
 	for _, leaf := range query.Leaves(node) {
 		term, ok := leaf.(*query.Term)
-		if !ok || (term.Field != "" && term.Field != "text" && term.Field != "title") {
+		// Words are looked up where the suggestion looks: text and title.
+		if !ok || !searchesAny(term.Field, FieldText, FieldTitle) {
 			continue
 		}
-		toks := t.text.Analyze([]byte(term.Text))
+		toks := v.r.text.Analyze([]byte(term.Text))
 		if len(toks) != 1 {
 			continue
 		}
 		stem := string(toks[0].Term)
 		known := false
 		for _, field := range []string{FieldText, FieldTitle} {
-			n, err := r.docFreq(ctx, field, stem)
+			n, err := v.countDocs(ctx, field, stem)
 			if err != nil {
 				return "", fmt.Errorf("suggest for %q: %w", term.Text, err)
 			}
@@ -52,14 +57,14 @@ func (r *Reader) Suggest(ctx context.Context, q string, node query.Node) (string
 		if known {
 			continue
 		}
-		best, err := r.closestTerm(FieldText, stem)
+		best, err := v.findClosestTerm(FieldText, stem)
 		if err != nil {
 			return "", fmt.Errorf("suggest for %q: %w", term.Text, err)
 		}
 		if best == "" {
 			continue
 		}
-		word, err := r.surface(ctx, best)
+		word, err := v.findSurface(ctx, best)
 		if err != nil {
 			return "", fmt.Errorf("suggest for %q: %w", term.Text, err)
 		}
@@ -87,28 +92,26 @@ func (r *Reader) Suggest(ctx context.Context, q string, node query.Node) (string
 	return b.String(), nil
 }
 
-// docFreq counts the documents with term in field.
-func (r *Reader) docFreq(ctx context.Context, field, term string) (uint64, error) {
+// countDocs counts the documents with term in field.
+func (v view) countDocs(ctx context.Context, field, term string) (uint64, error) {
 	tq := bleve.NewTermQuery(term)
 	tq.SetField(field)
-	res, err := r.run(ctx, bleve.NewSearchRequestOptions(tq, 0, 0, false))
+	res, err := v.run(ctx, bleve.NewSearchRequestOptions(tq, 0, 0, false))
 	if err != nil {
 		return 0, err
 	}
 	return res.Total, nil
 }
 
-// closestTerm returns the term of field nearest to term by edit distance
+// findClosestTerm returns the term of field nearest to term by edit distance
 // (at most 1 for short words, 2 otherwise), the most frequent on a tie.
-func (r *Reader) closestTerm(field, term string) (string, error) {
+func (v view) findClosestTerm(field, term string) (string, error) {
 	fuzz := 2
 	if len([]rune(term)) <= 4 {
 		fuzz = 1
 	}
-	r.open.RLock()
-	defer r.open.RUnlock()
 	best, bestDist, bestCount := "", uint8(255), uint64(0)
-	for _, idx := range r.serving {
+	for _, idx := range v.s.shards {
 		adv, err := idx.Advanced()
 		if err != nil {
 			return "", fmt.Errorf("fuzzy dictionary of %s: %w", field, err)
@@ -148,14 +151,14 @@ func (r *Reader) closestTerm(field, term string) (string, error) {
 	return best, nil
 }
 
-// surface returns a word as an article writes it whose stem is term.
-func (r *Reader) surface(ctx context.Context, term string) (string, error) {
+// findSurface returns a word as an article writes it whose stem is term.
+func (v view) findSurface(ctx context.Context, term string) (string, error) {
 	tq := bleve.NewTermQuery(term)
 	tq.SetField(FieldText)
 	sr := bleve.NewSearchRequestOptions(tq, 1, 0, false)
 	sr.Fields = []string{FieldText}
 	sr.IncludeLocations = true
-	res, err := r.run(ctx, sr)
+	res, err := v.run(ctx, sr)
 	if err != nil {
 		return "", err
 	}

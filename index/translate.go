@@ -1,7 +1,6 @@
 package index
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -11,26 +10,38 @@ import (
 	"github.com/newsroom/newsearch/internal/query"
 )
 
-// defaultFields are searched by words that name no field.
-var defaultFields = []string{FieldTitle, FieldSection, FieldText}
-
-// fieldsFor maps a query field name to the index fields it searches.
+// fieldsFor maps a field name of the query language (query.Fields, or ""
+// for a word that names none) to the index fields it searches: the one
+// place where the two sets of names meet.
 func fieldsFor(name string) []string {
 	switch name {
 	case "":
-		return defaultFields
-	case "title":
+		return []string{FieldTitle, FieldSection, FieldText}
+	case query.FieldTitle:
 		return []string{FieldTitle}
-	case "section":
+	case query.FieldSection:
 		return []string{FieldSection}
-	case "text":
+	case query.FieldText:
 		return []string{FieldText}
-	case "author":
+	case query.FieldAuthor:
 		return []string{FieldAuthor}
-	case "source":
+	case query.FieldSource:
 		return []string{FieldSource}
 	}
 	return nil
+}
+
+// searchesAny reports whether a query field name searches any of the
+// index fields.
+func searchesAny(name string, fields ...string) bool {
+	for _, f := range fieldsFor(name) {
+		for _, g := range fields {
+			if f == g {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // translator turns a parsed query into a bleve query.
@@ -41,13 +52,10 @@ type translator struct {
 	matchAny   bool                                         // bare words: any may match (ranked), instead of all
 }
 
-func newTranslator(r *Reader, matchAny bool) (*translator, error) {
-	text := r.mapping.AnalyzerNamed(textAnalyzer)
-	name := r.mapping.AnalyzerNamed(nameAnalyzer)
-	if text == nil || name == nil {
-		return nil, fmt.Errorf("analyzers %s/%s not registered", textAnalyzer, nameAnalyzer)
-	}
-	return &translator{text: text, name: name, matchAny: matchAny, dict: r.prefixTerms}, nil
+// newTranslator returns a translator expanding prefixes in the view's
+// dictionaries.
+func newTranslator(v view, matchAny bool) *translator {
+	return &translator{text: v.r.text, name: v.r.name, matchAny: matchAny, dict: v.expandPrefix}
 }
 
 func (t *translator) analyzer(field string) analysis.Analyzer {

@@ -83,7 +83,7 @@ func take(t *testing.T, dir string) snapshot {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if _, err := r.Reload(); err != nil {
+	if _, err := r.Reload(context.Background()); err != nil {
 		t.Fatalf("published generation does not open: %v", err)
 	}
 	s := snapshot{seeds: map[string]index.SeedInfo{}, hits: map[string][]string{}}

@@ -68,7 +68,7 @@ func (f *fixture) hits(q string) int {
 		f.t.Fatal(err)
 	}
 	defer r.Close()
-	if _, err := r.Reload(); err != nil {
+	if _, err := r.Reload(context.Background()); err != nil {
 		f.t.Fatal(err)
 	}
 	n, err := query.Parse(q)

@@ -65,16 +65,27 @@ func (*And) isNode()    {}
 func (*Or) isNode()     {}
 func (*Not) isNode()    {}
 
+// Field names a word, phrase, prefix or group may be scoped to
+// ("title:cyber"): the query language's names, which the index maps to
+// the fields it searches. Fields lists them all.
+const (
+	FieldTitle   = "title"
+	FieldAuthor  = "author"
+	FieldSource  = "source"
+	FieldSection = "section"
+	FieldText    = "text"
+)
+
 // Fields returns the field names a query may scope to, lowercase, in a fresh
 // slice: title, author, source, section, text.
 func Fields() []string {
-	return []string{"title", "author", "source", "section", "text"}
+	return []string{FieldTitle, FieldAuthor, FieldSource, FieldSection, FieldText}
 }
 
 // lookupField returns the canonical (lowercase) name of a known field,
 // matching name case-insensitively.
 func lookupField(name string) (string, bool) {
-	for _, f := range [...]string{"title", "author", "source", "section", "text"} {
+	for _, f := range Fields() {
 		if strings.EqualFold(name, f) {
 			return f, true
 		}

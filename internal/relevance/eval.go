@@ -81,7 +81,7 @@ func Setup(ctx context.Context, c *Collection, dir string) (*Bench, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := r.Reload(); err != nil {
+	if _, err := r.Reload(ctx); err != nil {
 		r.Close()
 		return nil, err
 	}

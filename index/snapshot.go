@@ -1,0 +1,118 @@
+package index
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+)
+
+// snapshot is one served generation: everything a search reads, built
+// by Reload and never changed after it is published, apart from the
+// rescoring's caches, which fill as searches read the generation and die
+// with it (so that no statistic of one generation is used on another).
+//
+// Its life ends in two steps. Reload publishes the next snapshot, then
+// retires this one: retire takes the write lock, so it waits for the
+// searches that hold the read lock (acquire) to end; after it nothing
+// uses the snapshot and Reload closes the shards the next generation
+// dropped. The shards both keep are shared, not reopened.
+//
+// Why not one alias kept across generations and bleve's alias.Swap,
+// which also waits for the searches in flight? A search is several bleve
+// requests (candidates, rescoring statistics, stored fields) and
+// dictionary reads outside the alias; Swap only waits for one request,
+// so a search could start on one generation and end on the next, with
+// statistics cached for the other. An alias per snapshot and a lock held
+// by the whole search give each search one generation from start to end.
+type snapshot struct {
+	status Status
+	alias  bleve.IndexAlias // over shards; nil when nothing is served
+	shards []bleve.Index    // the generation's shards, in its order
+	byName map[string]bleve.Index
+	// stats are the generation's index-wide BM25 statistics, so that a
+	// search need not gather them from every shard first; nil when they
+	// could not be computed (searches then gather them).
+	stats *bsearch.BM25Stats
+	cache *rankCache
+
+	// mu is held shared by every search using the snapshot and
+	// exclusively by retire; retired, set under it, sends a search that
+	// acquired a snapshot already replaced to the next one.
+	mu      sync.RWMutex
+	retired bool
+}
+
+// emptySnapshot serves nothing: before the first generation and after
+// Close.
+func emptySnapshot() *snapshot {
+	return &snapshot{byName: map[string]bleve.Index{}, cache: newRankCache()}
+}
+
+// newSnapshot makes the snapshot of a generation from its open shards.
+func newSnapshot(status Status, shards []bleve.Index, byName map[string]bleve.Index, m mapping.IndexMapping,
+	stats *bsearch.BM25Stats) (*snapshot, error) {
+	alias := bleve.NewIndexAlias(shards...)
+	if err := alias.SetIndexMapping(m); err != nil {
+		return nil, fmt.Errorf("alias mapping of generation %d: %w", status.Generation, err)
+	}
+	return &snapshot{status: status, alias: alias, shards: shards, byName: byName, stats: stats, cache: newRankCache()}, nil
+}
+
+// acquire returns the served snapshot, held until release: its shards
+// stay open until then.
+func (r *Reader) acquire() *snapshot {
+	for {
+		s := r.cur.Load()
+		s.mu.RLock()
+		if !s.retired {
+			return s
+		}
+		// Replaced between the load and the lock: the pointer already
+		// names its successor.
+		s.mu.RUnlock()
+	}
+}
+
+// release ends a search's hold on the snapshot.
+func (s *snapshot) release() { s.mu.RUnlock() }
+
+// retire waits for the searches holding the snapshot to end and keeps
+// any later one from holding it. The snapshot must have been replaced.
+func (s *snapshot) retire() {
+	s.mu.Lock()
+	s.retired = true
+	s.mu.Unlock()
+}
+
+// view is one search's view of the index: the reader's fixed parts
+// (mapping, analyzers, log) and the snapshot it holds from start to end.
+// Every function that reads the index during a search takes it.
+type view struct {
+	r *Reader
+	s *snapshot
+}
+
+// rankCache holds what the rescoring reads from a generation and would
+// read again: stored text and a term's articles do not change within a
+// generation. It belongs to one snapshot.
+type rankCache struct {
+	mu sync.Mutex
+	// df is the number of articles holding each text term.
+	df map[string]int
+	// lengths are those of paragraphs by id and of articles by "a/" and
+	// their id.
+	lengths map[string]docLength
+}
+
+// Bounds of a generation's caches: past them a cache starts again empty.
+const (
+	maxDFCache     = 100_000
+	maxLengthCache = 1_000_000
+)
+
+func newRankCache() *rankCache {
+	return &rankCache{df: map[string]int{}, lengths: map[string]docLength{}}
+}
