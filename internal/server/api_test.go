@@ -21,6 +21,7 @@ import (
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/article"
 	"github.com/newsroom/newsearch/internal/ingest"
+	"github.com/newsroom/newsearch/internal/search"
 )
 
 // apiSeeds are the articles of the API tests besides the seed article:
@@ -79,7 +80,7 @@ func newAPIFixture(t testing.TB, extra map[string]string) *apiFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.reader.Close() })
-	s, err := New(Config{Index: f.reader})
+	s, err := New(Config{Service: search.New(f.reader, search.Options{})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -521,7 +522,7 @@ func TestOperationalEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := New(Config{Index: empty})
+	s, _ := New(Config{Service: search.New(empty, search.Options{})})
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
 	if rec.Code != 503 {
