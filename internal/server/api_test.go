@@ -601,6 +601,9 @@ func BenchmarkSearch(b *testing.B) {
 		{"phrase", "q=" + url.QueryEscape(`"critical infrastructure"`)},
 		{"prefix", "q=cyber*"},
 		{"grouped", "q=china+cyber&group=article"},
+		// Strict: one search, as the API did before it relaxed; "grouped"
+		// finds one article and so also pays the partial results' search.
+		{"grouped-strict", "q=china+cyber&group=article&relax=false"},
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			req := httptest.NewRequest("GET", "/api/search?"+q.params, nil)

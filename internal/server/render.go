@@ -72,14 +72,14 @@ func newPage() (*page, error) {
 	return p, nil
 }
 
-// marked turns HTML built by the snippet package (escaped text with
-// <mark> around matches: Hit.Snippet, Hit.TitleHTML, Hit.SectionHTML,
-// ArticleView.TitleHTML, ParagraphView.HTML) into template.HTML. It is the
-// only conversion to template.HTML in the server: never pass it article
-// text, the query or anything else that was not built by the snippet
-// package.
+// marked turns HTML made by the search service (escaped text with <mark>
+// around matches: search.Hit's SnippetHTML, TitleHTML, SectionHTML,
+// search.Article's TitleHTML, search.Paragraph's HTML) into template.HTML.
+// It is the only conversion to template.HTML in the server: never pass it
+// article text, the query or anything else that the service did not make
+// as HTML.
 func marked(snippetHTML string) template.HTML {
-	return template.HTML(snippetHTML) // #nosec: built and escaped by internal/snippet
+	return template.HTML(snippetHTML) // #nosec: escaped by the search service (internal/snippet)
 }
 
 var assetTypes = map[string]string{
