@@ -278,3 +278,19 @@ func TestHandlerReadiness(t *testing.T) {
 		}
 	}
 }
+
+// TestPageKeepsRelaxFalse: the page honours relax=false and its links and
+// form keep it.
+func TestPageKeepsRelaxFalse(t *testing.T) {
+	svc := &fakeService{res: &search.Result{Total: 11, TotalExact: true, Hits: []search.Hit{fakeHit("aaaaaaaaaaaaaaaa", 1)}, Partial: []search.Hit{}}}
+	h := newFakeServer(t, svc, nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?q=storm&relax=false", nil))
+	body := rec.Body.String()
+	if reqs := svc.requests(); len(reqs) != 1 || reqs[0].Relax {
+		t.Fatalf("requests %+v", reqs)
+	}
+	if !strings.Contains(body, `<input type="hidden" name="relax" value="false">`) || !strings.Contains(body, "relax=false") {
+		t.Errorf("the page drops relax=false:\n%s", body)
+	}
+}

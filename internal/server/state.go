@@ -10,7 +10,7 @@ import (
 
 // searchState is the page's URL state: the parameters links keep.
 type searchState struct {
-	q, page, sort, source, author, from, to, match, group, size string
+	q, page, sort, source, author, from, to, match, group, size, relax string
 }
 
 func newSearchState(p *searchParams) searchState {
@@ -27,6 +27,9 @@ func newSearchState(p *searchParams) searchState {
 	if p.Size != 10 {
 		st.size = strconv.Itoa(p.Size)
 	}
+	if !p.Relax {
+		st.relax = "false"
+	}
 	if p.Page > 1 {
 		st.page = strconv.Itoa(p.Page)
 	}
@@ -35,7 +38,7 @@ func newSearchState(p *searchParams) searchState {
 
 func (st searchState) pairs() [][2]string {
 	return [][2]string{{"q", st.q}, {"page", st.page}, {"sort", st.sort}, {"source", st.source},
-		{"author", st.author}, {"from", st.from}, {"to", st.to}, {"match", st.match}, {"group", st.group}, {"size", st.size}}
+		{"author", st.author}, {"from", st.from}, {"to", st.to}, {"match", st.match}, {"group", st.group}, {"size", st.size}, {"relax", st.relax}}
 }
 
 // url is the page's URL for the state, q first, empty parameters left out.
