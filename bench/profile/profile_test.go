@@ -22,6 +22,7 @@ import (
 	"github.com/newsroom/newsearch/bench/internal/queries"
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/ingest"
+	"github.com/newsroom/newsearch/internal/search"
 	"github.com/newsroom/newsearch/internal/server"
 )
 
@@ -113,10 +114,10 @@ func BenchmarkSearchd(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer r.Close()
-	if _, err := r.Reload(); err != nil {
+	if _, err := r.Reload(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Index: r})
+	srv, err := server.New(server.Config{Service: search.New(r, search.Options{})})
 	if err != nil {
 		b.Fatal(err)
 	}

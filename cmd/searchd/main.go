@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/search"
 	"github.com/newsroom/newsearch/internal/server"
 )
 
@@ -46,7 +47,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	dir := fs.String("index", env("NEWSEARCH_INDEX", "data/index"), "index directory the indexer publishes (env NEWSEARCH_INDEX)")
 	addr := fs.String("addr", env("NEWSEARCH_ADDR", ":8080"), "listen address host:port (env NEWSEARCH_ADDR)")
 	poll := fs.Duration("poll", time.Second, "how often to look for a new generation besides file events")
-	timeout := fs.Duration("search-timeout", 2*time.Second, "deadline of one search")
+	timeout := fs.Duration("search-timeout", search.DefaultTimeout, "deadline of one request, all of its searches together (the fallback to any of the words, partial results, the suggestion)")
 	inFlight := fs.Int("max-in-flight", 0, "concurrent searches before shedding load with 503 (0: 4 × cores)")
 	check := fs.String("check", "", "probe URL and exit 0 when it answers 200 (container healthchecks; no curl needed)")
 	gogc := fs.Int("gogc", 200, "garbage-collector target percentage unless GOGC is set (searches allocate a lot of short-lived memory)")
@@ -69,14 +70,17 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		return err
 	}
 	defer reader.Close()
-	if _, err := reader.Reload(); err != nil {
+	if _, err := reader.Reload(ctx); err != nil {
 		log.Warn("no index to serve yet; waiting for the indexer", "index", *dir, "err", err)
 	}
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
 	go reader.Watch(watchCtx, *poll)
 
-	srv, err := server.New(server.Config{Index: reader, Logger: log, SearchTimeout: *timeout, MaxInFlight: *inFlight})
+	// index.Reader → search.Service (the query's policy, one deadline per
+	// request) → server (HTTP).
+	svc := search.New(reader, search.Options{Timeout: *timeout})
+	srv, err := server.New(server.Config{Service: svc, Logger: log, MaxInFlight: *inFlight})
 	if err != nil {
 		return err
 	}

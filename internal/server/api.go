@@ -1,18 +1,17 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/newsroom/newsearch/index"
-	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/search"
 	"github.com/newsroom/newsearch/internal/snippet"
 )
 
-// apiHit is one hit of the JSON API: one paragraph.
+// apiHit is one hit of the JSON API: one paragraph. The *HTML fields are
+// escaped HTML with <mark> made by the search service; their JSON names
+// predate the naming and stay.
 type apiHit struct {
 	ID          string    `json:"id"`
 	ArticleID   string    `json:"article_id"`
@@ -24,7 +23,7 @@ type apiHit struct {
 	Author      string    `json:"author"`
 	Source      string    `json:"source"`
 	Score       float64   `json:"score"`
-	Snippet     string    `json:"snippet"`
+	SnippetHTML string    `json:"snippet"`
 	TitleHTML   string    `json:"title_html"`
 	SectionHTML string    `json:"section_html"`
 	Matches     []apiSpan `json:"matches"`
@@ -59,21 +58,25 @@ type apiSearch struct {
 	Match      string        `json:"match"`
 	Hits       []apiHit      `json:"hits"`
 	Facets     *index.Facets `json:"facets,omitempty"` // absent with facets=false
+	// Relaxed: no paragraph has all the words; hits, total and facets are
+	// those of the search by any of them.
+	Relaxed bool `json:"relaxed"`
+	// Partial are hits with only some of the words, added when fewer than
+	// 3 have them all (page 1).
+	Partial []apiHit `json:"partial"`
+	// Suggestion is the query with misspelt words corrected, when nothing
+	// has all the words.
+	Suggestion string `json:"suggestion,omitempty"`
 }
 
-func published(t time.Time) *string {
+// formatPublished is a publication time as the API writes it: RFC 3339
+// in the article's own offset, or null.
+func formatPublished(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
 	s := t.Format(time.RFC3339)
 	return &s
-}
-
-// search runs the parsed request under the search deadline.
-func (s *Server) search(ctx context.Context, p *searchParams) (*index.Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.SearchTimeout)
-	defer cancel()
-	return s.cfg.Index.Search(ctx, p.req)
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
@@ -85,30 +88,38 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.search(r.Context(), p)
+	res, err := s.svc.Search(r.Context(), p.req)
 	if err != nil {
 		return err
 	}
+	for _, n := range res.Notes {
+		logNote(r.Context(), n)
+	}
 	out := apiSearch{Query: p.Q, Total: res.Total, TotalExact: res.TotalExact,
 		TookMS: float64(res.Took.Microseconds()) / 1000, Page: p.Page, Size: p.Size, Sort: p.Sort,
-		Group: "paragraph", Match: p.Match, Hits: []apiHit{}, Facets: res.Facets}
+		Group: "paragraph", Match: p.Match, Hits: makeAPIHits(res.Hits, p), Facets: res.Facets,
+		Relaxed: res.Relaxed, Partial: makeAPIHits(res.Partial, p), Suggestion: res.Suggestion}
 	if p.Group {
 		out.Group = "article"
 	}
-	for _, h := range res.Hits {
+	writeJSON(w, r, http.StatusOK, out)
+	return nil
+}
+
+func makeAPIHits(hits []search.Hit, p *searchParams) []apiHit {
+	out := make([]apiHit, 0, len(hits))
+	for _, h := range hits {
 		ah := apiHit{ID: h.ID, ArticleID: h.ArticleID, Seed: h.Seed, Paragraph: h.Paragraph, Section: h.Section,
-			Title: h.Title, Published: published(h.Published), Author: h.Author, Source: h.Source, Score: h.Score,
-			Snippet: snippet.Build(h.Text, h.Matches, snippet.Options{}).HTML, TitleHTML: snippet.Highlight(h.Title, h.TitleMatch),
-			SectionHTML: snippet.Highlight(h.Section, h.SectionMatch), Matches: apiSpans(h.Matches),
+			Title: h.Title, Published: formatPublished(h.Published), Author: h.Author, Source: h.Source, Score: h.Score,
+			SnippetHTML: h.SnippetHTML, TitleHTML: h.TitleHTML, SectionHTML: h.SectionHTML, Matches: apiSpans(h.Matches),
 			URL: articlePath(h.ArticleID, p.Q, h.Paragraph)}
 		if p.Group {
 			n := h.MoreMatches
 			ah.MoreMatches = &n
 		}
-		out.Hits = append(out.Hits, ah)
+		out = append(out, ah)
 	}
-	writeJSON(w, r, http.StatusOK, out)
-	return nil
+	return out
 }
 
 // apiArticle is the JSON body of /api/articles/{id}.
@@ -131,49 +142,29 @@ type apiParagraph struct {
 	HTML      string `json:"html,omitempty"`
 }
 
-// articleQuery parses the optional q of an article request.
-func articleQuery(r *http.Request) (query.Node, string, error) {
+// articleQuery parses the optional q of an article request: the zero
+// Query when there is none.
+func articleQuery(r *http.Request) (search.Query, error) {
 	q := r.URL.Query().Get("q")
 	if q == "" {
-		return nil, "", nil
+		return search.Query{}, nil
 	}
-	if len(q) > MaxQueryBytes {
-		return nil, "", badRequest("query_too_long", "the query is %d bytes long; the limit is %d", len(q), MaxQueryBytes)
-	}
-	n, err := query.Parse(q)
-	if err != nil {
-		return nil, "", err
-	}
-	return n, q, nil
-}
-
-func (s *Server) article(r *http.Request) (*index.ArticleView, string, error) {
-	n, q, err := articleQuery(r)
-	if err != nil {
-		return nil, "", err
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.SearchTimeout)
-	defer cancel()
-	v, err := s.cfg.Index.Article(ctx, mux.Vars(r)["id"], n)
-	return v, q, err
+	return search.Parse(q)
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) error {
-	v, _, err := s.article(r)
+	q, err := articleQuery(r)
 	if err != nil {
 		return err
 	}
-	out := apiArticle{ID: v.ID, Seed: v.Seed, Title: v.Title, Author: v.Author, Source: v.Source,
-		Editors: v.Editors, Published: published(v.Published), Paragraphs: []apiParagraph{}}
-	if len(v.TitleMatch) > 0 {
-		out.TitleHTML = snippet.Highlight(v.Title, v.TitleMatch)
+	v, err := s.svc.Article(r.Context(), pathVar(r, "id"), q)
+	if err != nil {
+		return err
 	}
+	out := apiArticle{ID: v.ID, Seed: v.Seed, Title: v.Title, TitleHTML: v.TitleHTML, Author: v.Author, Source: v.Source,
+		Editors: v.Editors, Published: formatPublished(v.Published), Paragraphs: make([]apiParagraph, 0, len(v.Paragraphs))}
 	for _, p := range v.Paragraphs {
-		ap := apiParagraph{Paragraph: p.N, Section: p.Section, Text: p.Text}
-		if len(p.Matches) > 0 {
-			ap.HTML = snippet.Highlight(p.Text, p.Matches)
-		}
-		out.Paragraphs = append(out.Paragraphs, ap)
+		out.Paragraphs = append(out.Paragraphs, apiParagraph{Paragraph: p.N, Section: p.Section, Text: p.Text, HTML: p.HTML})
 	}
 	writeJSON(w, r, http.StatusOK, out)
 	return nil
@@ -185,7 +176,7 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
-	st := s.cfg.Index.Status()
+	st := s.svc.Status()
 	if !st.Ready {
 		writeJSON(w, r, http.StatusServiceUnavailable, map[string]any{"status": "not ready", "ready": false})
 		return nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/search"
 )
 
 // handlerFunc is a handler that returns its failure instead of writing it.
@@ -39,11 +40,14 @@ var errClientGone = errors.New("client closed the request")
 func toHTTPError(err error) *httpError {
 	var he *httpError
 	var qe *query.Error
+	var re *search.RequestError
 	switch {
 	case errors.As(err, &he):
 		return he
 	case errors.As(err, &qe):
 		return &httpError{Status: http.StatusBadRequest, Code: qe.Code, Message: qe.Message, Column: qe.Column}
+	case errors.As(err, &re):
+		return &httpError{Status: http.StatusBadRequest, Code: re.Code, Message: re.Message}
 	case errors.Is(err, index.ErrNoTerms):
 		return badRequest("no_terms", "the query has no searchable words: type at least one word or number")
 	case errors.Is(err, index.ErrTooBroad):
@@ -138,7 +142,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, write f
 	}
 	he := toHTTPError(err)
 	if he.Status >= 500 && he.Code == "internal" {
-		s.log.Error("request failed", "request_id", requestID(r.Context()), "err", err)
+		// On the request's access-log line, which is then an error.
+		logFailure(r.Context(), err)
 	}
 	write(w, r, he)
 }

@@ -20,7 +20,7 @@ type Param struct {
 }
 
 // Help documents the query language and the API; /api/help serves it as
-// JSON and /help as a page.
+// JSON and /help as a page. The full contract is /api/openapi.json.
 type Help struct {
 	Syntax  []Syntax `json:"syntax"`
 	Params  []Param  `json:"parameters"`
@@ -28,6 +28,7 @@ type Help struct {
 	Errors  string   `json:"errors"`
 }
 
+// help is read-only: the handlers only read it.
 var help = Help{
 	Syntax: []Syntax{
 		{"word word", "every word must match (AND), in the title, section heading or text; words are stemmed, so attack finds attacks", "cyber attacks"},
@@ -45,6 +46,7 @@ var help = Help{
 		{"sort", "relevance (default) or date (newest first)"},
 		{"group", "paragraph (default in the API): one hit per paragraph; article: one hit per article, its best paragraph, with more_matches"},
 		{"match", "all (default): every word must match; any: rank by any of the words (for pasted sentences and questions)"},
+		{"relax", "true (default): when nothing has all the words, answer with what has some of them (relaxed: true), and when fewer than 3 have them all, add some that have only some of them (partial, on page 1); false: strict results only. A suggestion (did you mean) comes either way when nothing has all the words"},
 		{"from, to", "publication dates YYYY-MM-DD, inclusive (UTC days)"},
 		{"source, author", "only articles with exactly this source or author (values from facets)"},
 		{"facets", "true (default): counts of the matching paragraphs by source, author and month; false: leave them out (a search is then about a third cheaper)"},

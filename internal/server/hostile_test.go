@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/search"
 )
 
 // rawGet sends a request line exactly as given (no client-side
@@ -47,7 +48,7 @@ func rawGet(t *testing.T, base, target string, headers ...string) (int, string) 
 // case gets its expected status and error code, never a 5xx, always JSON.
 func TestHostileRequests(t *testing.T) {
 	f := newAPIFixture(t, nil)
-	s, err := New(Config{Index: f.reader})
+	s, err := New(Config{Service: search.New(f.reader, search.Options{})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestHostileRequests(t *testing.T) {
 // the read-header timeout closes it.
 func TestSlowClientCutOff(t *testing.T) {
 	f := newAPIFixture(t, nil)
-	s, _ := New(Config{Index: f.reader})
+	s, _ := New(Config{Service: search.New(f.reader, search.Options{})})
 	hs := httptest.NewUnstartedServer(nil)
 	hs.Config = s.HTTPServer(Timeouts{ReadHeader: 200 * time.Millisecond})
 	hs.Start()
@@ -198,7 +199,7 @@ func (p panicky) Search(ctx context.Context, req index.Request) (*index.Result, 
 func TestPanicBecomes500AndServerKeepsServing(t *testing.T) {
 	f := newAPIFixture(t, nil)
 	var logs strings.Builder
-	s, _ := New(Config{Index: panicky{f.reader}, Logger: newTestLogger(&logs)})
+	s, _ := New(Config{Service: search.New(panicky{f.reader}, search.Options{}), Logger: newTestLogger(&logs)})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/api/search?q=kaboom")
@@ -234,7 +235,7 @@ func TestPanicBecomes500AndServerKeepsServing(t *testing.T) {
 func TestLoadShedding(t *testing.T) {
 	f := newAPIFixture(t, nil)
 	block := make(chan struct{})
-	s, _ := New(Config{Index: blocking{f.reader, block}, MaxInFlight: 2, QueueWait: 20 * time.Millisecond})
+	s, _ := New(Config{Service: search.New(blocking{f.reader, block}, search.Options{}), MaxInFlight: 2, QueueWait: 20 * time.Millisecond})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	defer close(block)

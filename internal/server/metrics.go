@@ -7,6 +7,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/newsroom/newsearch/index"
 )
 
 // metrics are the server's Prometheus metrics.
@@ -17,7 +19,9 @@ type metrics struct {
 	shed     prometheus.Counter
 }
 
-func newMetrics(reg *prometheus.Registry, idx Searcher) *metrics {
+// newMetrics registers the server's metrics and the index's gauges, read
+// from idx's status at each scrape.
+func newMetrics(reg *prometheus.Registry, idx interface{ Status() index.Status }) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "searchd_requests_total", Help: "HTTP requests by route and status.",
@@ -34,21 +38,20 @@ func newMetrics(reg *prometheus.Registry, idx Searcher) *metrics {
 			Name: "searchd_searches_shed_total", Help: "Searches refused with 503 because too many were running.",
 		}),
 	}
-	status := func(f func() float64) func() float64 { return f }
 	reg.MustRegister(m.requests, m.latency, m.inFlight, m.shed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_documents", Help: "Paragraph documents in the served generation."},
-			status(func() float64 { return float64(idx.Status().Documents) })),
+			func() float64 { return float64(idx.Status().Documents) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_generation", Help: "Number of the served generation (0 before the first)."},
-			status(func() float64 { return float64(idx.Status().Generation) })),
+			func() float64 { return float64(idx.Status().Generation) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_last_reload_timestamp_seconds", Help: "Unix time the served generation was loaded."},
-			status(func() float64 {
+			func() float64 {
 				t := idx.Status().LoadedAt
 				if t.IsZero() {
 					return 0
 				}
 				return float64(t.UnixNano()) / 1e9
-			})),
+			}),
 	)
 	return m
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -14,12 +15,45 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = 0
+const requestKey ctxKey = 0
+
+// requestInfo is what the access-log line of a request reports besides
+// the request itself: handlers add to it, so that a request logs one line.
+// The middleware makes one per request; the request's handler goroutine is
+// the only one to write it.
+type requestInfo struct {
+	id    string
+	notes []string // failures the response does without
+	err   error    // the failure behind a 500
+	panic string
+}
+
+func requestInfoOf(ctx context.Context) *requestInfo {
+	ri, _ := ctx.Value(requestKey).(*requestInfo)
+	return ri
+}
 
 // requestID returns the id of the request carried by ctx.
 func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if ri := requestInfoOf(ctx); ri != nil {
+		return ri.id
+	}
+	return ""
+}
+
+// logNote puts a failure the response does without (a suggestion, partial
+// results) on the request's log line.
+func logNote(ctx context.Context, err error) {
+	if ri := requestInfoOf(ctx); ri != nil {
+		ri.notes = append(ri.notes, err.Error())
+	}
+}
+
+// logFailure puts the error behind a 500 on the request's log line.
+func logFailure(ctx context.Context, err error) {
+	if ri := requestInfoOf(ctx); ri != nil {
+		ri.err = err
+	}
 }
 
 // validRequestID is the shape of a client-supplied X-Request-ID we keep.
@@ -74,8 +108,9 @@ var securityHeaders = map[string]string{
 	"Cross-Origin-Opener-Policy": "same-origin",
 }
 
-// middleware wraps the router: request id, one access-log line, panic
-// recovery, and security headers.
+// middleware wraps the router: request id, one access-log line (with
+// what went wrong: an error, a panic, notes), panic recovery, and security
+// headers.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -83,26 +118,44 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if !validRequestID.MatchString(id) {
 			id = newRequestID()
 		}
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		ri := &requestInfo{id: id}
+		r = r.WithContext(context.WithValue(r.Context(), requestKey, ri))
 		sw := &statusWriter{ResponseWriter: w}
 		h := sw.Header()
 		h.Set("X-Request-ID", id)
 		for k, v := range securityHeaders {
 			h.Set(k, v)
 		}
+		var attrs []slog.Attr
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.Error("panic", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				ri.panic = fmt.Sprint(p)
+				attrs = append(attrs, slog.String("stack", string(debug.Stack())))
 				if sw.status == 0 {
 					writeJSONError(sw, r, &httpError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error"})
 				}
 			}
-			s.log.Info("request", "request_id", id, "method", r.Method, "path", logText(r.URL.Path, 200),
-				"q", logText(r.URL.Query().Get("q"), 200), "status", sw.status, "bytes", sw.bytes,
-				"ms", float64(time.Since(start).Microseconds())/1000)
+			level := slog.LevelInfo
+			attrs = append(attrs, slog.String("request_id", id), slog.String("method", r.Method),
+				slog.String("path", logText(r.URL.Path, 200)), slog.String("q", logText(r.URL.Query().Get("q"), 200)),
+				slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
+				slog.Float64("ms", float64(time.Since(start).Microseconds())/1000))
+			if len(ri.notes) > 0 {
+				level = slog.LevelWarn
+				attrs = append(attrs, slog.Any("notes", ri.notes))
+			}
+			if ri.err != nil {
+				level = slog.LevelError
+				attrs = append(attrs, slog.String("err", ri.err.Error()))
+			}
+			if ri.panic != "" {
+				level = slog.LevelError
+				attrs = append(attrs, slog.String("panic", ri.panic))
+			}
+			s.log.LogAttrs(r.Context(), level, "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})
@@ -123,10 +176,10 @@ func logText(s string, n int) string {
 	return s
 }
 
-// limited admits at most MaxInFlight searches at once; others wait up to
+// throttle admits at most MaxInFlight searches at once; others wait up to
 // QueueWait for a slot and are then shed with 503 and Retry-After, so that
 // an overload never builds an unbounded queue.
-func (s *Server) limited(h handlerFunc) handlerFunc {
+func (s *Server) throttle(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		select {
 		case s.slots <- struct{}{}:

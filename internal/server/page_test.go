@@ -19,6 +19,7 @@ import (
 	"github.com/newsroom/newsearch/internal/article"
 	"github.com/newsroom/newsearch/internal/ingest"
 	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/search"
 )
 
 // The page tests index, with the real indexer code, the seed article, a
@@ -93,7 +94,7 @@ func pageSeeds() map[string]string {
 // newPageServer indexes the seed article and pageSeeds in temporary
 // folders with the real indexer and serves them with the real handler.
 // wrap, when not nil, wraps the index the server searches.
-func newPageServer(t testing.TB, wrap func(Searcher) Searcher) *httptest.Server {
+func newPageServer(t testing.TB, wrap func(search.Index) search.Index) *httptest.Server {
 	t.Helper()
 	seeds, dir := t.TempDir(), t.TempDir()
 	data, err := os.ReadFile(filepath.Join("..", "..", "seeds", pageSeedName))
@@ -128,16 +129,16 @@ func newPageServer(t testing.TB, wrap func(Searcher) Searcher) *httptest.Server 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reader.Close() })
-	if _, err := reader.Reload(); err != nil {
+	if _, err := reader.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	var searcher Searcher = reader
+	var searcher search.Index = reader
 	if wrap != nil {
 		searcher = wrap(reader)
 	}
 	// Failures are logged at error level: show them in the test's log.
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := New(Config{Index: searcher, Logger: logger})
+	s, err := New(Config{Service: search.New(searcher, search.Options{}), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,7 +494,7 @@ func TestPageQueryErrorNextToBox(t *testing.T) {
 
 // suggester wraps an index with a fixed spelling suggestion.
 type suggester struct {
-	Searcher
+	search.Index
 	from, to string
 }
 
@@ -505,7 +506,7 @@ func (s suggester) Suggest(_ context.Context, q string, _ query.Node) (string, e
 }
 
 func TestPageNoResults(t *testing.T) {
-	srv := newPageServer(t, func(s Searcher) Searcher { return suggester{s, "espionnage", "espionage"} })
+	srv := newPageServer(t, func(s search.Index) search.Index { return suggester{s, "espionnage", "espionage"} })
 	body := getPage(t, srv, "/?q=zzyzxq", http.StatusOK)
 	for _, want := range []string{"No articles match <q>zzyzxq</q>", "fewer words", "spelling", "0 articles"} {
 		if !strings.Contains(body, want) {

@@ -3,16 +3,15 @@ package server
 import (
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/newsroom/newsearch/index"
-	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/search"
 )
 
-// MaxQueryBytes is the longest query accepted.
-const MaxQueryBytes = 1024
+// MaxQueryBytes is the longest query accepted (the search service's limit).
+const MaxQueryBytes = search.MaxQueryBytes
 
 // searchParams is a search request as the URL states it.
 type searchParams struct {
@@ -26,7 +25,10 @@ type searchParams struct {
 	Source   string
 	Author   string
 	Facets   bool // count by source, author and month (default true)
-	req      index.Request
+	// Relax: help when all the words find little (default true; see
+	// search.Request.Relax).
+	Relax bool
+	req   search.Request
 }
 
 // queryValues parses a request's query string strictly: malformed
@@ -42,16 +44,12 @@ func queryValues(u *url.URL) (url.Values, error) {
 // parseSearch reads and checks the search parameters. groupDefault is the
 // grouping used when the group parameter is absent.
 func parseSearch(v url.Values, groupDefault bool) (*searchParams, error) {
-	var err error
-	p := &searchParams{Q: v.Get("q"), Page: 1, Size: 10, Sort: index.SortRelevance, Group: groupDefault, Match: "all", Facets: true}
-	if !utf8.ValidString(p.Q) {
-		return nil, badRequest("invalid_query", "the query is not valid UTF-8")
-	}
-	if len(p.Q) > MaxQueryBytes {
-		return nil, badRequest("query_too_long", "the query is %d bytes long; the limit is %d", len(p.Q), MaxQueryBytes)
-	}
-	if strings.TrimSpace(p.Q) == "" {
-		return nil, badRequest(query.CodeEmptyQuery, "the query is empty: type a word or a \"phrase\"")
+	p := &searchParams{Q: v.Get("q"), Page: 1, Size: 10, Sort: index.SortRelevance, Group: groupDefault, Match: "all",
+		Facets: true, Relax: true}
+	// The query first: its error, with a column, is the one to fix first.
+	q, err := search.Parse(p.Q)
+	if err != nil {
+		return nil, err
 	}
 	if p.Page, err = intParam(v, "page", 1, 1, index.MaxWindow); err != nil {
 		return nil, err
@@ -92,6 +90,9 @@ func parseSearch(v url.Values, groupDefault bool) (*searchParams, error) {
 	default:
 		return nil, badRequest("bad_facets", "facets must be true or false, not %q", logText(f, 40))
 	}
+	if p.Relax, err = boolParam(v, "relax", true); err != nil {
+		return nil, err
+	}
 	from, err := dateParam(v, "from")
 	if err != nil {
 		return nil, err
@@ -116,13 +117,24 @@ func parseSearch(v url.Values, groupDefault bool) (*searchParams, error) {
 			return nil, badRequest("bad_filter", "source and author filters must be valid UTF-8 of at most 200 bytes")
 		}
 	}
-	node, err := query.Parse(p.Q)
-	if err != nil {
-		return nil, err
-	}
-	p.req = index.Request{Query: node, Page: p.Page, Size: p.Size, Sort: p.Sort, Group: p.Group,
-		MatchAny: p.Match == "any", From: from, To: to, Source: p.Source, Author: p.Author, NoFacets: !p.Facets}
+	p.req = search.Request{Query: q, Page: p.Page, Size: p.Size, Sort: p.Sort, Group: p.Group,
+		MatchAny: p.Match == "any", From: from, To: to, Source: p.Source, Author: p.Author, NoFacets: !p.Facets,
+		Relax: p.Relax}
 	return p, nil
+}
+
+// boolParam reads a true/false parameter; def when it is absent.
+func boolParam(v url.Values, name string, def bool) (bool, error) {
+	switch s := v.Get(name); s {
+	case "":
+		return def, nil
+	case "true", "1", "on":
+		return true, nil
+	case "false", "0", "off":
+		return false, nil
+	default:
+		return false, badRequest("bad_"+name, "%s must be true or false, not %q", name, logText(s, 40))
+	}
 }
 
 func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
