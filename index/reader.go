@@ -18,7 +18,8 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bindex "github.com/blevesearch/bleve_index_api"
-	"github.com/fsnotify/fsnotify"
+
+	"github.com/newsroom/newsearch/internal/fswatch"
 )
 
 // Reader serves the generation published in an index directory and
@@ -246,42 +247,16 @@ func (r *Reader) Watch(ctx context.Context, poll time.Duration) {
 	if poll <= 0 {
 		poll = time.Second
 	}
-	var events <-chan fsnotify.Event
-	w, err := fsnotify.NewWatcher()
-	if err == nil {
-		if err := w.Add(r.dir); err != nil {
-			r.log.Warn("watch index dir; polling only", "dir", r.dir, "err", err)
-		} else {
-			events = w.Events
-		}
-		defer w.Close()
-	} else {
-		r.log.Warn("fsnotify unavailable; polling only", "err", err)
+	opts := fswatch.Options{
+		Match:  func(path string) bool { return filepath.Base(path) == currentFile },
+		Tick:   poll,
+		Logger: r.log,
 	}
-	tick := time.NewTicker(poll)
-	defer tick.Stop()
-	try := func() {
+	fswatch.Run(ctx, r.dir, opts, func(ctx context.Context) {
 		if _, err := r.Reload(ctx); err != nil && !errors.Is(err, ErrNoIndex) && ctx.Err() == nil {
 			r.log.Warn("reload", "err", err)
 		}
-	}
-	try()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case ev, ok := <-events:
-			if !ok {
-				events = nil
-				continue
-			}
-			if filepath.Base(ev.Name) == currentFile {
-				try()
-			}
-		case <-tick.C:
-			try()
-		}
-	}
+	})
 }
 
 // Close stops serving and closes every open shard, once the searches in

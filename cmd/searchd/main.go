@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/search"
 	"github.com/newsroom/newsearch/internal/server"
 )
@@ -32,20 +33,13 @@ func main() {
 	}
 }
 
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
-	}
-	return def
-}
-
 // run serves until ctx ends. ready, if not nil, receives the listening
 // address once the server accepts connections.
 func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) error {
 	fs := flag.NewFlagSet("searchd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("index", env("NEWSEARCH_INDEX", "data/index"), "index directory the indexer publishes (env NEWSEARCH_INDEX)")
-	addr := fs.String("addr", env("NEWSEARCH_ADDR", ":8080"), "listen address host:port (env NEWSEARCH_ADDR)")
+	dir := fs.String("index", flagenv.String("NEWSEARCH_INDEX", "data/index"), "index directory the indexer publishes (env NEWSEARCH_INDEX)")
+	addr := fs.String("addr", flagenv.String("NEWSEARCH_ADDR", ":8080"), "listen address host:port (env NEWSEARCH_ADDR)")
 	poll := fs.Duration("poll", time.Second, "how often to look for a new generation besides file events")
 	timeout := fs.Duration("search-timeout", search.DefaultTimeout, "deadline of one request, all of its searches together (the fallback to any of the words, partial results, the suggestion)")
 	inFlight := fs.Int("max-in-flight", 0, "concurrent searches before shedding load with 503 (0: 4 × cores)")
