@@ -4,7 +4,8 @@
 # then, on the same corpus of N paragraphs (default 100000), alternates
 # them ROUNDS times (default 3): a whole index build timed from exec to
 # exit, then searchd on that index under a closed-loop load of 1 and 2
-# clients (bench/load, facets on, as searchd serves by default). The order
+# clients (bench/load, facets on, as searchd serves by default; PARAMS adds
+# parameters to every search). The order
 # alternates (OLD NEW NEW OLD ...) so that drift of the machine falls on
 # both. Prints one line per run and the medians.
 #
@@ -19,6 +20,7 @@ new="${2:-.}"
 n="${N:-100000}"
 rounds="${ROUNDS:-3}"
 dur="${DURATION:-8s}"
+params="${PARAMS:-}" # extra parameters of every search, e.g. relax=false
 out=bench/out
 work="$out/compare"
 rm -rf "$work"
@@ -52,8 +54,8 @@ run() { # run old|new ROUND: index, serve, load; one line of figures
   local pid=$!
   for _ in $(seq 500); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.02; done
   local one two
-  one=$("$out/bin/load" -url "http://127.0.0.1:$port" -clients 1 -duration "$dur" -json)
-  two=$("$out/bin/load" -url "http://127.0.0.1:$port" -clients 2 -duration "$dur" -json)
+  one=$("$out/bin/load" -url "http://127.0.0.1:$port" -clients 1 -duration "$dur" -params "$params" -json)
+  two=$("$out/bin/load" -url "http://127.0.0.1:$port" -clients 2 -duration "$dur" -params "$params" -json)
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   rm -rf "$idx"
@@ -63,7 +65,7 @@ run() { # run old|new ROUND: index, serve, load; one line of figures
 }
 
 {
-  echo "# compare $(git rev-parse --short "$old") -> $([ "$new" = . ] && echo 'work tree' || git rev-parse --short "$new"), $n paragraphs, $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "# compare $(git rev-parse --short "$old") -> $([ "$new" = . ] && echo 'work tree' || git rev-parse --short "$new"), $n paragraphs, params '$params', $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "# rev index_ms req/s(1) p50_ms(1) p99_ms(1) req/s(2)"
   for i in $(seq "$rounds"); do
     if [ $((i % 2)) = 1 ]; then run old "$i"; run new "$i"; else run new "$i"; run old "$i"; fi
