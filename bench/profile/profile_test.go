@@ -124,7 +124,7 @@ func BenchmarkSearchd(b *testing.B) {
 	h := srv.Handler()
 	reqs := make([]string, len(qs))
 	for i, q := range qs {
-		reqs[i] = "/api/search?size=10&q=" + url.QueryEscape(q.Text)
+		reqs[i] = "/api/search?size=10&relax=false&q=" + url.QueryEscape(q.Text)
 		if p := os.Getenv("BENCH_PARAMS"); p != "" {
 			reqs[i] += "&" + p
 		}

@@ -67,8 +67,11 @@ func main() {
 	flag.BoolVar(&cfg.raw, "raw", true, "measure raw bleve")
 	flag.BoolVar(&cfg.facets, "facets", false, "count searchd's facets on every search, in searchd and raw bleve (the peers have none)")
 	flag.Parse()
+	// Strict results: the peers neither relax a query nor add partial
+	// results, so searchd runs the same one search per query as they do.
+	cfg.params = "relax=false"
 	if !cfg.facets {
-		cfg.params = "facets=false"
+		cfg.params += "&facets=false"
 	}
 	var err error
 	if *sizes == "" {

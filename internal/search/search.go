@@ -112,9 +112,10 @@ type Request struct {
 	// has them all, the results become those with any of them
 	// (Result.Relaxed); when fewer than 3 have them all on page 1,
 	// results with only some of them are added (Result.Partial). Both
-	// apply only to a query of two or more words without MatchAny. The
-	// page and the API relax unless told not to; false gives strict
-	// results. The suggestion does not depend on it: it changes no result.
+	// apply only to a query of two or more words without MatchAny, and
+	// so does the suggestion when nothing has all the words. The page and
+	// the API relax unless told not to; false gives strict results from
+	// one search and nothing more, at the cost of that one search.
 	Relax bool
 }
 
@@ -142,7 +143,8 @@ type Result struct {
 	// are at most Size.
 	Partial []Hit
 	// Suggestion is the query with misspelt words corrected, when nothing
-	// has all the words and the index knows closer words; "" otherwise.
+	// has all the words, the request relaxes, and the index knows closer
+	// words; "" otherwise.
 	Suggestion string
 	// Notes are failures of what only adds to the result (the suggestion,
 	// the partial results): the result stands without it. The caller logs
@@ -199,7 +201,7 @@ func (s *Service) Search(ctx context.Context, req Request) (*Result, error) {
 	// Only a query of several words can be relaxed: one word (or one
 	// phrase) by any of its words is itself.
 	relaxable := req.Relax && !req.MatchAny && len(query.Leaves(req.Query.Node)) >= 2
-	if res.Total == 0 {
+	if res.Total == 0 && req.Relax {
 		sug, err := s.idx.Suggest(ctx, req.Query.Text, req.Query.Node)
 		switch {
 		case gone(ctx, err):

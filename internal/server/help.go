@@ -46,7 +46,7 @@ var help = Help{
 		{"sort", "relevance (default) or date (newest first)"},
 		{"group", "paragraph (default in the API): one hit per paragraph; article: one hit per article, its best paragraph, with more_matches"},
 		{"match", "all (default): every word must match; any: rank by any of the words (for pasted sentences and questions)"},
-		{"relax", "true (default): when nothing has all the words, answer with what has some of them (relaxed: true), and when fewer than 3 have them all, add some that have only some of them (partial, on page 1); false: strict results only. A suggestion (did you mean) comes either way when nothing has all the words"},
+		{"relax", "true (default): when nothing has all the words, answer with what has some of them (relaxed: true), and when fewer than 3 have them all, add some that have only some of them (partial, on page 1); and when nothing has all the words, suggest a spelling (did you mean); false: strict results from one search, no suggestion"},
 		{"from, to", "publication dates YYYY-MM-DD, inclusive (UTC days)"},
 		{"source, author", "only articles with exactly this source or author (values from facets)"},
 		{"facets", "true (default): counts of the matching paragraphs by source, author and month; false: leave them out (a search is then about a third cheaper)"},
