@@ -4,7 +4,7 @@
 # paragraphs (default 100000), then adds ROUNDS articles (default 24) one
 # indexer run at a time (copies of corpus articles under new paths: each
 # shard is updated in place of a rebuild), changes one and removes one;
-# then adds one more with -max-updates -1 (the bucket rebuilt whole) for
+# then adds one more with -max-updates 0 (the bucket rebuilt whole) for
 # comparison; then serves the updated index and a whole
 # build of the same seeds in turn and measures 2-client throughput on each.
 # Run from the repository root; output also goes to bench/out/updates.txt.
@@ -54,8 +54,8 @@ serve() { # serve INDEX LABEL: two 8 s runs of 2 clients
   done
   cp -a "$work/index" "$work/index-rebuild"
   cp "${pool[0]}" "$work/seeds/new/0.txt"
-  t=$(ms "$out/bin/indexer" -seeds "$work/seeds" -index "$work/index-rebuild" -max-updates -1)
-  echo "add one, bucket rebuilt whole (-max-updates -1): $t ms: $(grep -o 'indexed=[0-9]* shards built=[0-9]* updated=[0-9]*' "$work/last.txt")"
+  t=$(ms "$out/bin/indexer" -seeds "$work/seeds" -index "$work/index-rebuild" -max-updates 0)
+  echo "add one, bucket rebuilt whole (-max-updates 0): $t ms: $(grep -o 'indexed=[0-9]* shards built=[0-9]* updated=[0-9]*' "$work/last.txt")"
   rm "$work/seeds/new/0.txt"
   "$out/bin/indexer" -seeds "$work/seeds" -index "$work/whole" >/dev/null 2>&1
   for k in 1 2; do
