@@ -29,6 +29,12 @@ type Document struct {
 	Source    string    // the outlet, "" when unknown
 	Published time.Time // zero when the article carries no date
 	Editors   string    // the editors line, when there is one
+	// URL is the article's own address on the web (its canonical URL, or
+	// the address it was fetched from), "" when the seed does not say.
+	URL string
+	// Language is the BCP 47 tag of the article's language ("en", "de",
+	// "zh"), "" when unknown.
+	Language string
 	// Paragraphs are the body in reading order; paragraph n (1-based) is
 	// Paragraphs[n-1].
 	Paragraphs []Paragraph
