@@ -27,7 +27,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "searchd:", err)
 		os.Exit(1)
 	}
@@ -45,7 +45,17 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	inFlight := fs.Int("max-in-flight", 0, "concurrent searches before shedding load with 503 (0: 4 × cores)")
 	check := fs.String("check", "", "probe URL and exit 0 when it answers 200 (container healthchecks; no curl needed)")
 	gogc := fs.Int("gogc", 200, "garbage-collector target percentage unless GOGC is set (searches allocate a lot of short-lived memory)")
+	wait := fs.Bool("wait", true, "with no published index yet, serve 503 until the indexer publishes one (as compose starts both at once); false: fail at start")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "searchd serves the index the indexer publishes: a JSON search API, a search page,\n"+
+			"health, readiness and metrics. It follows new generations without a restart.\n\n"+
+			"Usage: searchd [flags]\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // the usage was asked for and printed: not a failure
+		}
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -65,7 +75,15 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	}
 	defer reader.Close()
 	if _, err := reader.Reload(ctx); err != nil {
-		log.Warn("no index to serve yet; waiting for the indexer", "index", *dir, "err", err)
+		if !*wait {
+			return fmt.Errorf("no index to serve in %s (run the indexer first, or pass -wait to wait for it): %w", *dir, err)
+		}
+		if _, serr := os.Stat(*dir); serr != nil {
+			log.Warn("the index directory does not exist yet; answering 503 until the indexer publishes into it",
+				"index", *dir, "err", serr)
+		} else {
+			log.Warn("no index to serve yet; answering 503 until the indexer publishes one", "index", *dir, "err", err)
+		}
 	}
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
