@@ -1,9 +1,9 @@
 # One target per habit. `make run` indexes the bundled seeds and serves them
 # on http://localhost:8080; `make test` runs every test.
 GO        ?= go
-SEEDS     ?= seeds
-INDEX     ?= data/index
-ADDR      ?= :8080
+SEEDS     ?= $(or $(NEWSEARCH_SEEDS),seeds)
+INDEX     ?= $(or $(NEWSEARCH_INDEX),data/index)
+ADDR      ?= $(or $(NEWSEARCH_ADDR),:8080)
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
