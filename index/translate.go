@@ -94,6 +94,7 @@ func (t *translator) translate(n query.Node) bquery.Query {
 		return disjunction(qs)
 	case *query.And:
 		var must, not []bquery.Query
+		positives := 0
 		for _, c := range n.Children {
 			if neg, ok := c.(*query.Not); ok {
 				if q := t.translate(neg.Child); q != nil {
@@ -101,11 +102,22 @@ func (t *translator) translate(n query.Node) bquery.Query {
 				}
 				continue
 			}
+			positives++
 			if q := t.translate(c); q != nil {
 				must = append(must, q)
 			}
 		}
+		if positives == 0 && len(not) > 0 {
+			// A group of exclusions only ("apple OR (-banana -cherry)"):
+			// everything without them, as "a OR -b" means for one. The
+			// parser refuses such a group as the whole query.
+			b := bleve.NewBooleanQuery()
+			b.AddMust(bleve.NewMatchAllQuery())
+			b.AddMustNot(not...)
+			return b
+		}
 		if len(must) == 0 {
+			// Every word was punctuation only: nothing to search for.
 			return nil
 		}
 		b := bleve.NewBooleanQuery()
