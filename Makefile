@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSearchHandler$$' -fuzztime $(FUZZTIME) ./internal/server/
 	$(GO) test -run '^$$' -fuzz '^FuzzTokenizer$$' -fuzztime $(FUZZTIME) ./index/
 	$(GO) test -run '^$$' -fuzz '^FuzzStemmer$$' -fuzztime $(FUZZTIME) ./index/
+	$(GO) test -run '^$$' -fuzz '^FuzzNFKCTokenizer$$' -fuzztime $(FUZZTIME) ./index/
 	$(GO) test -run '^$$' -fuzz '^FuzzPreparedDocuments$$' -fuzztime $(FUZZTIME) ./index/
 
 clean:

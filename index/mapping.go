@@ -15,7 +15,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -43,7 +42,7 @@ const (
 
 // MappingVersion changes whenever the mapping or the document layout
 // changes; shards built with another version are rebuilt.
-const MappingVersion = "7"
+const MappingVersion = "8"
 
 // PublishedLayout is how the published field holds a date: UTC to the
 // second, fixed width, so that its order as a string is the order in time
@@ -51,13 +50,15 @@ const MappingVersion = "7"
 const PublishedLayout = "2006-01-02T15:04:05Z"
 
 const (
-	// textAnalyzer: Unicode words, English possessives removed, lower case,
-	// Porter stems, and no stop-word removal, so that a phrase made of or
-	// containing stop words ("to be or not to be") still matches exactly.
-	// tokenizerName and stemmerName give the very tokens of bleve's unicode
-	// tokenizer and porter filter, for less CPU.
+	// textAnalyzer: Unicode words of the text's NFKC form, English
+	// possessives removed, case and accents folded (fold.go), Porter stems,
+	// and no stop-word removal, so that a phrase made of or containing stop
+	// words ("to be or not to be") still matches exactly. tokenizerName and
+	// stemmerName give the very tokens of bleve's unicode tokenizer and
+	// porter filter, for less CPU.
 	textAnalyzer = "news_en"
-	// nameAnalyzer: lower-cased words, for author and source searches.
+	// nameAnalyzer: words with case and accents folded, for author and
+	// source searches.
 	nameAnalyzer = "news_name"
 	docType      = "paragraph"
 )
@@ -67,15 +68,15 @@ func NewMapping() (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     tokenizerName,
-		"token_filters": []string{en.PossessiveName, lowercase.Name, stemmerName},
+		"tokenizer":     nfkcTokenizerName,
+		"token_filters": []string{en.PossessiveName, foldFilterName, stemmerName},
 	}); err != nil {
 		return nil, fmt.Errorf("text analyzer: %w", err)
 	}
 	if err := m.AddCustomAnalyzer(nameAnalyzer, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     tokenizerName,
-		"token_filters": []string{lowercase.Name},
+		"tokenizer":     nfkcTokenizerName,
+		"token_filters": []string{foldFilterName},
 	}); err != nil {
 		return nil, fmt.Errorf("name analyzer: %w", err)
 	}
