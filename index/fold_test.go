@@ -36,8 +36,8 @@ func TestNFKCTokenizer(t *testing.T) {
 		}
 	}
 	for in, want := range map[string][]string{
-		"Ｂｌａｉｒ ＶＩＰ":         {"Ｂｌａｉｒ", "ＶＩＰ"},
-		"２０１２年 report":     {"２０１２", "年", "report"},
+		"Ｂｌａｉｒ ＶＩＰ":          {"Ｂｌａｉｒ", "ＶＩＰ"},
+		"２０１２年 report":       {"２０１２", "年", "report"},
 		"the ﬁnal ﬂight":     {"the", "ﬁnal", "ﬂight"},
 		"x² and café":        {"x²", "and", "café"},
 		"cafe\u0301 au lait": {"cafe\u0301", "au", "lait"},
