@@ -65,7 +65,7 @@ func (t *nfkcTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	if isASCII(input) || !utf8.Valid(input) || norm.NFKC.IsNormal(input) {
 		// Invalid UTF-8 is left to inner as it is: normalising would
 		// replace the bad bytes, and inner has its own rules for them.
-		return t.inner.Tokenize(input)
+		return splitGlued(t.inner.Tokenize(input))
 	}
 	var (
 		out               []byte
@@ -87,7 +87,7 @@ func (t *nfkcTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		first, last := seg(tok.Start), seg(tok.End-1)
 		tok.Start, tok.End = origAt[first], origAt[last+1]
 	}
-	return toks
+	return splitGlued(toks)
 }
 
 func isASCII(b []byte) bool {

@@ -142,3 +142,68 @@ func TestFoldedSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestEnglishWords: sentences glued by a full stop are split, a pronoun's
+// contraction is not its pronoun, a name with an apostrophe is not
+// stemmed into another name, and abbreviations stay whole.
+func TestEnglishWords(t *testing.T) {
+	m, err := NewMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.AnalyzerNamed(textAnalyzer)
+	terms := func(s string) []string {
+		var out []string
+		for _, tok := range a.Analyze([]byte(s)) {
+			out = append(out, string(tok.Term))
+		}
+		return out
+	}
+	for in, want := range map[string][]string{
+		"victims of the tsunami.Steve said": {"victim", "of", "the", "tsunami", "steve", "said"},
+		"always dangerous.The man":          {"alwai", "danger", "the", "man"},
+		"the U.S. and e.g. Node.js":         {"the", "u.", "and", "e.g", "node.j"},
+		"he's willing":                      {"he's", "will"},
+		"that's that":                       {"that's", "that"},
+		"Blair's plan":                      {"blair", "plan"},
+		"Blair’s plan":                      {"blair", "plan"},
+		"O'Neill and O’Neil":                {"o'neill", "and", "o'neil"},
+		"don’t stop":                        {"don't", "stop"},
+	} {
+		if got := terms(in); !slices.Equal(got, want) {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestEnglishSearch: the words above, searched.
+func TestEnglishSearch(t *testing.T) {
+	r, _ := buildIndex(t, map[string][]byte{
+		"a.txt": []byte("Aftermath\n\nMany were victims of the tsunami.Steve Smith said it was always dangerous.The man agreed.\n"),
+		"b.txt": []byte("Talks\n\nHe's willing to talk, and that's that, said Mr O'Neill.\n"),
+		"c.txt": []byte("Other talks\n\nHe will talk, said Ms O'Neil, and that that was all.\n"),
+	})
+	for q, want := range map[string][]string{
+		"tsunami":     {"a.txt"},
+		"danger":      {"a.txt"},
+		"steve":       {"a.txt"},
+		`"he will"`:   {"c.txt"},
+		`"that that"`: {"c.txt"},
+		"O'Neil":      {"c.txt"},
+		"O'Neill":     {"b.txt"},
+		`"he's"`:      {"b.txt"},
+	} {
+		res, err := r.Search(context.Background(), Request{Query: mustParse(t, q), Size: 10, NoFacets: true})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.Seed)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", q, got, want)
+		}
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -50,8 +49,10 @@ const MappingVersion = "8"
 const PublishedLayout = "2006-01-02T15:04:05Z"
 
 const (
-	// textAnalyzer: Unicode words of the text's NFKC form, English
-	// possessives removed, case and accents folded (fold.go), Porter stems,
+	// textAnalyzer: Unicode words of the text's NFKC form (two sentences
+	// glued by a full stop split: english.go), case and accents folded
+	// (fold.go), English possessives removed but contractions and names
+	// with an apostrophe kept whole (english.go), Porter stems,
 	// and no stop-word removal, so that a phrase made of or containing stop
 	// words ("to be or not to be") still matches exactly. tokenizerName and
 	// stemmerName give the very tokens of bleve's unicode tokenizer and
@@ -69,7 +70,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     nfkcTokenizerName,
-		"token_filters": []string{en.PossessiveName, foldFilterName, stemmerName},
+		"token_filters": []string{foldFilterName, apostropheFilterName, stemmerName},
 	}); err != nil {
 		return nil, fmt.Errorf("text analyzer: %w", err)
 	}
