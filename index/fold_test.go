@@ -207,3 +207,28 @@ func TestEnglishSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestNameSearch: author and source are searched as words and phrases,
+// a possessive by its noun.
+func TestNameSearch(t *testing.T) {
+	r := seedIndex(t) // by Liu Xin, People's Daily Online
+	for q, want := range map[string]bool{
+		`author:"liu xin"`:               true,
+		`author:"Liu Xin"`:               true,
+		`author:"xin liu"`:               false,
+		`source:"People's Daily Online"`: true,
+		`source:"daily online"`:          true,
+		`source:people`:                  true,
+		`source:People's`:                true,
+		`title:cyber author:"liu xin"`:   true,
+		`source:"online daily"`:          false,
+	} {
+		res, err := r.Search(context.Background(), Request{Query: mustParse(t, q), Size: 1, NoFacets: true})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if (res.Total > 0) != want {
+			t.Errorf("%s: %d hits, want some: %v", q, res.Total, want)
+		}
+	}
+}

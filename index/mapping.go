@@ -58,8 +58,9 @@ const (
 	// stemmerName give the very tokens of bleve's unicode tokenizer and
 	// porter filter, for less CPU.
 	textAnalyzer = "news_en"
-	// nameAnalyzer: words with case and accents folded, for author and
-	// source searches.
+	// nameAnalyzer: words with case and accents folded and possessives
+	// removed ("People's Daily" is found by source:people), for author
+	// and source searches.
 	nameAnalyzer = "news_name"
 	docType      = "paragraph"
 )
@@ -77,7 +78,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	if err := m.AddCustomAnalyzer(nameAnalyzer, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     nfkcTokenizerName,
-		"token_filters": []string{foldFilterName},
+		"token_filters": []string{foldFilterName, apostropheFilterName},
 	}); err != nil {
 		return nil, fmt.Errorf("name analyzer: %w", err)
 	}
@@ -121,8 +122,9 @@ func NewMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(FieldTitle, text(textAnalyzer, true, true))
 	doc.AddFieldMappingsAt(FieldSection, text(textAnalyzer, true, true))
 	doc.AddFieldMappingsAt(FieldText, text(textAnalyzer, true, true))
-	doc.AddFieldMappingsAt(FieldAuthor, text(nameAnalyzer, true, false))
-	doc.AddFieldMappingsAt(FieldSource, text(nameAnalyzer, true, false))
+	// Names keep their positions, so that author:"liu xin" is a phrase.
+	doc.AddFieldMappingsAt(FieldAuthor, text(nameAnalyzer, true, true))
+	doc.AddFieldMappingsAt(FieldSource, text(nameAnalyzer, true, true))
 	doc.AddFieldMappingsAt(FieldFacets, kw(false, true))
 	doc.AddFieldMappingsAt(FieldEditors, storedOnly())
 	doc.AddFieldMappingsAt(FieldPublishedAt, storedOnly())
