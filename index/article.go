@@ -85,7 +85,7 @@ func (v view) article(ctx context.Context, id string, q query.Node) (*ArticleVie
 	if q == nil {
 		return av, nil
 	}
-	t := newTranslator(v, false)
+	t := newTranslator(v, false, false)
 	// Highlight what the query's words match in this article, whether or
 	// not the whole query matches each paragraph.
 	var leaves []bquery.Query

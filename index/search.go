@@ -32,7 +32,7 @@ func searchContext(ctx context.Context) context.Context {
 // bleveQuery builds the whole query of a request: the parsed query and the
 // filters.
 func (v view) bleveQuery(req Request) (bquery.Query, error) {
-	t := newTranslator(v, req.MatchAny)
+	t := newTranslator(v, req.MatchAny, !req.Group)
 	q := t.translate(req.Query)
 	if t.err != nil {
 		return nil, t.err

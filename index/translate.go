@@ -1,11 +1,10 @@
 package index
 
 import (
-	"strings"
-
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/newsroom/newsearch/internal/query"
 )
@@ -50,12 +49,42 @@ type translator struct {
 	dict       func(field, prefix string) ([]string, error) // prefix search terms; nil: plain prefix queries
 	err        error                                        // the first failure of dict
 	matchAny   bool                                         // bare words: any may match (ranked), instead of all
+	// paragraphs: the hits are paragraphs, so a word that names no field
+	// must be in the paragraph's own text or section heading; the title,
+	// which every paragraph of an article carries, only lifts the score.
+	// Otherwise (hits are articles) the title matches as the body does.
+	paragraphs bool
 }
 
 // newTranslator returns a translator expanding prefixes in the view's
 // dictionaries.
-func newTranslator(v view, matchAny bool) *translator {
-	return &translator{text: v.r.text, name: v.r.name, matchAny: matchAny, dict: v.expandPrefix}
+func newTranslator(v view, matchAny, paragraphs bool) *translator {
+	return &translator{text: v.r.text, name: v.r.name, matchAny: matchAny, paragraphs: paragraphs, dict: v.expandPrefix}
+}
+
+// inParagraph makes the clause of a word that names no field, from its
+// query in each default field, for paragraph hits: the text or section
+// must match, the title adds to the score.
+func (t *translator) inParagraph(byField map[string]bquery.Query) bquery.Query {
+	body := disjunction(nonNil(byField[FieldSection], byField[FieldText]))
+	title := byField[FieldTitle]
+	if body == nil || title == nil {
+		return body
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(body)
+	b.AddShould(title)
+	return b
+}
+
+func nonNil(qs ...bquery.Query) []bquery.Query {
+	out := qs[:0:0]
+	for _, q := range qs {
+		if q != nil {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 func (t *translator) analyzer(field string) analysis.Analyzer {
@@ -139,23 +168,30 @@ func (t *translator) translate(n query.Node) bquery.Query {
 // word the analyzer splits into several tokens ("covid-19", "10:30") is
 // matched as a phrase; one it reduces to nothing is left out.
 func (t *translator) words(field, text string) bquery.Query {
+	byField := map[string]bquery.Query{}
 	var qs []bquery.Query
 	for _, f := range fieldsFor(field) {
 		toks := t.analyzer(f).Analyze([]byte(text))
+		var q bquery.Query
 		switch len(toks) {
 		case 0:
 			continue
 		case 1:
 			// One token: a term query. A phrase query of one term would
 			// read the term's positions in every matching document.
-			q := bleve.NewTermQuery(string(toks[0].Term))
-			q.SetField(f)
-			qs = append(qs, q)
+			tq := bleve.NewTermQuery(string(toks[0].Term))
+			tq.SetField(f)
+			q = tq
 		default:
-			q := bleve.NewMatchPhraseQuery(text)
-			q.SetField(f)
-			qs = append(qs, q)
+			pq := bleve.NewMatchPhraseQuery(text)
+			pq.SetField(f)
+			q = pq
 		}
+		byField[f] = q
+		qs = append(qs, q)
+	}
+	if field == "" && t.paragraphs {
+		return t.inParagraph(byField)
 	}
 	return disjunction(qs)
 }
@@ -167,13 +203,16 @@ func (t *translator) words(field, text string) bquery.Query {
 // a term matches when it starts with the prefix, or when it is a stem the
 // prefix starts with (at most stemSlack letters shorter).
 func (t *translator) prefix(field, text string) bquery.Query {
-	text = strings.ToLower(text)
+	// As the analyzers read a word (fold.go): "CAFÉ*" finds "cafeteria".
+	text = fold(norm.NFKC.String(text))
+	byField := map[string]bquery.Query{}
 	var qs []bquery.Query
 	for _, f := range fieldsFor(field) {
 		if f == FieldAuthor || f == FieldSource || t.dict == nil {
 			q := bleve.NewPrefixQuery(text)
 			q.SetField(f)
 			qs = append(qs, q)
+			byField[f] = q
 			continue
 		}
 		terms, err := t.dict(f, text)
@@ -181,17 +220,26 @@ func (t *translator) prefix(field, text string) bquery.Query {
 			t.err = err
 			return nil
 		}
+		var fqs []bquery.Query
 		for _, term := range terms {
 			q := bleve.NewTermQuery(term)
 			q.SetField(f)
-			qs = append(qs, q)
+			fqs = append(fqs, q)
+		}
+		if q := disjunction(fqs); q != nil {
+			byField[f] = q
+			qs = append(qs, fqs...)
 		}
 	}
-	if len(qs) == 0 {
-		// No word starts so: match nothing rather than drop the clause.
-		return bleve.NewMatchNoneQuery()
+	if field == "" && t.paragraphs {
+		if q := t.inParagraph(byField); q != nil {
+			return q
+		}
+	} else if len(qs) > 0 {
+		return disjunction(qs)
 	}
-	return disjunction(qs)
+	// No word starts so: match nothing rather than drop the clause.
+	return bleve.NewMatchNoneQuery()
 }
 
 // stemSlack is how much shorter than a typed prefix a stem may be.
