@@ -12,6 +12,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/newsroom/newsearch/internal/query"
 	"github.com/newsroom/newsearch/internal/snippet"
 )
 
@@ -30,15 +31,35 @@ func searchContext(ctx context.Context) context.Context {
 }
 
 // bleveQuery builds the whole query of a request: the parsed query and the
-// filters.
-func (v view) bleveQuery(req Request) (bquery.Query, error) {
+// filters. With Group the query's own exclusions ("chelsea -mourinho")
+// exclude whole articles: the hits are articles, and an article that
+// names Mourinho in any paragraph, or its title, is not one without him.
+// Exclusions inside a group ("a OR -b") still apply paragraph by paragraph.
+func (v view) bleveQuery(ctx context.Context, req Request) (bquery.Query, error) {
 	t := newTranslator(v, req.MatchAny, !req.Group)
-	q := t.translate(req.Query)
+	node, excluded := req.Query, []query.Node(nil)
+	if req.Group {
+		node, excluded = splitExclusions(req.Query)
+	}
+	q := t.translate(node)
 	if t.err != nil {
 		return nil, t.err
 	}
 	if q == nil {
 		return nil, ErrNoTerms
+	}
+	if len(excluded) > 0 {
+		// Exclusions are read whole, title included, whatever the mode.
+		out, err := v.excludeArticles(ctx, newTranslator(v, false, false), excluded)
+		if err != nil {
+			return nil, err
+		}
+		if out != nil {
+			b := bleve.NewBooleanQuery()
+			b.AddMust(q)
+			b.AddMustNot(out)
+			q = b
+		}
 	}
 	var filters []bquery.Query
 	if req.Source != "" {
@@ -73,6 +94,78 @@ func (v view) bleveQuery(req Request) (bquery.Query, error) {
 	return bleve.NewConjunctionQuery(append([]bquery.Query{q}, filters...)...), nil
 }
 
+// maxExcludedArticles bounds the articles a grouped search's exclusions
+// may name: each becomes a term of the query.
+const maxExcludedArticles = 1000
+
+// ErrExclusionTooBroad: with group=article, an exclusion names more
+// articles than maxExcludedArticles.
+var ErrExclusionTooBroad = fmt.Errorf("%w: an exclusion matches more than %d articles; exclude a rarer word or phrase, or search by paragraph", ErrTooBroad, maxExcludedArticles)
+
+// splitExclusions separates the top-level exclusions of a query (the
+// children of its root AND that are *query.Not) from the rest.
+func splitExclusions(n query.Node) (query.Node, []query.Node) {
+	and, ok := n.(*query.And)
+	if !ok {
+		return n, nil
+	}
+	var keep, out []query.Node
+	for _, c := range and.Children {
+		if neg, ok := c.(*query.Not); ok {
+			out = append(out, neg.Child)
+		} else {
+			keep = append(keep, c)
+		}
+	}
+	if len(out) == 0 || len(keep) == 0 {
+		return n, nil
+	}
+	if len(keep) == 1 {
+		return keep[0], out
+	}
+	return &query.And{Children: keep}, out
+}
+
+// excludeArticles returns a query matching every paragraph of the
+// articles in which any of the excluded queries matches, or nil when none
+// does.
+func (v view) excludeArticles(ctx context.Context, t *translator, excluded []query.Node) (bquery.Query, error) {
+	var qs []bquery.Query
+	for _, n := range excluded {
+		if q := t.translate(n); q != nil {
+			qs = append(qs, q)
+		}
+	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	sr := bleve.NewSearchRequestOptions(disjunction(qs), 0, 0, false)
+	sr.Score = "none"
+	sr.AddFacet("article", bleve.NewFacetRequest(FieldArticleID, maxExcludedArticles))
+	// Unscored: no index-wide statistics are wanted, only the term cap.
+	res, err := v.run(context.WithValue(ctx, bsearch.MaxTermSearchersKey, MaxTermSearchers), sr)
+	if err != nil {
+		return nil, fmt.Errorf("articles to exclude: %w", err)
+	}
+	f := res.Facets["article"]
+	if f == nil || f.Terms == nil {
+		return nil, nil
+	}
+	if f.Other > 0 {
+		return nil, ErrExclusionTooBroad
+	}
+	var ids []bquery.Query
+	for _, term := range f.Terms.Terms() {
+		tq := bleve.NewTermQuery(term.Term)
+		tq.SetField(FieldArticleID)
+		ids = append(ids, tq)
+	}
+	return disjunction(ids), nil
+}
+
 // Search runs a request against the served generation: one snapshot of
 // it from start to end, whatever Reload does meanwhile.
 func (r *Reader) Search(ctx context.Context, req Request) (*Result, error) {
@@ -98,7 +191,7 @@ func (v view) search(ctx context.Context, req Request) (*Result, error) {
 	if req.Size < 1 {
 		req.Size = 10
 	}
-	q, err := v.bleveQuery(req)
+	q, err := v.bleveQuery(ctx, req)
 	if err != nil {
 		return nil, err
 	}

@@ -65,3 +65,38 @@ func TestExclusionGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupedExclusions: with group=article a top-level exclusion removes
+// every article that has the excluded word in any paragraph or its title;
+// by paragraph it removes the paragraphs that have it.
+func TestGroupedExclusions(t *testing.T) {
+	r, _ := buildIndex(t, map[string][]byte{
+		"one.txt":   []byte("Chelsea win\n\nChelsea won the match on Saturday.\n\nMourinho praised the defence afterwards.\n"),
+		"two.txt":   []byte("Chelsea lose\n\nChelsea lost the match on Sunday.\n\nThe fans were unhappy.\n"),
+		"three.txt": []byte("Mourinho speaks\n\nChelsea will buy a striker, the manager said.\n"),
+	})
+	for _, tc := range []struct {
+		q     string
+		group bool
+		want  []string
+	}{
+		{"chelsea -mourinho", true, []string{"two.txt"}},
+		{"chelsea -mourinho", false, []string{"one.txt", "three.txt", "two.txt"}},
+		{`chelsea -"praised the defence"`, true, []string{"three.txt", "two.txt"}},
+		{"chelsea (-mourinho OR striker)", true, []string{"one.txt", "three.txt", "two.txt"}},
+		{"chelsea -zzyzxq", true, []string{"one.txt", "three.txt", "two.txt"}},
+	} {
+		res, err := r.Search(context.Background(), Request{Query: mustParse(t, tc.q), Size: 10, Group: tc.group})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.q, err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.Seed)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) || (tc.group && res.Total != len(tc.want)) {
+			t.Errorf("%s (group %v): %v total %d, want %v", tc.q, tc.group, got, res.Total, tc.want)
+		}
+	}
+}

@@ -50,6 +50,8 @@ func toHTTPError(err error) *httpError {
 		return &httpError{Status: http.StatusBadRequest, Code: re.Code, Message: re.Message}
 	case errors.Is(err, index.ErrNoTerms):
 		return badRequest("no_terms", "the query has no searchable words: type at least one word or number")
+	case errors.Is(err, index.ErrExclusionTooBroad):
+		return badRequest("exclusion_too_broad", "an excluded word is in too many articles to leave them out: exclude a rarer word or phrase, or search by paragraph (group=paragraph)")
 	case errors.Is(err, index.ErrTooBroad):
 		return badRequest("query_too_broad", "a prefix in the query matches too many words: type more letters before the *")
 	case errors.Is(err, index.ErrNotFound):
