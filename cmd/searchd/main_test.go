@@ -5,9 +5,10 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/newsroom/newsearch/internal/syncbuf"
 )
 
 // TestHelp: -h prints what the program does and its flags, and is not a
@@ -37,7 +38,7 @@ func TestNoIndex(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var log lockedBuffer // the reader's watcher may still log after run returns
+	var log syncbuf.Buffer // the reader's watcher may still log after run returns
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-index", dir, "-addr", "127.0.0.1:0"}, &log, ready) }()
@@ -55,20 +56,3 @@ func TestNoIndex(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for concurrent writers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}

@@ -1,7 +1,6 @@
 package fswatch
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/newsroom/newsearch/internal/syncbuf"
 )
 
 // calls runs Run on dir in the background and returns a channel of its
@@ -96,29 +97,11 @@ func TestMatchAndTick(t *testing.T) {
 	wait(t, ch, "another tick")
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger's and the test's
-// goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestUnwatchableReported: a folder that cannot be read, or a missing one,
 // is logged, not silently left unwatched.
 func TestUnwatchableReported(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing")
