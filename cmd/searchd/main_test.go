@@ -55,4 +55,3 @@ func TestNoIndex(t *testing.T) {
 		t.Errorf("log does not say the directory is missing:\n%s", log.String())
 	}
 }
-

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -96,7 +95,6 @@ func TestMatchAndTick(t *testing.T) {
 	wait(t, ch, "a tick")
 	wait(t, ch, "another tick")
 }
-
 
 // TestUnwatchableReported: a folder that cannot be read, or a missing one,
 // is logged, not silently left unwatched.
