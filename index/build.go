@@ -31,7 +31,7 @@ func (w *Writer) shardName(bucket int, es []Entry) string {
 	return fmt.Sprintf("s%03d-%s", bucket, hex.EncodeToString(h.Sum(nil))[:16])
 }
 
-// buildShard indexes the seeds of one bucket into a new shard directory
+// buildShard indexes the seeds of one bucket (every article of each) into a new shard directory
 // with bleve's offline builder, reading each from src as it goes. Seeds
 // that fail to read are returned in bad and left out.
 func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress func(int)) (shardResult, error) {
@@ -65,8 +65,8 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 			closeBuilder()
 			return res, err
 		}
-		d, rec := readSeed(ctx, src, e, res.bad)
-		if d == nil {
+		ds, rec := readSeed(ctx, src, e, res.bad)
+		if ds == nil {
 			continue
 		}
 		if b == nil {
@@ -80,22 +80,25 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 				return res, fmt.Errorf("new shard builder: %w", err)
 			}
 		}
-		docs, err := w.docs.document(d)
-		if err != nil {
-			closeBuilder()
-			return res, fmt.Errorf("index %s: %w", e.Seed, err)
-		}
-		for i := range docs {
-			if err := b.Index(docs[i].id, &docs[i]); err != nil {
+		for _, d := range ds {
+			docs, err := w.docs.document(d)
+			if err != nil {
 				closeBuilder()
-				return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+				return res, fmt.Errorf("index %s: %w", e.Seed, err)
+			}
+			for i := range docs {
+				if err := b.Index(docs[i].id, &docs[i]); err != nil {
+					closeBuilder()
+					return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+				}
 			}
 		}
 		res.seeds[e.Seed] = rec
 		kept = append(kept, Entry{Seed: e.Seed, Info: rec})
-		res.info.Articles++
-		res.info.Paragraphs += len(d.Paragraphs)
-		progress(len(d.Paragraphs))
+		res.info.Articles += len(ds)
+		n := paragraphCount(ds)
+		res.info.Paragraphs += n
+		progress(n)
 	}
 	if b == nil {
 		return res, nil

@@ -41,9 +41,14 @@ type Source interface {
 	// modification time differ from the manifest's. An error records the
 	// seed as skipped, with the error as the reason.
 	Hash(ctx context.Context, e Entry) (string, error)
-	// Read reads and parses e's file into a Document whose Seed is
-	// e.Seed. It is called once per seed of the shards being written,
-	// and only for them. When e.Info.SHA256 is empty (a seed not hashed
+	// Read reads and parses e's file into the Documents it holds, each
+	// with Seed e.Seed: one for a seed of one article (a saved page), zero
+	// or more for a seed of many (a file of records, a web crawl). Each
+	// document of a seed has its own article id (Document.ID, or
+	// doc.ArticleID of the seed path when empty, which only one document
+	// of a seed may use); the ids of one seed must differ. A seed that
+	// yields no document is recorded as skipped. Read is called once per
+	// seed of the shards being written, and only for them. When e.Info.SHA256 is empty (a seed not hashed
 	// yet: a new one, read here for the first time) it returns the hex
 	// SHA-256 of the bytes it read, also with an error when they were read
 	// but do not parse, so that the seed is hashed once, here, and a bad
@@ -52,7 +57,7 @@ type Source interface {
 	// ErrNotRead says the bytes could not be read (the file is gone,
 	// unreadable, or changed since the scan), and the next plan reads the
 	// seed again whatever its hash.
-	Read(ctx context.Context, e Entry) (d *Document, sha256 string, err error)
+	Read(ctx context.Context, e Entry) (docs []*Document, sha256 string, err error)
 }
 
 // ErrNotRead marks a Source's failure to read a seed's bytes, as opposed to

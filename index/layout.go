@@ -50,15 +50,59 @@ type ShardInfo struct {
 }
 
 // SeedInfo is what a generation knows of one seed file.
+//
+// A seed of one article (the common case, and every seed of manifests
+// written before seeds could hold several) records that article's id in
+// ArticleID and its paragraphs in Paragraphs, and no Articles. A seed of
+// several articles records each in Articles, and Paragraphs is their sum,
+// so that an update can delete every paragraph of the seed; ArticleID is
+// then empty. Manifests of either kind read alike, so the change needed no
+// new manifest or mapping version.
 type SeedInfo struct {
-	Size       int64     `json:"size"`
-	ModTime    time.Time `json:"mod_time"`
-	SHA256     string    `json:"sha256"`
-	ArticleID  string    `json:"article_id,omitempty"`
-	Paragraphs int       `json:"paragraphs,omitempty"`
-	Shard      string    `json:"shard,omitempty"`
-	Missing    []string  `json:"missing,omitempty"` // metadata the parser could not find
-	Reason     string    `json:"reason,omitempty"`  // why a skipped seed was skipped
+	Size       int64         `json:"size"`
+	ModTime    time.Time     `json:"mod_time"`
+	SHA256     string        `json:"sha256"`
+	ArticleID  string        `json:"article_id,omitempty"`
+	Paragraphs int           `json:"paragraphs,omitempty"`
+	Articles   []ArticleInfo `json:"articles,omitempty"` // a seed of several articles: each one
+	Shard      string        `json:"shard,omitempty"`
+	Missing    []string      `json:"missing,omitempty"` // metadata the parser could not find
+	Reason     string        `json:"reason,omitempty"`  // why a skipped seed was skipped
+}
+
+// ArticleInfo is one article of a seed that holds several.
+type ArticleInfo struct {
+	ID         string `json:"id"`
+	Paragraphs int    `json:"paragraphs"`
+}
+
+// SeedArticles returns the articles an indexed seed holds, with their
+// paragraph counts, whichever way the manifest records them.
+func (si SeedInfo) SeedArticles() []ArticleInfo {
+	if len(si.Articles) > 0 {
+		return si.Articles
+	}
+	if si.ArticleID == "" {
+		return nil
+	}
+	return []ArticleInfo{{ID: si.ArticleID, Paragraphs: si.Paragraphs}}
+}
+
+// articleCount is the number of articles a seed of the manifest holds.
+func (si SeedInfo) articleCount() int {
+	if len(si.Articles) > 0 {
+		return len(si.Articles)
+	}
+	return 1
+}
+
+// Articles returns the number of articles in the generation.
+func (g *Generation) Articles() int {
+	n := 0
+	for _, s := range g.Shards {
+		n += s.Articles
+	}
+	return n
 }
 
 // Paragraphs returns the number of paragraph documents in the generation.

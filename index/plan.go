@@ -282,7 +282,7 @@ func (w *Writer) planBuckets(p *Plan, entries []Entry) {
 			}
 			for _, e := range es {
 				si := withStat(prevSeeds[e.Seed], e)
-				info.Articles++
+				info.Articles += si.articleCount()
 				info.Paragraphs += si.Paragraphs
 				p.seeds[e.Seed] = si
 			}
@@ -295,11 +295,13 @@ func (w *Writer) planBuckets(p *Plan, entries []Entry) {
 		if prev, ok := prevShard[b]; ok && !w.opts.NoUpdates && prev.Updates < w.opts.MaxUpdates {
 			var kept, added []Entry
 			var keptBytes, changedBytes int64
+			articles := 0 // of the seeds kept and gone: the shard's, if the manifest is right
 			isKept := map[string]bool{}
 			for _, e := range es {
 				if holds(prev.Name, e) {
 					kept = append(kept, e)
 					keptBytes += e.Info.Size
+					articles += prevSeeds[e.Seed].articleCount()
 					isKept[e.Seed] = true
 				} else {
 					added = append(added, e)
@@ -313,11 +315,12 @@ func (w *Writer) planBuckets(p *Plan, entries []Entry) {
 				if !isKept[seed] {
 					gone = append(gone, prevSeeds[seed])
 					changedBytes += prevSeeds[seed].Size
+					articles += prevSeeds[seed].articleCount()
 				}
 			}
 			// Updating pays off when the changed seeds are few next to
 			// those kept (the seeds' sizes stand for the work).
-			if len(kept) > 0 && len(kept)+len(gone) == prev.Articles && changedBytes <= keptBytes/2 && w.shardExists(prev.Name) {
+			if len(kept) > 0 && articles == prev.Articles && changedBytes <= keptBytes/2 && w.shardExists(prev.Name) {
 				base := prev
 				j.base, j.added, j.gone, j.kept = &base, added, gone, map[string]SeedInfo{}
 				for _, e := range kept {

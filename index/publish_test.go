@@ -28,7 +28,7 @@ func (s *countingSource) Hash(ctx context.Context, e Entry) (string, error) {
 	return s.testSource.Hash(ctx, e)
 }
 
-func (s *countingSource) Read(ctx context.Context, e Entry) (*Document, string, error) {
+func (s *countingSource) Read(ctx context.Context, e Entry) ([]*Document, string, error) {
 	s.mu.Lock()
 	s.reads[e.Seed]++
 	s.mu.Unlock()
@@ -171,7 +171,7 @@ type flakySource struct {
 	fail map[string]bool
 }
 
-func (s flakySource) Read(ctx context.Context, e Entry) (*Document, string, error) {
+func (s flakySource) Read(ctx context.Context, e Entry) ([]*Document, string, error) {
 	if s.fail[e.Seed] {
 		return nil, "", fmt.Errorf("changed while being indexed: %w", ErrNotRead)
 	}
