@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/newsroom/newsearch/index/doc"
 )
@@ -60,10 +62,52 @@ type Source interface {
 	Read(ctx context.Context, e Entry) (docs []*Document, sha256 string, err error)
 }
 
+// A VersionedSource is a Source that names the version of its readers:
+// what they make of a seed's bytes. A generation records the version it
+// was published with; when the Source's differs (a reader was improved,
+// or reads seeds an older one skipped), the next plan reads every seed
+// again and builds every shard whole, once, as after a change of the
+// mapping. A Source without a version is version "".
+type VersionedSource interface {
+	Source
+	ReaderVersion() string
+}
+
+// readerVersion returns the version of src's readers, "" when it names
+// none.
+func readerVersion(src Source) string {
+	if v, ok := src.(VersionedSource); ok {
+		return v.ReaderVersion()
+	}
+	return ""
+}
+
 // ErrNotRead marks a Source's failure to read a seed's bytes, as opposed to
 // bytes read that do not parse: the seed's hash is not recorded with the
 // failure, so that it is read again once it can be.
 var ErrNotRead = errors.New("seed not read")
+
+// SeedProblems is the error a Source returns together with the documents
+// it did read of a seed some of whose articles it could not (a bad record
+// of a .jsonl file, a broken record of a crawl): the documents are
+// indexed, and the problems recorded with the seed (SeedInfo.Problems)
+// for reports. Returned with no document, it is the reason the seed is
+// skipped.
+type SeedProblems []string
+
+// Error says how many articles were not read, and the first reasons.
+func (p SeedProblems) Error() string {
+	const shown = 3
+	s := fmt.Sprintf("articles not read (%d): %s", len(p), strings.Join(p[:min(len(p), shown)], "; "))
+	if len(p) > shown {
+		s += fmt.Sprintf("; and %d more", len(p)-shown)
+	}
+	return s
+}
+
+// maxProblems is how many of a seed's problems the manifest keeps: enough
+// to see what is wrong, not a copy of a broken file.
+const maxProblems = 20
 
 // articleID returns the article id of d: its own, or the one derived from
 // its seed path.

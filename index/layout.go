@@ -28,13 +28,16 @@ const (
 
 // Generation is the manifest of one published generation.
 type Generation struct {
-	Number     int                 `json:"generation"`
-	Created    time.Time           `json:"created"`
-	Mapping    string              `json:"mapping"`
-	ShardCount int                 `json:"shard_count"` // buckets that seeds are hashed into
-	Shards     []ShardInfo         `json:"shards"`
-	Seeds      map[string]SeedInfo `json:"seeds"`   // indexed seeds by path
-	Skipped    map[string]SeedInfo `json:"skipped"` // seeds that could not be indexed, with the reason
+	Number     int       `json:"generation"`
+	Created    time.Time `json:"created"`
+	Mapping    string    `json:"mapping"`
+	ShardCount int       `json:"shard_count"` // buckets that seeds are hashed into
+	// Readers is the version of the seed readers that made the
+	// generation's documents (VersionedSource), "" for none.
+	Readers string              `json:"readers,omitempty"`
+	Shards  []ShardInfo         `json:"shards"`
+	Seeds   map[string]SeedInfo `json:"seeds"`   // indexed seeds by path
+	Skipped map[string]SeedInfo `json:"skipped"` // seeds that could not be indexed, with the reason
 }
 
 // ShardInfo describes one shard of a generation.
@@ -68,6 +71,9 @@ type SeedInfo struct {
 	Shard      string        `json:"shard,omitempty"`
 	Missing    []string      `json:"missing,omitempty"` // metadata the parser could not find
 	Reason     string        `json:"reason,omitempty"`  // why a skipped seed was skipped
+	// Problems says why some articles of an indexed seed were left out
+	// (SeedProblems), at most 20 of them.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // ArticleInfo is one article of a seed that holds several.

@@ -61,6 +61,7 @@ func (w *Writer) Publish(ctx context.Context, p *Plan, src Source, progress func
 		Created:    time.Now().UTC(),
 		Mapping:    MappingVersion,
 		ShardCount: w.opts.Shards,
+		Readers:    p.readers,
 		Seeds:      make(map[string]SeedInfo, len(p.seeds)),
 		Skipped:    make(map[string]SeedInfo, len(p.Skipped)),
 	}
@@ -197,6 +198,11 @@ func readSeed(ctx context.Context, src Source, e Entry, bad map[string]SeedInfo)
 	if rec.SHA256 == "" {
 		rec.SHA256 = sum
 	}
+	var problems SeedProblems
+	if errors.As(err, &problems) && len(docs) > 0 {
+		// Some articles read: they are indexed, the others reported.
+		err = nil
+	}
 	if err == nil {
 		err = checkDocuments(e.Seed, docs)
 	}
@@ -210,7 +216,13 @@ func readSeed(ctx context.Context, src Source, e Entry, bad map[string]SeedInfo)
 		bad[e.Seed] = rec
 		return nil, rec
 	}
-	rec.Reason, rec.Missing, rec.Paragraphs, rec.Articles = "", nil, 0, nil
+	rec.Reason, rec.Missing, rec.Paragraphs, rec.Articles, rec.Problems = "", nil, 0, nil, nil
+	if len(problems) > 0 {
+		rec.Problems = problems[:min(len(problems), maxProblems)]
+		if len(problems) > maxProblems {
+			rec.Problems = append(rec.Problems[:maxProblems:maxProblems], fmt.Sprintf("and %d more", len(problems)-maxProblems))
+		}
+	}
 	if len(docs) == 1 {
 		// One article: recorded as every seed was before seeds could
 		// hold several, so that manifests stay as they were.

@@ -145,7 +145,7 @@ func (w *Writer) updateShard(ctx context.Context, j job, src Source, progress fu
 		return res, fmt.Errorf("close updated shard %s: %w", base.Name, err)
 	}
 	sortBySeed(kept)
-	if err := w.install(tmp, info, kept, seeds); err != nil {
+	if err := w.install(tmp, info, j.readers, kept, seeds); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -162,7 +162,7 @@ func (w *Writer) rebuildAfterRemovals(ctx context.Context, j job, upd shardResul
 			es = append(es, e)
 		}
 	}
-	res, err := w.buildShard(ctx, job{bucket: j.bucket, entries: es}, src, progress)
+	res, err := w.buildShard(ctx, job{bucket: j.bucket, readers: j.readers, entries: es}, src, progress)
 	for k, v := range upd.bad {
 		res.bad[k] = v
 	}
