@@ -121,7 +121,7 @@ func ReadJSON(seed string, data []byte) ([]*doc.Document, []error) {
 		if !dec.More() {
 			if _, err := dec.Token(); err != nil { // the ']'
 				r.fail(fmt.Sprintf("item %d", i), err)
-			} else if _, err := dec.Token(); err == nil {
+			} else if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
 				r.fail("after the array", errors.New("unexpected content"))
 			}
 			break
