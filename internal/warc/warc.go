@@ -120,6 +120,12 @@ func Read(data []byte) Result {
 			last = rec.Offset
 			continue
 		}
+		if rec.WarcRecord == nil || rec.Offset <= last {
+			// No record and no error, or the same record again: the
+			// reader cannot move on.
+			rec.Close()
+			return res
+		}
 		last = rec.Offset
 		page, isPage, err := pageOf(rec)
 		rec.Close()
