@@ -84,6 +84,9 @@ func (p parser) documents(seed string, data []byte, maxBytes int64) (docs []*ind
 			read = records.ReadJSONL
 		}
 		docs, errs := read(seed, data)
+		if len(docs) == 0 && len(errs) == 0 {
+			return nil, errors.New("no record in the file")
+		}
 		return docs, problems(errs)
 	case FormatWARC:
 		return p.crawl(seed, data)
