@@ -274,3 +274,25 @@ func (o oldSource) Read(_ context.Context, e index.Entry) ([]*index.Document, st
 	}
 	return []*index.Document{a.Document()}, hex.EncodeToString(sum[:]), nil
 }
+
+// TestBBCLatin1Seed indexes the BBC article with a single Latin-1 byte
+// (sport/199.txt), skipped whole before legacy encodings were decoded,
+// and the corpus' README.TXT, which is not a seed.
+func TestBBCLatin1Seed(t *testing.T) {
+	const corpus = "../../../shared/corpus/bbc" // ../shared/corpus beside the repository
+	data, err := os.ReadFile(filepath.Join(corpus, "sport/199.txt"))
+	if err != nil {
+		t.Skipf("BBC corpus absent (../shared/corpus/bbc beside the project): %v", err)
+	}
+	readme, err := os.ReadFile(filepath.Join(corpus, "README.TXT"))
+	if err != nil {
+		t.Skipf("BBC corpus README absent: %v", err)
+	}
+	f := newFixture(t, 2)
+	f.write("sport/199.txt", string(data))
+	f.write("README.TXT", string(readme))
+	s := f.rebuild()
+	if s.Articles != 1 || len(s.Skipped) != 1 || s.Skipped[0].Seed != "README.TXT" || f.hits(`"Mutu" Parma`) != 1 {
+		t.Fatalf("%s %+v", s, s.Skipped)
+	}
+}
