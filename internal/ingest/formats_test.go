@@ -198,6 +198,16 @@ func TestNoHTMLReader(t *testing.T) {
 	if s.Articles != 3 || len(s.Skipped) != 0 || f.hits("quay") != 1 || f.hits("mill") != 1 {
 		t.Fatalf("with a reader: %s %+v", s, s.Skipped)
 	}
+	// Without a reader, skipped HTML seeds are not read again and again.
+	f.write("other.html", "<p>x</p>")
+	f2 := newFixture(t, 2)
+	f2.seeds = f.seeds
+	if s := f2.rebuild(); !s.Published {
+		t.Fatalf("first run: %s", s)
+	}
+	if s := f2.rebuild(); s.Published {
+		t.Errorf("published again with nothing changed: %s", s)
+	}
 }
 
 // TestReaderPanicIsSkip: a reader that panics skips its seed, not the run.

@@ -5,6 +5,13 @@
 // or rebuilt), ingest reads and parses the seeds the plan needs when the
 // writer asks for them, and the writer builds and publishes. In watch mode
 // it does so again whenever the folder changes.
+//
+// A seed's format is chosen by its extension and confirmed by its content
+// (format.go, read.go): text saved from a page (.txt, legacy encodings
+// decoded; a .txt that is HTML is read as HTML), HTML pages (.html, .htm,
+// read by Options.ReadHTML), JSON records (.json, .jsonl: internal/records)
+// and web crawls (.warc: internal/warc), each also gzipped. Other files
+// are not seeds: skipped unread, with the reason.
 package ingest
 
 import (

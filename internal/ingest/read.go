@@ -27,9 +27,9 @@ const ReaderVersion = "2" // 2: formats by extension, legacy encodings decoded, 
 type HTMLReader func(data []byte, pageURL string) (*doc.Document, error)
 
 // errNoHTMLReader is the reason HTML seeds are skipped when no HTML reader
-// is set. It is a failure to read (index.ErrNotRead), not the seed's
-// fault: the seed is read again once an indexer has a reader.
-var errNoHTMLReader = notRead{errors.New("no HTML reader")}
+// is set. The seed is read again once the indexer has one: the readers'
+// version says whether there is an HTML reader (seedFiles.ReaderVersion).
+var errNoHTMLReader = errors.New("no HTML reader")
 
 // parser makes the documents of a seed's bytes, by format.
 type parser struct {

@@ -57,8 +57,14 @@ func (s seedFiles) Read(ctx context.Context, e index.Entry) ([]*index.Document, 
 }
 
 // ReaderVersion names the version of the seed readers (see
-// index.VersionedSource).
-func (s seedFiles) ReaderVersion() string { return ReaderVersion }
+// index.VersionedSource), and whether HTML is read: the seeds skipped for
+// want of an HTML reader are read again by the first run that has one.
+func (s seedFiles) ReaderVersion() string {
+	if s.parse.readHTML == nil {
+		return ReaderVersion + "-nohtml"
+	}
+	return ReaderVersion
+}
 
 // path returns the file of a seed.
 func (s seedFiles) path(e index.Entry) string {
