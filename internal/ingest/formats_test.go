@@ -306,3 +306,35 @@ func TestBBCLatin1Seed(t *testing.T) {
 		t.Fatalf("%s %+v", s, s.Skipped)
 	}
 }
+
+// TestAllRecordsBad: a file of records none of which reads is skipped,
+// its reason naming the records; fixed, it is indexed.
+func TestAllRecordsBad(t *testing.T) {
+	f := newFixture(t, 2)
+	f.write("bad.jsonl", "{\"title\":\"no text\"}\n[1]\n")
+	f.write("empty.json", "[]")
+	f.write("not.json", "hello")
+	f.write("not.warc", "hello")
+	s, err := Rebuild(context.Background(), f.w, Options{SeedsDir: f.seeds, ReadHTML: standInHTML})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"bad.jsonl":  "articles not read (2): line 1: no text",
+		"empty.json": "no record in the file",
+		"not.json":   "not JSON",
+		"not.warc":   "not a WARC file",
+	}
+	if len(s.Skipped) != len(want) {
+		t.Fatalf("skipped %+v", s.Skipped)
+	}
+	for _, k := range s.Skipped {
+		if !strings.HasPrefix(k.Reason, want[k.Seed]) {
+			t.Errorf("%s: %q, want %q", k.Seed, k.Reason, want[k.Seed])
+		}
+	}
+	f.write("bad.jsonl", "{\"title\":\"now with text\",\"body\":\"The tide turned.\"}\n")
+	if s, err := Rebuild(context.Background(), f.w, Options{SeedsDir: f.seeds, ReadHTML: standInHTML}); err != nil || s.Articles != 1 || f.hits("tide") != 1 {
+		t.Fatalf("fixed: %s %v", s, err)
+	}
+}
