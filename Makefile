@@ -60,6 +60,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzStemmer$$' -fuzztime $(FUZZTIME) ./index/
 	$(GO) test -run '^$$' -fuzz '^FuzzNFKCTokenizer$$' -fuzztime $(FUZZTIME) ./index/
 	$(GO) test -run '^$$' -fuzz '^FuzzPreparedDocuments$$' -fuzztime $(FUZZTIME) ./index/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadJSON$$' -fuzztime $(FUZZTIME) ./internal/records/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadJSONL$$' -fuzztime $(FUZZTIME) ./internal/records/
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/warc/
+	$(GO) test -run '^$$' -fuzz '^FuzzDocuments$$' -fuzztime $(FUZZTIME) ./internal/ingest/
 
 clean:
 	rm -rf bin data

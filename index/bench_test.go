@@ -57,8 +57,8 @@ type benchSource map[string]*Document
 
 func (s benchSource) Hash(_ context.Context, e Entry) (string, error) { return e.Seed, nil }
 
-func (s benchSource) Read(_ context.Context, e Entry) (*Document, string, error) {
-	return s[e.Seed], e.Seed, nil
+func (s benchSource) Read(_ context.Context, e Entry) ([]*Document, string, error) {
+	return []*Document{s[e.Seed]}, e.Seed, nil
 }
 
 // bbcReader serves the BBC corpus (2,225 articles, about 11,000

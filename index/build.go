@@ -20,18 +20,22 @@ func (w *Writer) bucket(seed string) int {
 }
 
 // shardName names a shard by its bucket and a hash of everything that
-// decides its content: the mapping version, the bucket count and the
-// sorted seeds with their content hashes.
-func (w *Writer) shardName(bucket int, es []Entry) string {
+// decides its content: the mapping version, the bucket count, the
+// version of the seed readers (when there is one: names made without
+// stay as they were) and the sorted seeds with their content hashes.
+func (w *Writer) shardName(bucket int, readers string, es []Entry) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "mapping %s\nshards %d\nbucket %d\n", MappingVersion, w.opts.Shards, bucket)
+	if readers != "" {
+		fmt.Fprintf(h, "readers %s\n", readers)
+	}
 	for _, e := range es {
 		fmt.Fprintf(h, "%s\x00%s\n", e.Seed, e.Info.SHA256)
 	}
 	return fmt.Sprintf("s%03d-%s", bucket, hex.EncodeToString(h.Sum(nil))[:16])
 }
 
-// buildShard indexes the seeds of one bucket into a new shard directory
+// buildShard indexes the seeds of one bucket (every article of each) into a new shard directory
 // with bleve's offline builder, reading each from src as it goes. Seeds
 // that fail to read are returned in bad and left out.
 func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress func(int)) (shardResult, error) {
@@ -65,8 +69,8 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 			closeBuilder()
 			return res, err
 		}
-		d, rec := readSeed(ctx, src, e, res.bad)
-		if d == nil {
+		ds, rec := readSeed(ctx, src, e, res.bad)
+		if ds == nil {
 			continue
 		}
 		if b == nil {
@@ -80,22 +84,25 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 				return res, fmt.Errorf("new shard builder: %w", err)
 			}
 		}
-		docs, err := w.docs.document(d)
-		if err != nil {
-			closeBuilder()
-			return res, fmt.Errorf("index %s: %w", e.Seed, err)
-		}
-		for i := range docs {
-			if err := b.Index(docs[i].id, &docs[i]); err != nil {
+		for _, d := range ds {
+			docs, err := w.docs.document(d)
+			if err != nil {
 				closeBuilder()
-				return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+				return res, fmt.Errorf("index %s: %w", e.Seed, err)
+			}
+			for i := range docs {
+				if err := b.Index(docs[i].id, &docs[i]); err != nil {
+					closeBuilder()
+					return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+				}
 			}
 		}
 		res.seeds[e.Seed] = rec
 		kept = append(kept, Entry{Seed: e.Seed, Info: rec})
-		res.info.Articles++
-		res.info.Paragraphs += len(d.Paragraphs)
-		progress(len(d.Paragraphs))
+		res.info.Articles += len(ds)
+		n := paragraphCount(ds)
+		res.info.Paragraphs += n
+		progress(n)
 	}
 	if b == nil {
 		return res, nil
@@ -103,7 +110,7 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 	if err := b.Close(); err != nil {
 		return res, fmt.Errorf("finish shard %d: %w", bucket, err)
 	}
-	if err := w.install(tmp, &res.info, kept, res.seeds); err != nil {
+	if err := w.install(tmp, &res.info, j.readers, kept, res.seeds); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -112,9 +119,9 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 // install names the shard written in tmp after the seeds it holds, moves it
 // into the shards directory (unless a shard of that content is there
 // already) and records the name in seeds.
-func (w *Writer) install(tmp string, info *ShardInfo, kept []Entry, seeds map[string]SeedInfo) error {
+func (w *Writer) install(tmp string, info *ShardInfo, readers string, kept []Entry, seeds map[string]SeedInfo) error {
 	shards := filepath.Join(w.dir, shardsDir)
-	info.Name = w.shardName(info.Bucket, kept)
+	info.Name = w.shardName(info.Bucket, readers, kept)
 	final := filepath.Join(shards, info.Name)
 	if _, err := os.Stat(final); err == nil {
 		// Built before with the same content (a failed read fell back to a known set).

@@ -28,13 +28,16 @@ const (
 
 // Generation is the manifest of one published generation.
 type Generation struct {
-	Number     int                 `json:"generation"`
-	Created    time.Time           `json:"created"`
-	Mapping    string              `json:"mapping"`
-	ShardCount int                 `json:"shard_count"` // buckets that seeds are hashed into
-	Shards     []ShardInfo         `json:"shards"`
-	Seeds      map[string]SeedInfo `json:"seeds"`   // indexed seeds by path
-	Skipped    map[string]SeedInfo `json:"skipped"` // seeds that could not be indexed, with the reason
+	Number     int       `json:"generation"`
+	Created    time.Time `json:"created"`
+	Mapping    string    `json:"mapping"`
+	ShardCount int       `json:"shard_count"` // buckets that seeds are hashed into
+	// Readers is the version of the seed readers that made the
+	// generation's documents (VersionedSource), "" for none.
+	Readers string              `json:"readers,omitempty"`
+	Shards  []ShardInfo         `json:"shards"`
+	Seeds   map[string]SeedInfo `json:"seeds"`   // indexed seeds by path
+	Skipped map[string]SeedInfo `json:"skipped"` // seeds that could not be indexed, with the reason
 }
 
 // ShardInfo describes one shard of a generation.
@@ -50,15 +53,62 @@ type ShardInfo struct {
 }
 
 // SeedInfo is what a generation knows of one seed file.
+//
+// A seed of one article (the common case, and every seed of manifests
+// written before seeds could hold several) records that article's id in
+// ArticleID and its paragraphs in Paragraphs, and no Articles. A seed of
+// several articles records each in Articles, and Paragraphs is their sum,
+// so that an update can delete every paragraph of the seed; ArticleID is
+// then empty. Manifests of either kind read alike, so the change needed no
+// new manifest or mapping version.
 type SeedInfo struct {
-	Size       int64     `json:"size"`
-	ModTime    time.Time `json:"mod_time"`
-	SHA256     string    `json:"sha256"`
-	ArticleID  string    `json:"article_id,omitempty"`
-	Paragraphs int       `json:"paragraphs,omitempty"`
-	Shard      string    `json:"shard,omitempty"`
-	Missing    []string  `json:"missing,omitempty"` // metadata the parser could not find
-	Reason     string    `json:"reason,omitempty"`  // why a skipped seed was skipped
+	Size       int64         `json:"size"`
+	ModTime    time.Time     `json:"mod_time"`
+	SHA256     string        `json:"sha256"`
+	ArticleID  string        `json:"article_id,omitempty"`
+	Paragraphs int           `json:"paragraphs,omitempty"`
+	Articles   []ArticleInfo `json:"articles,omitempty"` // a seed of several articles: each one
+	Shard      string        `json:"shard,omitempty"`
+	Missing    []string      `json:"missing,omitempty"` // metadata the parser could not find
+	Reason     string        `json:"reason,omitempty"`  // why a skipped seed was skipped
+	// Problems says why some articles of an indexed seed were left out
+	// (SeedProblems), at most 20 of them.
+	Problems []string `json:"problems,omitempty"`
+}
+
+// ArticleInfo is one article of a seed that holds several.
+type ArticleInfo struct {
+	ID         string `json:"id"`
+	Paragraphs int    `json:"paragraphs"`
+}
+
+// SeedArticles returns the articles an indexed seed holds, with their
+// paragraph counts, whichever way the manifest records them.
+func (si SeedInfo) SeedArticles() []ArticleInfo {
+	if len(si.Articles) > 0 {
+		return si.Articles
+	}
+	if si.ArticleID == "" {
+		return nil
+	}
+	return []ArticleInfo{{ID: si.ArticleID, Paragraphs: si.Paragraphs}}
+}
+
+// articleCount is the number of articles a seed of the manifest holds.
+func (si SeedInfo) articleCount() int {
+	if len(si.Articles) > 0 {
+		return len(si.Articles)
+	}
+	return 1
+}
+
+// Articles returns the number of articles in the generation.
+func (g *Generation) Articles() int {
+	n := 0
+	for _, s := range g.Shards {
+		n += s.Articles
+	}
+	return n
 }
 
 // Paragraphs returns the number of paragraph documents in the generation.

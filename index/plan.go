@@ -31,6 +31,7 @@ type Plan struct {
 	// Buckets says what becomes of each bucket that holds seeds, by bucket.
 	Buckets []BucketPlan
 
+	readers    string              // the version of the Source's readers
 	reused     []ShardInfo         // shards taken over as they are
 	seeds      map[string]SeedInfo // the seeds of the reused shards
 	jobs       []job               // shards to write
@@ -84,7 +85,7 @@ type BucketPlan struct {
 // UpToDate reports whether the published generation already holds exactly
 // the scanned seeds, with the current mapping: nothing to publish.
 func (p *Plan) UpToDate() bool {
-	return p.Base != nil && p.Base.Mapping == MappingVersion &&
+	return p.Base != nil && p.Base.Mapping == MappingVersion && p.Base.Readers == p.readers &&
 		len(p.New) == 0 && len(p.Changed) == 0 && len(p.Removed) == 0 && !p.goneBroken
 }
 
@@ -93,6 +94,7 @@ func (p *Plan) UpToDate() bool {
 // changed and removed seeds deleted and new and changed seeds indexed.
 type job struct {
 	bucket  int
+	readers string              // the version of the readers, part of the shard's name
 	entries []Entry             // every seed of the bucket, by path
 	base    *ShardInfo          // the shard to update, or nil to build whole
 	added   []Entry             // with base: the entries it lacks (new or changed)
@@ -149,7 +151,9 @@ func (w *Writer) Plan(ctx context.Context, scanned []Entry, src Source) (*Plan, 
 		return nil, err
 	}
 
-	p := &Plan{Base: base, Skipped: map[string]SeedInfo{}}
+	p := &Plan{Base: base, Skipped: map[string]SeedInfo{}, readers: readerVersion(src)}
+	// Other readers than those of base: what base skipped is read again.
+	sameReaders := base != nil && base.Readers == p.readers
 	var toIndex []Entry
 	present := make(map[string]bool, len(entries))
 	for _, e := range entries {
@@ -168,7 +172,7 @@ func (w *Writer) Plan(ctx context.Context, scanned []Entry, src Source) (*Plan, 
 			p.Skipped[e.Seed] = e.Info
 			continue
 		}
-		if oldBad := knownBad[e.Seed]; wasBad && oldBad.SHA256 == e.Info.SHA256 {
+		if oldBad := knownBad[e.Seed]; wasBad && sameReaders && oldBad.SHA256 == e.Info.SHA256 {
 			// Known not to parse; not worth reading again.
 			p.Skipped[e.Seed] = withStat(oldBad, e)
 			continue
@@ -235,7 +239,9 @@ func (w *Writer) planBuckets(p *Plan, entries []Entry) {
 	prevShard := map[int]ShardInfo{} // the current generation's shards by bucket
 	if cur := p.Base; cur != nil {
 		prevSeeds = cur.Seeds
-		if cur.Mapping == MappingVersion && cur.ShardCount == w.opts.Shards {
+		// A shard of another mapping, bucket count or readers is no base
+		// for an update: every bucket is built whole.
+		if cur.Mapping == MappingVersion && cur.ShardCount == w.opts.Shards && cur.Readers == p.readers {
 			for _, s := range cur.Shards {
 				prevShard[s.Bucket] = s
 			}
@@ -275,14 +281,14 @@ func (w *Writer) planBuckets(p *Plan, entries []Entry) {
 			continue
 		}
 		sortBySeed(es)
-		if name := w.shardName(b, es); holdsAll(name, es) {
+		if name := w.shardName(b, p.readers, es); holdsAll(name, es) {
 			info := ShardInfo{Name: name, Bucket: b}
 			if prev, ok := prevShard[b]; ok && prev.Name == name {
 				info.Updates, info.Terms = prev.Updates, prev.Terms
 			}
 			for _, e := range es {
 				si := withStat(prevSeeds[e.Seed], e)
-				info.Articles++
+				info.Articles += si.articleCount()
 				info.Paragraphs += si.Paragraphs
 				p.seeds[e.Seed] = si
 			}
@@ -290,16 +296,18 @@ func (w *Writer) planBuckets(p *Plan, entries []Entry) {
 			p.Buckets = append(p.Buckets, BucketPlan{Bucket: b, Action: Reuse, Shard: name, Seeds: len(es)})
 			continue
 		}
-		j := job{bucket: b, entries: es}
+		j := job{bucket: b, readers: p.readers, entries: es}
 		bp := BucketPlan{Bucket: b, Action: Rebuild, Seeds: len(es), Read: len(es)}
 		if prev, ok := prevShard[b]; ok && !w.opts.NoUpdates && prev.Updates < w.opts.MaxUpdates {
 			var kept, added []Entry
 			var keptBytes, changedBytes int64
+			articles := 0 // of the seeds kept and gone: the shard's, if the manifest is right
 			isKept := map[string]bool{}
 			for _, e := range es {
 				if holds(prev.Name, e) {
 					kept = append(kept, e)
 					keptBytes += e.Info.Size
+					articles += prevSeeds[e.Seed].articleCount()
 					isKept[e.Seed] = true
 				} else {
 					added = append(added, e)
@@ -313,11 +321,12 @@ func (w *Writer) planBuckets(p *Plan, entries []Entry) {
 				if !isKept[seed] {
 					gone = append(gone, prevSeeds[seed])
 					changedBytes += prevSeeds[seed].Size
+					articles += prevSeeds[seed].articleCount()
 				}
 			}
 			// Updating pays off when the changed seeds are few next to
 			// those kept (the seeds' sizes stand for the work).
-			if len(kept) > 0 && len(kept)+len(gone) == prev.Articles && changedBytes <= keptBytes/2 && w.shardExists(prev.Name) {
+			if len(kept) > 0 && articles == prev.Articles && changedBytes <= keptBytes/2 && w.shardExists(prev.Name) {
 				base := prev
 				j.base, j.added, j.gone, j.kept = &base, added, gone, map[string]SeedInfo{}
 				for _, e := range kept {

@@ -11,8 +11,10 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/newsroom/newsearch/index/doc"
 	"github.com/newsroom/newsearch/internal/article"
 	"github.com/newsroom/newsearch/internal/query"
+	"github.com/newsroom/newsearch/internal/records"
 )
 
 // storySeed is a small article of two paragraphs carrying word.
@@ -50,12 +52,20 @@ type testSource map[string][]byte
 
 func (s testSource) Hash(_ context.Context, e Entry) (string, error) { return sha(s[e.Seed]), nil }
 
-func (s testSource) Read(_ context.Context, e Entry) (*Document, string, error) {
+func (s testSource) Read(_ context.Context, e Entry) ([]*Document, string, error) {
+	if strings.HasSuffix(e.Seed, ".jsonl") {
+		// A seed of many articles, read as ingest reads one.
+		docs, errs := records.ReadJSONL(e.Seed, s[e.Seed])
+		if len(errs) > 0 {
+			return nil, sha(s[e.Seed]), errs[0]
+		}
+		return docs, sha(s[e.Seed]), nil
+	}
 	a, err := article.Parse(e.Seed, s[e.Seed])
 	if err != nil {
 		return nil, sha(s[e.Seed]), err
 	}
-	return a.Document(), sha(s[e.Seed]), nil
+	return []*Document{a.Document()}, sha(s[e.Seed]), nil
 }
 
 // sameAsFullBuild checks that the index in dir answers like an index built
@@ -385,4 +395,106 @@ func TestUpdatedShardSegments(t *testing.T) {
 		t.Errorf("after a removal: %d segments, want 1", n)
 	}
 	sameAsFullBuild(t, r, w.opts.Shards, seeds)
+}
+
+// jsonlSeed is a .jsonl seed of one record per word, each of two
+// paragraphs, the record's id being the word.
+func jsonlSeed(words ...string) []byte {
+	var b strings.Builder
+	for i, w := range words {
+		fmt.Fprintf(&b, `{"id": %q, "title": "Harbour record %d", "author": "Ann Lee", "source": "Coast Times", "published": "2016-03-%02d",`+
+			` "body": "A storm closed the harbour and the ferry waited.\n\nThe %s was seen over the nets."}`+"\n", w, i, 1+i, w)
+	}
+	return []byte(b.String())
+}
+
+// TestMultiArticleSeedUpdates: a seed of several articles (.jsonl) is
+// indexed whole, recorded with each article's id and paragraphs, and
+// when it changes or goes, an update deletes every paragraph of its old
+// articles: each generation answers like a full build.
+func TestMultiArticleSeedUpdates(t *testing.T) {
+	dir := t.TempDir()
+	w, err := OpenWriter(dir, WriterOptions{Shards: 4, MaxUpdates: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	seeds := map[string][]byte{}
+	for i := range 96 {
+		seeds[fmt.Sprintf("d/%02d.txt", i)] = storySeed(i, "gull")
+	}
+	publishStats(t, w, seeds)
+	r, err := NewReader(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b := 1
+	jsonl := ""
+	for i := 0; jsonl == ""; i++ {
+		if name := fmt.Sprintf("feed-%d.jsonl", i); w.bucket(name) == b {
+			jsonl = name
+		}
+	}
+	// total is the number of paragraphs that have word.
+	total := func(word string) int {
+		t.Helper()
+		if _, err := r.Reload(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		node, err := query.Parse(word)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.Search(context.Background(), Request{Query: node, Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(res.Total)
+	}
+	check := func(what string, g *Generation, st BuildStats, updates, indexed int, ids ...string) {
+		t.Helper()
+		s := shardsByBucket(g)[b]
+		if s.Updates != updates || st.Indexed != indexed {
+			t.Errorf("%s: shard %+v, stats %+v; want %d updates, %d indexed", what, s, st, updates, indexed)
+		}
+		var got []string
+		for _, a := range g.Seeds[jsonl].Articles {
+			got = append(got, a.ID)
+			if a.Paragraphs != 2 {
+				t.Errorf("%s: article %+v, want 2 paragraphs", what, a)
+			}
+		}
+		if !reflect.DeepEqual(got, ids) {
+			t.Errorf("%s: articles %v, want %v", what, got, ids)
+		}
+		if n := g.Articles(); n != len(g.Seeds)-1+len(ids) && !(len(ids) == 0 && n == len(g.Seeds)) {
+			t.Errorf("%s: %d articles in %d seeds", what, n, len(g.Seeds))
+		}
+		sameAsFullBuild(t, r, w.opts.Shards, seeds)
+	}
+	id := func(word string) string { return doc.RecordID(jsonl, "id:"+word) }
+
+	seeds[jsonl] = jsonlSeed("zeppelin", "condor", "balloon")
+	g, st := publishStats(t, w, seeds)
+	check("added", g, st, 1, 6, id("zeppelin"), id("condor"), id("balloon"))
+	if total("condor") != 1 {
+		t.Fatalf("condor: %d paragraphs, want 1", total("condor"))
+	}
+	// Changed: one record dropped, one added; the others keep their ids.
+	seeds[jsonl] = jsonlSeed("zeppelin", "balloon", "osprey")
+	g, st = publishStats(t, w, seeds)
+	check("changed", g, st, 2, 6, id("zeppelin"), id("balloon"), id("osprey"))
+	if total("condor") != 0 || total("osprey") != 1 || total("zeppelin") != 1 {
+		t.Errorf("after the change: condor %d osprey %d zeppelin %d, want 0 1 1", total("condor"), total("osprey"), total("zeppelin"))
+	}
+	// Removed, with a seed added beside it: one update deletes all six
+	// paragraphs.
+	delete(seeds, jsonl)
+	seeds[seedIn(w, b, "new/a")] = storySeed(100, "dirigible")
+	g, st = publishStats(t, w, seeds)
+	check("removed", g, st, 3, 2)
+	if total("osprey") != 0 || total("zeppelin") != 0 || total("dirigible") != 1 {
+		t.Errorf("after the removal: osprey %d zeppelin %d dirigible %d, want 0 0 1", total("osprey"), total("zeppelin"), total("dirigible"))
+	}
 }

@@ -37,9 +37,9 @@ var ErrStalePlan = errors.New("plan is stale: another generation was published s
 
 // Publish carries out p, a plan this writer made, and publishes the
 // generation atomically: readers see the previous generation until the
-// CURRENT pointer is replaced. It asks src for the document of every seed
+// CURRENT pointer is replaced. It asks src for the documents of every seed
 // of the shards it writes, once each, as it indexes them: no more than one
-// document per worker is in memory. A seed src cannot read or parse is
+// seed's documents per worker are in memory. A seed src cannot read or parse is
 // left out and recorded as skipped, with the reason and the hash of what
 // was read, so that it is not read again until it changes. progress, if
 // not nil, is called after each seed indexed (from several goroutines,
@@ -61,6 +61,7 @@ func (w *Writer) Publish(ctx context.Context, p *Plan, src Source, progress func
 		Created:    time.Now().UTC(),
 		Mapping:    MappingVersion,
 		ShardCount: w.opts.Shards,
+		Readers:    p.readers,
 		Seeds:      make(map[string]SeedInfo, len(p.seeds)),
 		Skipped:    make(map[string]SeedInfo, len(p.Skipped)),
 	}
@@ -184,24 +185,26 @@ func addShard(gen *Generation, stats *BuildStats, j job, res shardResult, indexe
 	}
 }
 
-// readSeed asks src for the document of e and returns it with the record
-// the manifest keeps of the seed. The record's hash is e's, known since
-// the plan, or for a seed not hashed yet the one src computed reading it:
-// the one place a new seed's hash is learnt. A seed that cannot be read
-// or parsed is recorded in bad with its reason, and readSeed returns nil;
-// its hash too, unless the bytes were not read (ErrNotRead).
-func readSeed(ctx context.Context, src Source, e Entry, bad map[string]SeedInfo) (*Document, SeedInfo) {
+// readSeed asks src for the documents of e and returns them with the
+// record the manifest keeps of the seed. The record's hash is e's, known
+// since the plan, or for a seed not hashed yet the one src computed
+// reading it: the one place a new seed's hash is learnt. A seed that
+// cannot be read or parsed, or yields no document, is recorded in bad
+// with its reason, and readSeed returns nil; its hash too, unless the
+// bytes were not read (ErrNotRead).
+func readSeed(ctx context.Context, src Source, e Entry, bad map[string]SeedInfo) ([]*Document, SeedInfo) {
 	rec := e.Info
-	d, sum, err := src.Read(ctx, e)
+	docs, sum, err := src.Read(ctx, e)
 	if rec.SHA256 == "" {
 		rec.SHA256 = sum
 	}
-	switch {
-	case err != nil:
-	case d == nil:
-		err = errors.New("the reader returned no document")
-	case d.Seed != e.Seed:
-		err = fmt.Errorf("the reader returned the document of seed %q", d.Seed)
+	var problems SeedProblems
+	if errors.As(err, &problems) && len(docs) > 0 {
+		// Some articles read: they are indexed, the others reported.
+		err = nil
+	}
+	if err == nil {
+		err = checkDocuments(e.Seed, docs)
 	}
 	if err != nil {
 		rec.Reason = err.Error()
@@ -213,8 +216,67 @@ func readSeed(ctx context.Context, src Source, e Entry, bad map[string]SeedInfo)
 		bad[e.Seed] = rec
 		return nil, rec
 	}
-	rec.ArticleID, rec.Paragraphs, rec.Reason, rec.Missing = articleID(d), len(d.Paragraphs), "", d.Missing
-	return d, rec
+	rec.Reason, rec.Missing, rec.Paragraphs, rec.Articles, rec.Problems = "", nil, 0, nil, nil
+	if len(problems) > 0 {
+		rec.Problems = problems[:min(len(problems), maxProblems)]
+		if len(problems) > maxProblems {
+			rec.Problems = append(rec.Problems[:maxProblems:maxProblems], fmt.Sprintf("and %d more", len(problems)-maxProblems))
+		}
+	}
+	if len(docs) == 1 {
+		// One article: recorded as every seed was before seeds could
+		// hold several, so that manifests stay as they were.
+		rec.ArticleID, rec.Paragraphs, rec.Missing = articleID(docs[0]), len(docs[0].Paragraphs), docs[0].Missing
+		return docs, rec
+	}
+	rec.ArticleID = ""
+	rec.Articles = make([]ArticleInfo, len(docs))
+	seen := map[string]bool{}
+	for i, d := range docs {
+		rec.Articles[i] = ArticleInfo{ID: articleID(d), Paragraphs: len(d.Paragraphs)}
+		rec.Paragraphs += len(d.Paragraphs)
+		// The seed lacks what any of its articles lacks, once.
+		for _, m := range d.Missing {
+			if !seen[m] {
+				seen[m] = true
+				rec.Missing = append(rec.Missing, m)
+			}
+		}
+	}
+	return docs, rec
+}
+
+// checkDocuments checks what a Source read of seed: at least one document,
+// each of that seed, no two with the same article id (their paragraphs
+// would overwrite each other's in the shard).
+func checkDocuments(seed string, docs []*Document) error {
+	if len(docs) == 0 {
+		return errors.New("no article in the seed")
+	}
+	ids := make(map[string]bool, len(docs))
+	for i, d := range docs {
+		switch {
+		case d == nil:
+			return fmt.Errorf("the reader returned no document for article %d", i+1)
+		case d.Seed != seed:
+			return fmt.Errorf("the reader returned the document of seed %q", d.Seed)
+		}
+		id := articleID(d)
+		if ids[id] {
+			return fmt.Errorf("two articles of the seed have the id %s", id)
+		}
+		ids[id] = true
+	}
+	return nil
+}
+
+// paragraphCount is the number of paragraphs of docs.
+func paragraphCount(docs []*Document) int {
+	n := 0
+	for _, d := range docs {
+		n += len(d.Paragraphs)
+	}
+	return n
 }
 
 // commit writes the manifest of gen and points CURRENT at it: the rename of

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func (s *countingSource) Hash(ctx context.Context, e Entry) (string, error) {
 	return s.testSource.Hash(ctx, e)
 }
 
-func (s *countingSource) Read(ctx context.Context, e Entry) (*Document, string, error) {
+func (s *countingSource) Read(ctx context.Context, e Entry) ([]*Document, string, error) {
 	s.mu.Lock()
 	s.reads[e.Seed]++
 	s.mu.Unlock()
@@ -171,7 +172,7 @@ type flakySource struct {
 	fail map[string]bool
 }
 
-func (s flakySource) Read(ctx context.Context, e Entry) (*Document, string, error) {
+func (s flakySource) Read(ctx context.Context, e Entry) ([]*Document, string, error) {
 	if s.fail[e.Seed] {
 		return nil, "", fmt.Errorf("changed while being indexed: %w", ErrNotRead)
 	}
@@ -215,5 +216,73 @@ func TestNotReadIsRetried(t *testing.T) {
 	}
 	if _, ok := g.Seeds["b.txt"]; !ok || counting.reads["b.txt"] != 1 || counting.reads["bad.txt"] != 0 {
 		t.Errorf("b.txt indexed: %v; reads %v", ok, counting.reads)
+	}
+}
+
+// problemSource reads the seeds of testSource, and says some articles of
+// "partial.jsonl" could not be read.
+type problemSource struct{ testSource }
+
+func (s problemSource) Read(ctx context.Context, e Entry) ([]*Document, string, error) {
+	docs, sum, err := s.testSource.Read(ctx, e)
+	if err == nil && e.Seed == "partial.jsonl" {
+		var p SeedProblems
+		for i := range 25 {
+			p = append(p, fmt.Sprintf("line %d: bad", 10+i))
+		}
+		return docs, sum, p
+	}
+	if e.Seed == "lost.jsonl" {
+		return nil, sum, SeedProblems{"line 1: bad", "line 2: bad"}
+	}
+	if e.Seed == "twins.jsonl" && err == nil {
+		return []*Document{docs[0], docs[0]}, sum, nil
+	}
+	return docs, sum, err
+}
+
+// TestSeedProblems: a seed read in part is indexed with its problems
+// recorded (at most 20, and how many more); one read not at all is
+// skipped, its problems the reason; duplicate ids within a seed skip it.
+func TestSeedProblems(t *testing.T) {
+	w, err := OpenWriter(t.TempDir(), WriterOptions{Shards: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	rec := `{"id":"a","title":"T","body":"The gull flew."}` + "\n"
+	seeds := map[string][]byte{
+		"partial.jsonl": []byte(rec + `{"id":"b","body":"The tern dived."}` + "\n"),
+		"lost.jsonl":    []byte(rec),
+		"dup.jsonl":     []byte(rec + rec),
+		"twins.jsonl":   []byte(rec),
+	}
+	var entries []Entry
+	for name, data := range seeds {
+		entries = append(entries, Entry{Seed: name, Info: SeedInfo{Size: int64(len(data)), SHA256: sha(data)}})
+	}
+	src := problemSource{testSource(seeds)}
+	p, err := w.Plan(context.Background(), entries, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, stats, err := w.Publish(context.Background(), p, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	si := gen.Seeds["partial.jsonl"]
+	if stats.Articles != 2 || len(si.Articles) != 2 || len(si.Problems) != 21 || si.Problems[0] != "line 10: bad" || si.Problems[20] != "and 5 more" {
+		t.Errorf("partial: stats %+v, seed %+v", stats, si)
+	}
+	if r := gen.Skipped["lost.jsonl"].Reason; r != "articles not read (2): line 1: bad; line 2: bad" {
+		t.Errorf("lost: %q", r)
+	}
+	// testSource reports the first bad record of dup.jsonl (the repeated id).
+	if r := gen.Skipped["dup.jsonl"].Reason; !strings.Contains(r, "the same id") {
+		t.Errorf("dup: %q", r)
+	}
+	// Two documents of one id from a Source: the index refuses the seed.
+	if r := gen.Skipped["twins.jsonl"].Reason; !strings.HasPrefix(r, "two articles of the seed have the id") {
+		t.Errorf("twins: %q", r)
 	}
 }

@@ -61,27 +61,33 @@ func (w *Writer) updateShard(ctx context.Context, j job, src Source, progress fu
 	}()
 	batch := idx.NewBatch()
 	for _, si := range j.gone {
-		for n := 1; n <= si.Paragraphs; n++ {
-			batch.Delete(ParagraphID(si.ArticleID, n))
+		// Every article of the seed: a seed of records or a crawl holds
+		// several, each listed in the manifest with its paragraph count.
+		for _, a := range si.SeedArticles() {
+			for n := 1; n <= a.Paragraphs; n++ {
+				batch.Delete(ParagraphID(a.ID, n))
+			}
 		}
-		info.Articles--
+		info.Articles -= si.articleCount()
 		info.Paragraphs -= si.Paragraphs
 	}
 	for _, e := range j.added {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		d, rec := readSeed(ctx, src, e, res.bad)
-		if d == nil {
+		ds, rec := readSeed(ctx, src, e, res.bad)
+		if ds == nil {
 			continue
 		}
-		docs, err := w.docs.document(d)
-		if err != nil {
-			return res, fmt.Errorf("index %s: %w", e.Seed, err)
-		}
-		for i := range docs {
-			if err := batch.IndexAdvanced(docs[i].document()); err != nil {
-				return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+		for _, d := range ds {
+			docs, err := w.docs.document(d)
+			if err != nil {
+				return res, fmt.Errorf("index %s: %w", e.Seed, err)
+			}
+			for i := range docs {
+				if err := batch.IndexAdvanced(docs[i].document()); err != nil {
+					return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+				}
 			}
 		}
 		if batch.Size() >= w.opts.BatchSize {
@@ -92,9 +98,10 @@ func (w *Writer) updateShard(ctx context.Context, j job, src Source, progress fu
 		}
 		seeds[e.Seed] = rec
 		kept = append(kept, Entry{Seed: e.Seed, Info: rec})
-		info.Articles++
-		info.Paragraphs += len(d.Paragraphs)
-		progress(len(d.Paragraphs))
+		info.Articles += len(ds)
+		n := paragraphCount(ds)
+		info.Paragraphs += n
+		progress(n)
 	}
 	if batch.Size() > 0 {
 		if err := idx.Batch(batch); err != nil {
@@ -138,7 +145,7 @@ func (w *Writer) updateShard(ctx context.Context, j job, src Source, progress fu
 		return res, fmt.Errorf("close updated shard %s: %w", base.Name, err)
 	}
 	sortBySeed(kept)
-	if err := w.install(tmp, info, kept, seeds); err != nil {
+	if err := w.install(tmp, info, j.readers, kept, seeds); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -155,7 +162,7 @@ func (w *Writer) rebuildAfterRemovals(ctx context.Context, j job, upd shardResul
 			es = append(es, e)
 		}
 	}
-	res, err := w.buildShard(ctx, job{bucket: j.bucket, entries: es}, src, progress)
+	res, err := w.buildShard(ctx, job{bucket: j.bucket, readers: j.readers, entries: es}, src, progress)
 	for k, v := range upd.bad {
 		res.bad[k] = v
 	}

@@ -105,6 +105,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, s := range sum.Skipped {
 		fmt.Fprintf(stdout, "skipped %s: %s\n", s.Seed, s.Reason)
 	}
+	// The articles left out of seeds that were indexed (a bad record of a
+	// .jsonl, a broken record of a crawl).
+	for _, s := range sum.Problems {
+		fmt.Fprintf(stdout, "left out of %s: %s\n", s.Seed, s.Reason)
+	}
 	if sum.Articles == 0 {
 		return errors.New("nothing could be indexed")
 	}

@@ -56,3 +56,15 @@ func ArticleID(seed string) string {
 	sum := sha256.Sum256([]byte(seed))
 	return hex.EncodeToString(sum[:8])
 }
+
+// RecordID returns the stable article id of one article of a seed that
+// holds several (a file of records, a web crawl): ArticleID of the seed
+// path and key joined by a NUL, which no path contains, so that it never
+// equals the id of a seed of one article. key names the article within
+// its seed and must outlive edits of the others: the record's own id
+// ("id:" + id) when it has one, else its URL ("url:" + url), else its
+// position ("n:" + line or index), which changes when records are
+// inserted before it.
+func RecordID(seed, key string) string {
+	return ArticleID(seed + "\x00" + key)
+}

@@ -5,6 +5,13 @@
 // or rebuilt), ingest reads and parses the seeds the plan needs when the
 // writer asks for them, and the writer builds and publishes. In watch mode
 // it does so again whenever the folder changes.
+//
+// A seed's format is chosen by its extension and confirmed by its content
+// (format.go, read.go): text saved from a page (.txt, legacy encodings
+// decoded; a .txt that is HTML is read as HTML), HTML pages (.html, .htm,
+// read by Options.ReadHTML), JSON records (.json, .jsonl: internal/records)
+// and web crawls (.warc: internal/warc), each also gzipped. Other files
+// are not seeds: skipped unread, with the reason.
 package ingest
 
 import (
@@ -29,6 +36,12 @@ type Options struct {
 	Logger       *slog.Logger
 	// Progress, if not nil, is told how far the build has got.
 	Progress func(index.Progress)
+	// ReadHTML reads an HTML page into a document: the reader of .html and
+	// .htm seeds, of .txt seeds that are really HTML, and of the pages of
+	// .warc crawls (given the page's target URI). When nil, those seeds
+	// are skipped with the reason "no HTML reader", and read again by the
+	// first rebuild that has one.
+	ReadHTML HTMLReader
 }
 
 func (o Options) withDefaults() Options {
@@ -63,6 +76,14 @@ type Summary struct {
 	Updated    int // of the shards built, those that are an earlier shard with the new seeds added
 	Reused     int // shards reused
 	Skipped    []Skip
+	// Problems lists the articles left out of seeds that were indexed (a
+	// bad record of a .jsonl seed, a broken record of a crawl), each with
+	// its seed and the reason, as the manifest records them.
+	Problems []Skip
+	// Formats counts the seeds to index (those not skipped by their name
+	// or size) by format, from their extensions: "txt", "html", "json",
+	// "jsonl", "warc".
+	Formats map[Format]int
 	// Missing counts the indexed articles by metadata the parser could not
 	// find in them: "author", "source", "published", "timezone", "title".
 	Missing map[string]int
@@ -111,18 +132,20 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	if err != nil {
 		return sum, err
 	}
-	src := newSeedFiles(opts.SeedsDir, opts.MaxSeedBytes)
+	src := newSeedFiles(opts.SeedsDir, opts.MaxSeedBytes, parser{readHTML: opts.ReadHTML, log: opts.Logger})
 	plan, err := w.Plan(ctx, scanned, src)
 	if err != nil {
 		return sum, fmt.Errorf("plan index: %w", err)
 	}
 	sum.Seeds = len(scanned)
+	sum.Formats = formats(scanned)
 	sum.New, sum.Changed, sum.Removed, sum.Unchanged = len(plan.New), len(plan.Changed), len(plan.Removed), len(plan.Unchanged)
 	if plan.UpToDate() {
 		prev := plan.Base
 		sum.Generation, sum.Published = prev.Number, false
-		sum.Articles, sum.Paragraphs = len(prev.Seeds), prev.Paragraphs()
+		sum.Articles, sum.Paragraphs = prev.Articles(), prev.Paragraphs()
 		sum.Skipped = skips(prev.Skipped)
+		sum.Problems = problemList(prev.Seeds)
 		sum.Missing = missing(prev.Seeds)
 		sum.Elapsed = time.Since(start)
 		return sum, nil
@@ -136,6 +159,7 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	sum.Articles, sum.Paragraphs, sum.Indexed = stats.Articles, stats.Paragraphs, stats.Indexed
 	sum.Built, sum.Updated, sum.Reused = stats.Built, stats.Updated, stats.Reused
 	sum.Skipped = skips(gen.Skipped)
+	sum.Problems = problemList(gen.Seeds)
 	sum.Missing = missing(gen.Seeds)
 	// Report what this run found out: the seeds it read, new or changed.
 	fresh := make(map[string]bool, len(plan.New)+len(plan.Changed))
@@ -154,8 +178,51 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 			opts.Logger.Warn("skipped seed", "seed", s.Seed, "reason", s.Reason)
 		}
 	}
+	for _, s := range sum.Problems {
+		if fresh[s.Seed] {
+			opts.Logger.Warn("article left out", "seed", s.Seed, "reason", s.Reason)
+		}
+	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
+}
+
+// formats counts the scanned seeds that are not skipped unread by format.
+func formats(scanned []index.Entry) map[Format]int {
+	out := map[Format]int{}
+	for _, e := range scanned {
+		if e.Info.Reason != "" {
+			continue
+		}
+		if f, _, err := formatOf(e.Seed); err == nil {
+			out[f]++
+		}
+	}
+	return out
+}
+
+// problemList lists the problems of indexed seeds, by seed.
+func problemList(seeds map[string]index.SeedInfo) []Skip {
+	var out []Skip
+	for seed, si := range seeds {
+		for _, p := range si.Problems {
+			out = append(out, Skip{Seed: seed, Reason: p})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Seed < out[j].Seed })
+	return out
+}
+
+// FormatsString renders Formats as "txt=3 html=2 jsonl=1", in a fixed
+// order.
+func (s Summary) FormatsString() string {
+	var parts []string
+	for _, f := range [...]Format{FormatText, FormatHTML, FormatJSON, FormatJSONL, FormatWARC} {
+		if n := s.Formats[f]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%d", f, n))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // missing counts seeds by the metadata they lack.
@@ -201,6 +268,12 @@ func (s Summary) String() string {
 	line := fmt.Sprintf("generation %d %s: articles=%d paragraphs=%d %s new=%d changed=%d removed=%d indexed=%d shards built=%d updated=%d reused=%d elapsed=%s paragraphs/s=%.0f",
 		s.Generation, state, s.Articles, s.Paragraphs, skipped, s.New, s.Changed, s.Removed, s.Indexed, s.Built, s.Updated, s.Reused,
 		s.Elapsed.Round(time.Millisecond), s.ParagraphsPerSecond())
+	if len(s.Problems) > 0 {
+		line += fmt.Sprintf(" articles left out=%d", len(s.Problems))
+	}
+	if len(s.Formats) > 0 {
+		line += " formats: " + s.FormatsString()
+	}
 	if len(s.Missing) > 0 {
 		line += " metadata not found: " + s.MissingString()
 	}

@@ -130,6 +130,9 @@ func TestBadSeedsAreReportedAndSkipped(t *testing.T) {
 	f.write("good.txt", story(1, "survivor"))
 	f.write("empty.txt", "")
 	f.write("binary.bin", "\x00\x01\x02PK\x03\x04")
+	f.write("binary.txt", "\x00\x01\x02PK\x03\x04")
+	// Issue 15: a legacy encoding is decoded (here Windows-1252), not
+	// skipped as invalid UTF-8.
 	f.write("latin1.txt", "Title\n\nThe price is \xa3600m.\n")
 	f.write("chrome.txt", "Add your comment\n\nMost Viewed\n")
 	f.write("huge.txt", "Huge\n\n"+strings.Repeat("word ", 300_000))
@@ -149,8 +152,8 @@ func TestBadSeedsAreReportedAndSkipped(t *testing.T) {
 	}
 	want := map[string]string{
 		"empty.txt":  "empty",
-		"binary.bin": "binary",
-		"latin1.txt": "invalid UTF-8",
+		"binary.bin": "not a seed: extension .bin", // issue 15: only seed formats are read
+		"binary.txt": "binary",
 		"chrome.txt": "no article body",
 		"huge.txt":   "too large",
 		"escape.txt": "outside the seeds folder",
@@ -163,7 +166,7 @@ func TestBadSeedsAreReportedAndSkipped(t *testing.T) {
 	if len(s.Skipped) != len(want) {
 		t.Errorf("skipped %v", s.Skipped)
 	}
-	if s.Articles != 2 || f.hits("survivor") != 2 || f.hits("secret") != 0 || f.hits("hidden") != 0 {
+	if s.Articles != 3 || f.hits("survivor") != 2 || f.hits("secret") != 0 || f.hits("hidden") != 0 || f.hits(`"£600m"`) != 1 {
 		t.Errorf("articles %d", s.Articles)
 	}
 	if !strings.Contains(s.String(), "skipped=6") {
@@ -174,20 +177,24 @@ func TestBadSeedsAreReportedAndSkipped(t *testing.T) {
 		t.Errorf("republished with no change: %+v", s)
 	}
 	// Fixing a bad seed indexes it.
-	f.write("latin1.txt", "Title\n\nThe price is £600m in pounds sterling.\n")
+	f.write("binary.txt", "Title\n\nThe price is £600m in pounds sterling.\n")
 	if s := f.rebuild(); s.Changed != 1 || f.hits("sterling") != 1 {
 		t.Errorf("fixed seed: %+v", s)
+	}
+	f.write("latin1.txt", "Title\n\nThe price is £600m in pounds sterling.\n")
+	if s := f.rebuild(); s.Changed != 1 || f.hits("sterling") != 2 {
+		t.Errorf("changed seed: %+v", s)
 	}
 }
 
 func TestLoadFailsSoftWhenSeedVanishes(t *testing.T) {
 	dir := t.TempDir()
-	_, _, err := loadSeed(dir, index.Entry{Seed: "gone.txt"}, 1<<20)
+	_, _, err := loadSeed(parser{}, dir, index.Entry{Seed: "gone.txt"}, 1<<20)
 	if err == nil || !strings.Contains(err.Error(), "unreadable") {
 		t.Fatalf("err %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "x.txt"), []byte(story(1, "x")), 0o644)
-	if _, _, err := loadSeed(dir, index.Entry{Seed: "x.txt", Info: index.SeedInfo{SHA256: "other"}}, 1<<20); err == nil || !strings.Contains(err.Error(), "changed while") {
+	if _, _, err := loadSeed(parser{}, dir, index.Entry{Seed: "x.txt", Info: index.SeedInfo{SHA256: "other"}}, 1<<20); err == nil || !strings.Contains(err.Error(), "changed while") {
 		t.Fatalf("err %v", err)
 	}
 }
@@ -213,13 +220,13 @@ func TestLoadHashesWhatItReads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, got, err := loadSeed(dir, entry[name], 1<<20)
+		_, got, err := loadSeed(parser{}, dir, entry[name], 1<<20)
 		if got != want || (name == "good.txt") != (err == nil) {
 			t.Errorf("%s: hash %q (scan: %q), err %v", name, got, want, err)
 		}
 		hashed := entry[name]
 		hashed.Info.SHA256 = want
-		if _, _, err := loadSeed(dir, hashed, 1<<20); err != nil && strings.Contains(err.Error(), "changed while") {
+		if _, _, err := loadSeed(parser{}, dir, hashed, 1<<20); err != nil && strings.Contains(err.Error(), "changed while") {
 			t.Errorf("%s: its own hash is a change: %v", name, err)
 		}
 	}

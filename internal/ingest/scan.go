@@ -16,7 +16,8 @@ import (
 // start with a dot, and symbolic links to such files inside dir, each with
 // its size and modification time. It reads no file: a file that cannot be
 // indexed whatever its content (unreadable, too large, a link out of the
-// folder) gets the reason in Info.Reason. It stops when ctx ends.
+// folder, not a seed by its name: see formatOf) gets the reason in
+// Info.Reason. It stops when ctx ends.
 func scan(ctx context.Context, dir string, maxBytes int64) ([]index.Entry, error) {
 	root, err := filepath.Abs(dir)
 	if err != nil {
@@ -81,6 +82,10 @@ func scan(ctx context.Context, dir string, maxBytes int64) ([]index.Entry, error
 			if st.Size() > maxBytes && reason == nil {
 				reason = fmt.Errorf("too large: %d bytes, the limit is %d", st.Size(), maxBytes)
 			}
+		}
+		if reason == nil {
+			// Not a seed by its name: skipped unread, with the reason.
+			_, _, reason = formatOf(e.Seed)
 		}
 		if reason != nil {
 			e.Info.Reason = reason.Error()

@@ -13,7 +13,6 @@ import (
 	"sync"
 
 	"github.com/newsroom/newsearch/index"
-	"github.com/newsroom/newsearch/internal/article"
 )
 
 // seedFiles is the index's Source for a seeds folder: it hashes the seeds
@@ -22,12 +21,13 @@ import (
 type seedFiles struct {
 	dir      string
 	maxBytes int64
+	parse    parser
 	hashers  *sync.Pool // of *hasher: the plan hashes from several goroutines
 }
 
-// newSeedFiles returns the Source of the seeds in dir.
-func newSeedFiles(dir string, maxBytes int64) seedFiles {
-	return seedFiles{dir: dir, maxBytes: maxBytes, hashers: &sync.Pool{
+// newSeedFiles returns the Source of the seeds in dir, read by p.
+func newSeedFiles(dir string, maxBytes int64, p parser) seedFiles {
+	return seedFiles{dir: dir, maxBytes: maxBytes, parse: p, hashers: &sync.Pool{
 		New: func() any { return &hasher{h: sha256.New(), buf: make([]byte, 64<<10)} },
 	}}
 }
@@ -49,11 +49,21 @@ func (s seedFiles) Hash(ctx context.Context, e index.Entry) (string, error) {
 }
 
 // Read reads and parses the seed (see loadSeed).
-func (s seedFiles) Read(ctx context.Context, e index.Entry) (*index.Document, string, error) {
+func (s seedFiles) Read(ctx context.Context, e index.Entry) ([]*index.Document, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
-	return loadSeed(s.dir, e, s.maxBytes)
+	return loadSeed(s.parse, s.dir, e, s.maxBytes)
+}
+
+// ReaderVersion names the version of the seed readers (see
+// index.VersionedSource), and whether HTML is read: the seeds skipped for
+// want of an HTML reader are read again by the first run that has one.
+func (s seedFiles) ReaderVersion() string {
+	if s.parse.readHTML == nil {
+		return ReaderVersion + "-nohtml"
+	}
+	return ReaderVersion
 }
 
 // path returns the file of a seed.
@@ -83,7 +93,7 @@ func hashFile(path string, h hash.Hash, buf []byte) (string, error) {
 	return hex.EncodeToString(h.Sum(buf[:0])), nil
 }
 
-// loadSeed reads and parses one seed. The file must still be the one the
+// loadSeed reads one seed and parses it with p into its documents. The file must still be the one the
 // scan saw (size and modification time as in e.Info): a seed changed
 // since is left to the next rebuild rather than indexed under what the
 // scan recorded of it. When e has no hash yet (a new seed) it returns the
@@ -92,7 +102,7 @@ func hashFile(path string, h hash.Hash, buf []byte) (string, error) {
 //
 // Failures to read the bytes wrap index.ErrNotRead: the seed is read again
 // by the next rebuild. Bytes that do not parse are the seed's own fault.
-func loadSeed(dir string, e index.Entry, maxBytes int64) (*index.Document, string, error) {
+func loadSeed(p parser, dir string, e index.Entry, maxBytes int64) ([]*index.Document, string, error) {
 	path := filepath.Join(dir, filepath.FromSlash(e.Seed))
 	f, err := os.Open(path)
 	if err != nil {
@@ -121,11 +131,8 @@ func loadSeed(dir string, e index.Entry, maxBytes int64) (*index.Document, strin
 		b := sha256.Sum256(data)
 		sum = hex.EncodeToString(b[:])
 	}
-	a, err := article.Parse(e.Seed, data)
-	if err != nil {
-		return nil, sum, err
-	}
-	return a.Document(), sum, nil
+	docs, err := p.documents(e.Seed, data, maxBytes)
+	return docs, sum, err
 }
 
 // notRead is a failure to read a seed's bytes; it is index.ErrNotRead, with
