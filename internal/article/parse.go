@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -50,8 +51,7 @@ func Parse(seed string, data []byte) (*Article, error) {
 		return nil, fmt.Errorf("%w: too many control characters", ErrBinary)
 	}
 	p := newParser(string(data))
-	p.head()
-	p.body()
+	p.classify()
 	a := p.article(seed)
 	if len(a.Paragraphs) == 0 {
 		return a, ErrNoBody
@@ -103,6 +103,8 @@ type parser struct {
 	date      dateParts
 	hasDate   bool
 	titleLine bool
+	// pendingDate is a date found above the title, used when none is below it.
+	pendingDate *dateParts
 }
 
 func newParser(text string) *parser {
@@ -123,62 +125,176 @@ func newParser(text string) *parser {
 	return p
 }
 
-// head classifies the lines before the body: chrome, datelines, the title
-// and the byline block under it.
-func (p *parser) head() {
-	i := 0
-	for ; i < len(p.lines); i++ {
-		l := &p.lines[i]
-		if l.Kind == KindBlank {
-			continue
+// classify gives every line its kind. It finds the body first, as the
+// best contiguous block of prose by the shape of its lines (see
+// lineScore), then reads the lines above the block for the title, the
+// byline and the date, and treats what stands outside the block as page
+// furniture, keeping metadata lines (editors, source) wherever they are.
+func (p *parser) classify() {
+	scores := make([]int, len(p.lines))
+	for i := range p.lines {
+		if p.lines[i].Kind != KindBlank {
+			scores[i] = p.lineScore(p.lines[i].Text)
 		}
-		if p.chrome(l.Text) {
-			l.Kind = KindChrome
-			continue
-		}
-		if d, ok := isDateline(l.Text); ok {
-			l.Kind = KindMeta
-			p.setDate(d)
-			continue
-		}
-		if moreWords(l.Text, 30) || (endsSentence(l.Text) && moreWords(l.Text, 20)) {
-			// Prose before any title: the article has no headline line.
-			p.body0 = i
-			return
-		}
-		l.Kind = KindTitle
-		p.title, p.titleLine = l.Text, true
-		i++
-		break
 	}
-	for ; i < len(p.lines); i++ {
-		l := &p.lines[i]
-		switch {
-		case l.Kind == KindBlank:
-			continue
-		case p.meta(l.Text):
-			l.Kind = KindMeta
-			continue
-		case p.chrome(l.Text):
-			l.Kind = KindChrome
-			continue
-		}
-		if d, ok := isDateline(l.Text); ok {
-			l.Kind = KindMeta
-			p.setDate(d)
-			continue
-		}
-		if b, ok := parseByline(l.Text); ok && p.author == "" {
-			l.Kind = KindMeta
-			p.author, p.source = b.author, b.source
-			if d, ok := findDate(b.rest); ok {
-				p.setDate(d)
+	bs, be := bestBlock(scores)
+	if bs < 0 {
+		for i := range p.lines {
+			if p.lines[i].Kind == unset {
+				p.lines[i].Kind = KindChrome
 			}
+		}
+		p.body0 = len(p.lines)
+		return
+	}
+	p.body0 = bs
+	p.above(bs)
+	for i := be + 1; i < len(p.lines); i++ {
+		l := &p.lines[i]
+		if l.Kind != unset {
 			continue
 		}
-		break
+		if p.meta(l.Text) {
+			l.Kind = KindMeta
+		} else {
+			l.Kind = KindChrome
+		}
 	}
-	p.body0 = i
+	p.body(be)
+}
+
+// above classifies the lines above the body block, nearest first: datelines
+// and bylines are metadata; the first line shaped like a headline within
+// titleWindow lines is the title; the rest is page furniture. A date
+// between the title and the body wins over one above the title.
+func (p *parser) above(bs int) {
+	seen := 0
+	titleAt := -1
+	// The nearest headline of several words, else the nearest of one word.
+	for i := bs - 1; i >= 0 && seen < titleWindow; i-- {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		seen++
+		if p.chrome(l.Text) || isNotice(l.Text) || p.metaShape(l.Text) {
+			continue
+		}
+		if isTitleShape(l.Text) && (titleAt < 0 || !multiWord(p.lines[titleAt].Text)) {
+			if titleAt < 0 || multiWord(l.Text) {
+				titleAt = i
+			}
+			if multiWord(l.Text) {
+				break
+			}
+		}
+	}
+	if titleAt >= 0 {
+		p.lines[titleAt].Kind = KindTitle
+		p.title, p.titleLine = p.lines[titleAt].Text, true
+	}
+	// Between the title and the body: metadata or furniture.
+	from := max(titleAt+1, 0)
+	for i := bs - 1; i >= from; i-- {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		l.Kind = KindChrome
+		if p.metaLine(l.Text) {
+			l.Kind = KindMeta
+		}
+	}
+	// Above the title: furniture, but a dateline still dates the article.
+	for i := titleAt - 1; i >= 0; i-- {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		l.Kind = KindChrome
+		if p.chrome(l.Text) {
+			continue
+		}
+		if d, ok := isDateline(l.Text); ok {
+			l.Kind = KindMeta
+			p.setDateAbove(d)
+		}
+	}
+	if p.pendingDate != nil && !p.hasDate {
+		p.setDate(*p.pendingDate)
+	}
+}
+
+// titleWindow is how many non-blank lines above the body are searched for
+// the headline: a headline is followed by a byline, a date, a few labels.
+const titleWindow = 8
+
+// metaShape reports whether t is a metadata line (dateline, byline,
+// editors, source) without recording anything.
+func (p *parser) metaShape(t string) bool {
+	if _, ok := parseEditors(t); ok {
+		return true
+	}
+	if isSourceLine(t) {
+		return true
+	}
+	if _, ok := isDateline(t); ok {
+		return true
+	}
+	_, ok := parseByline(t)
+	return ok
+}
+
+// metaLine records what a metadata line between the title and the body
+// says and reports whether it was one.
+func (p *parser) metaLine(t string) bool {
+	if p.chrome(t) {
+		return false
+	}
+	if p.meta(t) {
+		return true
+	}
+	if d, ok := isDateline(t); ok {
+		p.setDate(d)
+		return true
+	}
+	if b, ok := parseByline(t); ok && p.author == "" {
+		p.author, p.source = b.author, b.source
+		if d, ok := findDate(b.rest); ok {
+			p.setDate(d)
+		}
+		return true
+	}
+	return false
+}
+
+// setDateAbove keeps the first date found above the title, used only when
+// none stands between the title and the body.
+func (p *parser) setDateAbove(d dateParts) {
+	if p.pendingDate == nil {
+		p.pendingDate = &d
+	}
+}
+
+// isTitleShape reports whether t can be a headline: a short line with
+// letters in it, not a list item, a label ending in a colon or an image.
+func isTitleShape(t string) bool {
+	if moreWords(t, 25) || isBullet(t) || strings.HasSuffix(t, ":") || strings.HasPrefix(t, "[") {
+		return false
+	}
+	letters := 0
+	for _, r := range t {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+// multiWord reports whether a title candidate has several words (or, in a
+// script written without spaces, several characters).
+func multiWord(t string) bool {
+	return moreWords(t, 2) || utf8.RuneCountInString(t) >= 8 && !strings.Contains(t, " ")
 }
 
 // chrome reports whether a line is site furniture wherever it stands.
@@ -195,7 +311,7 @@ func (p *parser) meta(t string) bool {
 		}
 		return true
 	}
-	if m := sourceRe.FindStringSubmatch(t); m != nil {
+	if m := sourceRe.FindStringSubmatch(t); m != nil && isSourceLine(t) {
 		if p.source == "" {
 			p.source = strings.TrimSpace(m[1])
 		}
@@ -210,11 +326,12 @@ func (p *parser) setDate(d dateParts) {
 	}
 }
 
-// body classifies the body lines: chrome and metadata first, then the end
-// of the story, then headings and paragraph text.
-func (p *parser) body() {
+// body classifies the lines of the body block, up to line be: chrome and
+// metadata first, then the end of the story, then headings and paragraph
+// text.
+func (p *parser) body(be int) {
 	end := -1 // the last end-of-story marker: an editors or follow-us line
-	for i := p.body0; i < len(p.lines); i++ {
+	for i := p.body0; i <= be; i++ {
 		l := &p.lines[i]
 		if l.Kind != unset {
 			continue
@@ -234,7 +351,7 @@ func (p *parser) body() {
 	}
 	// After the end of the story, what is not prose is page furniture.
 	if end >= 0 {
-		for i := end + 1; i < len(p.lines); i++ {
+		for i := end + 1; i <= be; i++ {
 			l := &p.lines[i]
 			if l.Kind == unset && !isProse(l.Text) {
 				l.Kind = KindChrome

@@ -1,0 +1,133 @@
+package article
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Weights of the line shapes that find the body block. A line of running
+// text scores its length in words, so a block of paragraphs outweighs the
+// short lines between them (headings, captions); a short line, a list item
+// or a label costs a little, a line of site furniture much more, so that a
+// run of menu items, a share bar or a comment-count line separates the
+// story from prose elsewhere on the page (comments, teasers).
+const (
+	shortCost   = 3  // a short line that does not end a sentence
+	bulletCost  = 2  // extra for a list item: menus and link lists are lists
+	countCost   = 8  // a short line with a count: "Comments (113)", "1 Kommentar"
+	chromeCost  = 10 // a line that is furniture by its form: share bar, widget label
+	menuCost    = 5  // a long line of words without punctuation, or with separators
+	proseWords  = 15 // a line this long is running text even without a sentence end
+	midWords    = 6  // a line this long without a sentence end is neutral-positive
+	maxLineGain = 80 // one very long line does not outweigh everything else
+)
+
+// lineScore scores a non-blank line by its shape: positive for running
+// text, negative for the furniture of a page.
+func (p *parser) lineScore(t string) int {
+	if p.chrome(t) {
+		return -chromeCost
+	}
+	if p.metaShape(t) {
+		return -shortCost // a byline or dateline: part of the page's head, not of the prose
+	}
+	u := units(t)
+	bullet := isBullet(t)
+	extra := 0
+	if bullet {
+		extra = bulletCost
+	}
+	switch {
+	case u < midWords && hasCount(t):
+		return -countCost
+	case separators(t) >= 3:
+		return -menuCost
+	case u >= proseWords && !hasClausePunct(t):
+		return -menuCost
+	case u >= proseWords || (endsSentence(t) && u >= 3 && !bullet):
+		return min(u, maxLineGain) - extra
+	case u >= midWords:
+		return 1 - extra
+	}
+	return -shortCost - extra
+}
+
+// units is a line's length in words; in scripts written without spaces
+// two characters count as a word.
+func units(t string) int {
+	w := wordCount(t)
+	if plainASCII(t) {
+		return w
+	}
+	dense := 0
+	for _, r := range t {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
+			dense++
+		}
+	}
+	return max(w, w+dense/2)
+}
+
+// hasCount reports whether t has a number in it: on a short line, the
+// count of a comment thread or a list ("(113)", "1 Kommentar").
+func hasCount(t string) bool {
+	for _, r := range t {
+		if r >= '0' && r <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// separators counts the characters that separate the items of a menu or
+// a breadcrumb written on one line.
+func separators(t string) int {
+	n := 0
+	for _, r := range t {
+		switch r {
+		case '|', '•', '·', '»', '›', '>', '/':
+			n++
+		}
+	}
+	return n
+}
+
+// hasClausePunct reports whether t has any punctuation that running text
+// has: a line of twenty words without any is a row of links.
+func hasClausePunct(t string) bool {
+	return strings.ContainsAny(t, ".,;:!?。，；：！？") || utf8.RuneCountInString(t) > 400
+}
+
+// bestBlock returns the first and last index of the contiguous run of
+// lines with the greatest total score (a maximum subarray), or -1, -1 when
+// no run scores above zero.
+func bestBlock(scores []int) (int, int) {
+	best, bs, be := 0, -1, -1
+	sum, start := 0, 0
+	for i, s := range scores {
+		if sum <= 0 {
+			sum, start = 0, i
+		}
+		sum += s
+		if sum > best {
+			best, bs, be = sum, start, i
+		}
+	}
+	if bs < 0 {
+		return bs, be
+	}
+	// The run starts at a scoring line, not at a blank; a line of middle
+	// length at its start is the headline above the prose, not prose.
+	skip := func() {
+		for bs < be && scores[bs] == 0 {
+			bs++
+		}
+	}
+	skip()
+	if scores[bs] == 1 && bs < be {
+		bs++
+		skip()
+	}
+	return bs, be
+}
