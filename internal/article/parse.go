@@ -218,6 +218,9 @@ func (p *parser) above(bs int) {
 		if d, ok := isDateline(l.Text); ok {
 			l.Kind = KindMeta
 			p.setDateAbove(d)
+		} else if d, ok := looseDate(l.Text); ok && !endsSentence(l.Text) {
+			l.Kind = KindMeta
+			p.setDateAbove(d)
 		}
 	}
 	if p.pendingDate != nil && !p.hasDate {
@@ -241,6 +244,9 @@ func (p *parser) metaShape(t string) bool {
 	if _, ok := isDateline(t); ok {
 		return true
 	}
+	if _, ok := looseDate(t); ok && !endsSentence(t) {
+		return true
+	}
 	_, ok := parseByline(t)
 	return ok
 }
@@ -254,15 +260,19 @@ func (p *parser) metaLine(t string) bool {
 	if p.meta(t) {
 		return true
 	}
-	if d, ok := isDateline(t); ok {
-		p.setDate(d)
-		return true
-	}
 	if b, ok := parseByline(t); ok && p.author == "" {
 		p.author, p.source = b.author, b.source
 		if d, ok := findDate(b.rest); ok {
 			p.setDate(d)
 		}
+		return true
+	}
+	if d, ok := isDateline(t); ok {
+		p.setDate(d)
+		return true
+	}
+	if d, ok := looseDate(t); ok && !endsSentence(t) {
+		p.setDate(d)
 		return true
 	}
 	return false

@@ -103,8 +103,9 @@ func parseEditors(line string) (names string, ok bool) {
 }
 
 // bylineRe matches "By Name Surname (Outlet) date", "By Name, Outlet | date"
-// and "By Name" lines. The name is one to five capitalised words.
-var bylineRe = regexp.MustCompile(`^(?i:by|written by|reporting by|from)\s+((?:\p{Lu}[\p{L}'’.-]*\s*){1,5}(?:(?:and|&)\s+(?:\p{Lu}[\p{L}'’.-]*\s*){1,4})?)` +
+// and "By Name" lines, with the word for "by" of the languages news pages
+// are often in ("Von", "Par", "Por", "Door", "Av", "Przez", "Autor:"). The name is one to five capitalised words.
+var bylineRe = regexp.MustCompile(`^(?i:by|written by|reporting by|posted by|from|von|geschrieben von|eingestellt von|par|por|door|av|przez|autor|autorin|author)(?:\s*:)?\s+((?:\p{Lu}[\p{L}'’.-]*\s*){1,5}(?:(?:and|&)\s+(?:\p{Lu}[\p{L}'’.-]*\s*){1,4})?)` +
 	`(?:\(([^()]{2,60})\)|[,|–—-]\s*([^,|0-9][^,|]{1,60}?)\s*(?:[,|–—-]|$)|\s|$)\s*(.*)$`)
 
 // byline is what a byline line says.

@@ -1,6 +1,8 @@
 package textpath
 
 import (
+	"fmt"
+	"github.com/newsroom/newsearch/internal/article"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,4 +38,46 @@ func TestTextPathReport(t *testing.T) {
 	}
 	pages := loadDev(t)
 	t.Log(Evaluate(pages, 2))
+}
+
+// TestTextPathWorst lists the pages that lose the most (DEBUG=1).
+func TestTextPathWorst(t *testing.T) {
+	if os.Getenv("DEBUG") == "" {
+		t.Skip("set DEBUG=1 to list the pages the text path loses most on")
+	}
+	for _, p := range loadDev(t) {
+		body, title, _, _, err := TextPath(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := extraction.Score(p, body)
+		if c.FN >= 2 || c.FP >= 2 {
+			t.Logf("%s FN %d FP %d TP %d title %q want %q", p.Key, c.FN, c.FP, c.TP, title, p.Title)
+		}
+	}
+}
+
+// TestTextPathShow prints one page's lines with their kinds (KEY=<key>).
+func TestTextPathShow(t *testing.T) {
+	key := os.Getenv("KEY")
+	if key == "" {
+		t.Skip("set KEY=<page key> to print a page's classified lines")
+	}
+	for _, p := range loadDev(t) {
+		if p.Key != key {
+			continue
+		}
+		html, _ := p.HTML()
+		text, err := visibletext.Dump(html, CacheDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := article.Parse(key, []byte(text))
+		for _, l := range a.Lines {
+			if l.Text != "" {
+				fmt.Printf("%-9s %.150s\n", l.Kind, l.Text)
+			}
+		}
+		fmt.Printf("WITH %q\nWITHOUT %q\nTITLE %q DATE %q AUTHOR %q\n", p.With, p.Without, p.Title, p.Date, p.Author)
+	}
 }
