@@ -161,6 +161,7 @@ func (p *parser) classify() {
 		}
 	}
 	p.body(be)
+	p.foot(be)
 }
 
 // above classifies the lines above the body block, nearest first: datelines
@@ -226,11 +227,38 @@ func (p *parser) above(bs int) {
 	if p.pendingDate != nil && !p.hasDate {
 		p.setDate(*p.pendingDate)
 	}
+	// A byline written into another line of the head names the author.
+	for i := bs - 1; i >= 0 && p.author == "" && i >= titleAt-titleWindow; i-- {
+		if l := &p.lines[i]; l.Kind == KindChrome || l.Kind == KindMeta {
+			if name := looseAuthor(l.Text); name != "" {
+				p.author, l.Kind = name, KindMeta
+			}
+		}
+	}
 }
+
+// foot reads the lines just after the body block for an author (blogs
+// sign their posts under them: "Posted by Ann at 10:52").
+func (p *parser) foot(be int) {
+	seen := 0
+	for i := be + 1; i < len(p.lines) && seen < footWindow && p.author == ""; i++ {
+		l := &p.lines[i]
+		if l.Kind != KindChrome {
+			continue
+		}
+		seen++
+		if name := looseAuthor(l.Text); name != "" {
+			p.author, l.Kind = name, KindMeta
+		}
+	}
+}
+
+// footWindow is how many lines under the body are read for a signature.
+const footWindow = 4
 
 // titleWindow is how many non-blank lines above the body are searched for
 // the headline: a headline is followed by a byline, a date, a few labels.
-const titleWindow = 8
+const titleWindow = 15
 
 // metaShape reports whether t is a metadata line (dateline, byline,
 // editors, source) without recording anything.
@@ -289,7 +317,7 @@ func (p *parser) setDateAbove(d dateParts) {
 // isTitleShape reports whether t can be a headline: a short line with
 // letters in it, not a list item, a label ending in a colon or an image.
 func isTitleShape(t string) bool {
-	if moreWords(t, 25) || isBullet(t) || strings.HasSuffix(t, ":") || strings.HasPrefix(t, "[") {
+	if moreWords(t, 25) || isBullet(t) || strings.HasSuffix(t, ":") || strings.HasPrefix(t, "[") || separators(t) >= 2 {
 		return false
 	}
 	letters := 0
