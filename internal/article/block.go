@@ -6,18 +6,30 @@ import (
 	"unicode/utf8"
 )
 
-// Weights of the line shapes that find the body block. A line of running
-// text scores its length in words, so a block of paragraphs outweighs the
-// short lines between them (headings, captions); a short line, a list item
-// or a label costs a little, a line of site furniture much more, so that a
-// run of menu items, a share bar or a comment-count line separates the
-// story from prose elsewhere on the page (comments, teasers).
+// weights are the costs of the line shapes that find the body block. A
+// line of running text scores its length in words, so a block of
+// paragraphs outweighs the short lines between them (headings, captions);
+// a short line, a list item or a label costs a little, a line of site
+// furniture much more, so that a run of menu items, a share bar or a
+// comment-count line separates the story from prose elsewhere on the page
+// (comments, teasers).
+type weights struct {
+	short  int // a short line that does not end a sentence
+	bullet int // extra for a list item: menus and link lists are lists
+	count  int // a short line with a count: "Comments (113)", "1 Kommentar"
+	chrome int // a line that is furniture by its form: share bar, widget label
+	menu   int // a long line of words without punctuation, or with separators
+}
+
+// defaultWeights are the costs Parse uses. They were set from the shapes
+// above before measuring (a heading between paragraphs costs less than a
+// sentence gains; a menu of four items costs more than a paragraph of
+// twelve words), not fitted to a test set.
+func defaultWeights() weights {
+	return weights{short: 3, bullet: 2, count: 8, chrome: 10, menu: 5}
+}
+
 const (
-	shortCost   = 3  // a short line that does not end a sentence
-	bulletCost  = 2  // extra for a list item: menus and link lists are lists
-	countCost   = 8  // a short line with a count: "Comments (113)", "1 Kommentar"
-	chromeCost  = 10 // a line that is furniture by its form: share bar, widget label
-	menuCost    = 5  // a long line of words without punctuation, or with separators
 	proseWords  = 15 // a line this long is running text even without a sentence end
 	midWords    = 6  // a line this long without a sentence end is neutral-positive
 	maxLineGain = 80 // one very long line does not outweigh everything else
@@ -27,30 +39,30 @@ const (
 // text, negative for the furniture of a page.
 func (p *parser) lineScore(t string) int {
 	if p.chrome(t) {
-		return -chromeCost
+		return -p.w.chrome
 	}
 	if p.metaShape(t) {
-		return -shortCost // a byline or dateline: part of the page's head, not of the prose
+		return -p.w.short // a byline or dateline: part of the page's head, not of the prose
 	}
 	u := units(t)
 	bullet := isBullet(t)
 	extra := 0
 	if bullet {
-		extra = bulletCost
+		extra = p.w.bullet
 	}
 	switch {
 	case u < midWords && hasCount(t):
-		return -countCost
+		return -p.w.count
 	case separators(t) >= 3:
-		return -menuCost
+		return -p.w.menu
 	case u >= proseWords && !hasClausePunct(t):
-		return -menuCost
-	case u >= proseWords || (endsSentence(t) && u >= 3 && !bullet):
+		return -p.w.menu
+	case u >= proseWords || (endsSentence(t) && u >= 3 && !bullet) || (bullet && u >= midWords && endsClause(t)):
 		return min(u, maxLineGain) - extra
 	case u >= midWords:
 		return 1 - extra
 	}
-	return -shortCost - extra
+	return -p.w.short - extra
 }
 
 // units is a line's length in words; in scripts written without spaces

@@ -37,6 +37,12 @@ var bom = []byte{0xef, 0xbb, 0xbf}
 // A seed that is empty, binary, not UTF-8 or has no body text is an error
 // wrapping one of ErrEmpty, ErrBinary, ErrInvalidUTF8 or ErrNoBody.
 func Parse(seed string, data []byte) (*Article, error) {
+	return parseWith(seed, data, defaultWeights())
+}
+
+// parseWith is Parse with the given line-shape weights (the evaluation
+// cross-validates them).
+func parseWith(seed string, data []byte, w weights) (*Article, error) {
 	data = bytes.TrimPrefix(data, bom)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrEmpty
@@ -51,6 +57,7 @@ func Parse(seed string, data []byte) (*Article, error) {
 		return nil, fmt.Errorf("%w: too many control characters", ErrBinary)
 	}
 	p := newParser(string(data))
+	p.w = w
 	p.classify()
 	a := p.article(seed)
 	if len(a.Paragraphs) == 0 {
@@ -92,6 +99,7 @@ func splitLines(s string) []string {
 
 // parser holds the state of one parse.
 type parser struct {
+	w     weights
 	raw   []string
 	lines []Line
 	body0 int // index of the first body line
