@@ -53,7 +53,7 @@ func (p *parser) lineScore(t string) int {
 	switch {
 	case u < midWords && hasCount(t):
 		return -p.w.count
-	case separators(t) >= 3:
+	case isMenuRow(t, u):
 		return -p.w.menu
 	case u >= proseWords && !hasClausePunct(t):
 		return -p.w.menu
@@ -103,6 +103,14 @@ func separators(t string) int {
 		}
 	}
 	return n
+}
+
+// isMenuRow reports whether a line of u words is a row of menu items or a
+// breadcrumb: three separators or more, one for every few words (a
+// sentence may name "HIV/Aids" a few times; a menu separates every item).
+func isMenuRow(t string, u int) bool {
+	n := separators(t)
+	return n >= 3 && n*3 >= u
 }
 
 // hasClausePunct reports whether t has any punctuation that running text

@@ -147,9 +147,9 @@ func TestTextPathCrossValidated(t *testing.T) {
 	}
 	pages, texts := devTexts(t)
 	var grid []weights
-	for _, short := range []int{1, 2, 3, 4, 5} {
-		for _, chrome := range []int{5, 10, 20} {
-			for _, menu := range []int{3, 5, 8} {
+	for _, short := range []int{9, 12, 16, 24} {
+		for _, chrome := range []int{10, 20} {
+			for _, menu := range []int{5} {
 				w := defaultWeights()
 				w.short, w.chrome, w.menu = short, chrome, menu
 				grid = append(grid, w)

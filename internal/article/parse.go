@@ -155,6 +155,13 @@ func (p *parser) classify() {
 		p.body0 = len(p.lines)
 		return
 	}
+	if p.clean(bs, be) {
+		// An article on its own (a title, a byline, paragraphs): all of it
+		// after the head is the body, short lines and lists included.
+		p.head()
+		p.body(len(p.lines) - 1)
+		return
+	}
 	p.body0 = bs
 	p.above(bs)
 	for i := be + 1; i < len(p.lines); i++ {
@@ -264,6 +271,93 @@ func (p *parser) foot(be int) {
 // footWindow is how many lines under the body are read for a signature.
 const footWindow = 4
 
+// head classifies the lines before the body of a clean text (see clean):
+// chrome, datelines, the title
+// and the byline block under it.
+func (p *parser) head() {
+	i := 0
+	for ; i < len(p.lines); i++ {
+		l := &p.lines[i]
+		if l.Kind == KindBlank {
+			continue
+		}
+		if p.chrome(l.Text) {
+			l.Kind = KindChrome
+			continue
+		}
+		if d, ok := isDateline(l.Text); ok {
+			l.Kind = KindMeta
+			p.setDate(d)
+			continue
+		}
+		if moreWords(l.Text, 30) || (endsSentence(l.Text) && moreWords(l.Text, 20)) {
+			// Prose before any title: the article has no headline line.
+			p.body0 = i
+			return
+		}
+		l.Kind = KindTitle
+		p.title, p.titleLine = l.Text, true
+		i++
+		break
+	}
+	for ; i < len(p.lines); i++ {
+		l := &p.lines[i]
+		switch {
+		case l.Kind == KindBlank:
+			continue
+		case p.meta(l.Text):
+			l.Kind = KindMeta
+			continue
+		case p.chrome(l.Text):
+			l.Kind = KindChrome
+			continue
+		}
+		if d, ok := isDateline(l.Text); ok {
+			l.Kind = KindMeta
+			p.setDate(d)
+			continue
+		}
+		if b, ok := parseByline(l.Text); ok && p.author == "" {
+			l.Kind = KindMeta
+			p.author, p.source = b.author, b.source
+			if d, ok := findDate(b.rest); ok {
+				p.setDate(d)
+			}
+			continue
+		}
+		break
+	}
+	p.body0 = i
+}
+
+// clean reports whether the text is an article on its own rather than a
+// page with its furniture: a short head (a headline and a few lines of
+// byline and date) above the body block, and nothing outside the block
+// that has the form of furniture (a widget, share bar, notice or menu).
+// Saved pages start with menus; an article on its own may end in lists
+// of short lines (results, award winners) that are its body.
+func (p *parser) clean(bs, be int) bool {
+	head := 0
+	for i, l := range p.lines {
+		if l.Kind == KindBlank || (i >= bs && i <= be) {
+			continue
+		}
+		if i < bs {
+			if head++; head > cleanHead {
+				return false
+			}
+		}
+		if p.chrome(l.Text) || isNotice(l.Text) || isMenuRow(l.Text, units(l.Text)) {
+			return false
+		}
+	}
+	return true
+}
+
+// cleanHead is the most lines a clean article has above its body: a
+// headline, a byline, a date, a place, a time.
+const cleanHead = 8
+
 // titleWindow is how many non-blank lines above the body are searched for
 // the headline: a headline is followed by a byline, a date, a few labels.
 const titleWindow = 15
@@ -325,7 +419,7 @@ func (p *parser) setDateAbove(d dateParts) {
 // isTitleShape reports whether t can be a headline: a short line with
 // letters in it, not a list item, a label ending in a colon or an image.
 func isTitleShape(t string) bool {
-	if moreWords(t, 25) || isBullet(t) || strings.HasSuffix(t, ":") || strings.HasPrefix(t, "[") || separators(t) >= 2 {
+	if moreWords(t, 25) || isBullet(t) || strings.HasSuffix(t, ":") || strings.HasPrefix(t, "[") || isMenuRow(t, 0) {
 		return false
 	}
 	letters := 0
