@@ -147,7 +147,7 @@ func TestTextPathCrossValidated(t *testing.T) {
 	}
 	pages, texts := devTexts(t)
 	var grid []weights
-	for _, short := range []int{9, 12, 16, 24} {
+	for _, short := range []int{3, 6, 9, 12, 16, 24} {
 		for _, chrome := range []int{10, 20} {
 			for _, menu := range []int{5} {
 				w := defaultWeights()
