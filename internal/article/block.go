@@ -30,6 +30,19 @@ func defaultWeights() weights {
 	return weights{short: 12, bullet: 2, count: 8, chrome: 20, menu: 5}
 }
 
+// bulletExtra is the extra cost of a list item.
+func bulletExtra(t string, w weights) int {
+	if isBullet(t) {
+		return w.bullet
+	}
+	return 0
+}
+
+// longLineBytes is a length past which a line with punctuation is running
+// text whatever words it starts with: labels, bylines and date lines are
+// a few words long.
+const longLineBytes = 400
+
 const (
 	proseWords  = 15 // a line this long is running text even without a sentence end
 	midWords    = 6  // a line this long without a sentence end is neutral-positive
@@ -38,8 +51,15 @@ const (
 
 // lineScore scores a non-blank line by its shape: positive for running
 // text, negative for the furniture of a page.
-func (p *parser) lineScore(t string) int {
-	if p.chrome(t) {
+func (p *parser) lineScore(i int) int {
+	t := p.lines[i].Text
+	if len(t) > longLineBytes && hasClausePunct(t) {
+		// Running text: too long for a label, a byline or a date line.
+		if u := units(t); !isMenuRow(t, u) {
+			return min(u, maxLineGain) - bulletExtra(t, p.w)
+		}
+	}
+	if p.lineChrome(i) {
 		return -p.w.chrome
 	}
 	if p.metaShape(t) {
@@ -66,20 +86,29 @@ func (p *parser) lineScore(t string) int {
 	return -p.w.short - extra
 }
 
-// units is a line's length in words; in scripts written without spaces
-// two characters count as a word.
+// units is a line's length in words, up to maxLineGain+1 (a longer line
+// gains no more); in scripts written without spaces two characters count
+// as a word.
 func units(t string) int {
-	w := wordCount(t)
+	const limit = maxLineGain + 1
 	if plainASCII(t) {
-		return w
+		return countWords(t, limit)
 	}
-	dense := 0
+	w, dense, in := 0, 0, false
 	for _, r := range t {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			w++
+		}
+		in = !space
+		if r >= 0x0e00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
 			dense++
 		}
+		if w+dense/2 >= limit {
+			break
+		}
 	}
-	return max(w, w+dense/2)
+	return w + dense/2
 }
 
 // hasCount reports whether t has a number in it: on a short line, the

@@ -100,6 +100,8 @@ func splitLines(s string) []string {
 // parser holds the state of one parse.
 type parser struct {
 	w     weights
+	// chromeMemo memoises chrome per line: 0 not yet asked, 1 yes, 2 no.
+	chromeMemo []int8
 	raw   []string
 	lines []Line
 	body0 int // index of the first body line
@@ -142,7 +144,7 @@ func (p *parser) classify() {
 	scores := make([]int, len(p.lines))
 	for i := range p.lines {
 		if p.lines[i].Kind != KindBlank {
-			scores[i] = p.lineScore(p.lines[i].Text)
+			scores[i] = p.lineScore(i)
 		}
 	}
 	bs, be := bestBlock(scores)
@@ -281,7 +283,7 @@ func (p *parser) head() {
 		if l.Kind == KindBlank {
 			continue
 		}
-		if p.chrome(l.Text) {
+		if p.lineChrome(i) {
 			l.Kind = KindChrome
 			continue
 		}
@@ -308,7 +310,7 @@ func (p *parser) head() {
 		case p.meta(l.Text):
 			l.Kind = KindMeta
 			continue
-		case p.chrome(l.Text):
+		case p.lineChrome(i):
 			l.Kind = KindChrome
 			continue
 		}
@@ -347,7 +349,7 @@ func (p *parser) clean(bs, be int) bool {
 				return false
 			}
 		}
-		if p.chrome(l.Text) || isNotice(l.Text) || isMenuRow(l.Text, units(l.Text)) {
+		if p.lineChrome(i) || isNotice(l.Text) || isMenuRow(l.Text, units(l.Text)) {
 			return false
 		}
 	}
@@ -437,6 +439,25 @@ func multiWord(t string) bool {
 	return moreWords(t, 2) || utf8.RuneCountInString(t) >= 8 && !strings.Contains(t, " ")
 }
 
+// lineChrome is chrome for line i, asked once.
+func (p *parser) lineChrome(i int) bool {
+	if p.chromeMemo == nil {
+		p.chromeMemo = make([]int8, len(p.lines))
+	}
+	switch p.chromeMemo[i] {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	c := p.chrome(p.lines[i].Text)
+	p.chromeMemo[i] = 2
+	if c {
+		p.chromeMemo[i] = 1
+	}
+	return c
+}
+
 // chrome reports whether a line is site furniture wherever it stands.
 func (p *parser) chrome(t string) bool {
 	return isShareBar(t) || isFollowLine(t) || isWidget(t)
@@ -482,10 +503,10 @@ func (p *parser) body(be int) {
 			if _, ok := parseEditors(l.Text); ok {
 				end = i
 			}
-		case isFollowLine(l.Text):
+		case p.lineChrome(i) && isFollowLine(l.Text):
 			l.Kind = KindChrome
 			end = i
-		case isShareBar(l.Text) || isWidget(l.Text):
+		case p.lineChrome(i):
 			l.Kind = KindChrome
 		}
 	}
