@@ -99,12 +99,12 @@ func splitLines(s string) []string {
 
 // parser holds the state of one parse.
 type parser struct {
-	w     weights
+	w weights
 	// chromeMemo memoises chrome per line: 0 not yet asked, 1 yes, 2 no.
 	chromeMemo []int8
-	raw   []string
-	lines []Line
-	body0 int // index of the first body line
+	raw        []string
+	lines      []Line
+	body0      int // index of the first body line
 
 	title     string
 	author    string
