@@ -19,6 +19,7 @@ type weights struct {
 	count  int // a short line with a count: "Comments (113)", "1 Kommentar"
 	chrome int // a line that is furniture by its form: share bar, widget label
 	menu   int // a long line of words without punctuation, or with separators
+	follow int // percent of the body's score a later block needs to join it (0: none)
 }
 
 // defaultWeights are the costs Parse uses. Their order follows from the
@@ -27,7 +28,7 @@ type weights struct {
 // cross-validation over the pages of the extraction development set
 // (TestTextPathCrossValidated), every fold choosing the same ones.
 func defaultWeights() weights {
-	return weights{short: 12, bullet: 2, count: 8, chrome: 20, menu: 5}
+	return weights{short: 16, bullet: 2, count: 8, chrome: 20, menu: 5, follow: 50}
 }
 
 // bulletExtra is the extra cost of a list item.

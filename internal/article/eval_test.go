@@ -147,11 +147,11 @@ func TestTextPathCrossValidated(t *testing.T) {
 	}
 	pages, texts := devTexts(t)
 	var grid []weights
-	for _, short := range []int{3, 6, 9, 12, 16, 24} {
-		for _, chrome := range []int{10, 20} {
-			for _, menu := range []int{5} {
+	for _, short := range []int{9, 12, 16} {
+		for _, chrome := range []int{20} {
+			for _, follow := range []int{0, 25, 50, 100} {
 				w := defaultWeights()
-				w.short, w.chrome, w.menu = short, chrome, menu
+				w.short, w.chrome, w.follow = short, chrome, follow
 				grid = append(grid, w)
 			}
 		}

@@ -164,6 +164,7 @@ func (p *parser) classify() {
 		p.body(len(p.lines) - 1)
 		return
 	}
+	be = p.continuation(scores, bs, be)
 	p.body0 = bs
 	p.above(bs)
 	for i := be + 1; i < len(p.lines); i++ {
@@ -359,6 +360,45 @@ func (p *parser) clean(bs, be int) bool {
 // cleanHead is the most lines a clean article has above its body: a
 // headline, a byline, a date, a place, a time.
 const cleanHead = 8
+
+// continuation extends the body past be with the blocks of prose that
+// follow it across furniture (an advertisement, a gallery, a box of links
+// in the middle of the story): a later block that scores at least
+// w.follow percent of the body so far joins it, and the furniture between
+// is marked as such. It returns the new end of the body.
+func (p *parser) continuation(scores []int, bs, be int) int {
+	if p.w.follow <= 0 {
+		return be
+	}
+	total := 0
+	for i := bs; i <= be; i++ {
+		total += scores[i]
+	}
+	for be+1 < len(scores) {
+		s, e := bestBlock(scores[be+1:])
+		if s < 0 {
+			break
+		}
+		s, e = s+be+1, e+be+1
+		sum := 0
+		for i := s; i <= e; i++ {
+			sum += scores[i]
+		}
+		if sum*100 < total*p.w.follow {
+			break
+		}
+		for i := be + 1; i < s; i++ {
+			if l := &p.lines[i]; l.Kind == unset {
+				l.Kind = KindChrome
+				if p.meta(l.Text) {
+					l.Kind = KindMeta
+				}
+			}
+		}
+		be, total = e, total+sum
+	}
+	return be
+}
 
 // titleWindow is how many non-blank lines above the body are searched for
 // the headline: a headline is followed by a byline, a date, a few labels.
