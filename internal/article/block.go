@@ -20,6 +20,7 @@ type weights struct {
 	chrome int // a line that is furniture by its form: share bar, widget label
 	menu   int // a long line of words without punctuation, or with separators
 	follow int // percent of the body's score a later block needs to join it (0: none)
+	run    int // this many short lines in a row inside the body are furniture (0: none)
 }
 
 // defaultWeights are the costs Parse uses. Their order follows from the
@@ -28,7 +29,7 @@ type weights struct {
 // cross-validation over the pages of the extraction development set
 // (TestTextPathCrossValidated), every fold choosing the same ones.
 func defaultWeights() weights {
-	return weights{short: 16, bullet: 2, count: 8, chrome: 20, menu: 5, follow: 50}
+	return weights{short: 9, bullet: 2, count: 8, chrome: 20, menu: 5, follow: 50, run: 3}
 }
 
 // bulletExtra is the extra cost of a list item.

@@ -148,10 +148,10 @@ func TestTextPathCrossValidated(t *testing.T) {
 	pages, texts := devTexts(t)
 	var grid []weights
 	for _, short := range []int{9, 12, 16} {
-		for _, chrome := range []int{20} {
-			for _, follow := range []int{0, 25, 50, 100} {
+		for _, follow := range []int{0, 50} {
+			for _, run := range []int{0, 3, 5, 8} {
 				w := defaultWeights()
-				w.short, w.chrome, w.follow = short, chrome, follow
+				w.short, w.follow, w.run = short, follow, run
 				grid = append(grid, w)
 			}
 		}

@@ -165,6 +165,7 @@ func (p *parser) classify() {
 		return
 	}
 	be = p.continuation(scores, bs, be)
+	p.dropRuns(scores, bs, be)
 	p.body0 = bs
 	p.above(bs)
 	for i := be + 1; i < len(p.lines); i++ {
@@ -398,6 +399,36 @@ func (p *parser) continuation(scores []int, bs, be int) int {
 		be, total = e, total+sum
 	}
 	return be
+}
+
+// dropRuns marks as furniture the runs of w.run or more consecutive short
+// lines inside the body block (blank lines do not end a run): a list of
+// links or a box of labels that the prose around it outweighed. 0: none.
+func (p *parser) dropRuns(scores []int, bs, be int) {
+	if p.w.run <= 0 {
+		return
+	}
+	var run []int
+	flush := func() {
+		if len(run) >= p.w.run {
+			for _, i := range run {
+				if p.lines[i].Kind == unset {
+					p.lines[i].Kind = KindChrome
+				}
+			}
+		}
+		run = run[:0]
+	}
+	for i := bs; i <= be; i++ {
+		switch {
+		case p.lines[i].Kind == KindBlank:
+		case scores[i] < 0:
+			run = append(run, i)
+		default:
+			flush()
+		}
+	}
+	flush()
 }
 
 // titleWindow is how many non-blank lines above the body are searched for

@@ -5,6 +5,7 @@ import (
 	"github.com/newsroom/newsearch/internal/article"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/newsroom/newsearch/bench/internal/extraction"
@@ -79,5 +80,26 @@ func TestTextPathShow(t *testing.T) {
 			}
 		}
 		fmt.Printf("WITH %q\nWITHOUT %q\nTITLE %q DATE %q AUTHOR %q\n", p.With, p.Without, p.Title, p.Date, p.Author)
+	}
+}
+
+// TestTextPathMisses lists kept "without" and lost "with" snippets (DEBUG=2).
+func TestTextPathMisses(t *testing.T) {
+	if os.Getenv("DEBUG") != "2" {
+		t.Skip("set DEBUG=2 to list the snippets the text path gets wrong")
+	}
+	for _, p := range loadDev(t) {
+		body, _, _, _, _ := TextPath(p)
+		b := strings.Join(strings.Fields(body), " ")
+		for _, s := range p.Without {
+			if strings.Contains(b, strings.Join(strings.Fields(s), " ")) {
+				t.Logf("FP %s %q", p.Key, s)
+			}
+		}
+		for _, s := range p.With {
+			if !strings.Contains(b, strings.Join(strings.Fields(s), " ")) {
+				t.Logf("FN %s %q", p.Key, s)
+			}
+		}
 	}
 }
