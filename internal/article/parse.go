@@ -339,14 +339,16 @@ func (p *parser) head() {
 // byline and date) above the body block, and nothing outside the block
 // that has the form of furniture (a widget, share bar, notice or menu).
 // Saved pages start with menus; an article on its own may end in lists
-// of short lines (results, award winners) that are its body.
+// of short lines (results, award winners) that are its body, and one that
+// starts with a headline and a byline may hold them anywhere.
 func (p *parser) clean(bs, be int) bool {
 	head := 0
+	signed := p.signedHead()
 	for i, l := range p.lines {
 		if l.Kind == KindBlank || (i >= bs && i <= be) {
 			continue
 		}
-		if i < bs {
+		if i < bs && !signed {
 			if head++; head > cleanHead {
 				return false
 			}
@@ -356,6 +358,21 @@ func (p *parser) clean(bs, be int) bool {
 		}
 	}
 	return true
+}
+
+// signedHead reports whether the text starts as an article file does: a
+// headline, then a byline or a date line. Whatever short lines (tables of
+// figures, lists) come before its longest prose are then its body.
+func (p *parser) signedHead() bool {
+	var first []string
+	for _, l := range p.lines {
+		if l.Kind != KindBlank {
+			if first = append(first, l.Text); len(first) == 2 {
+				break
+			}
+		}
+	}
+	return len(first) == 2 && isTitleShape(first[0]) && !p.metaShape(first[0]) && p.metaShape(first[1])
 }
 
 // cleanHead is the most lines a clean article has above its body: a

@@ -8,8 +8,9 @@ import (
 )
 
 // textFloor is the CI floor of the text path's body F on the development
-// set: just below the out-of-fold figure measured when it was set.
-const textFloor = 0.79
+// set: just below the 5-fold out-of-fold figure (0.822) and the figure on
+// the third of the pages scored under -race (0.814) when it was set.
+const textFloor = 0.80
 
 // TestTextPathFloor holds the text path's body F on the development set
 // above textFloor. Under the race detector a fixed third of the pages
