@@ -125,24 +125,23 @@ func hasCount(t string) bool {
 }
 
 // separators counts the characters that separate the items of a menu or
-// a breadcrumb written on one line. A slash between digits is part of a
-// date or a fraction ("4/2/87"), not a separator.
+// a breadcrumb written on one line. A slash or an angle bracket counts only
+// standing apart ("News / World", "Home > News"): within words it is part
+// of a name, a date or markup ("HIV/Aids", "4/2/87", "<b>").
 func separators(t string) int {
 	n := 0
 	for i, r := range t {
 		switch r {
-		case '|', '•', '·', '»', '›', '>':
+		case '|', '•', '·', '»', '›':
 			n++
-		case '/':
-			if !(i > 0 && isDigit(t[i-1]) || i+1 < len(t) && isDigit(t[i+1])) {
+		case '/', '>':
+			if i > 0 && t[i-1] == ' ' && (i+1 == len(t) || t[i+1] == ' ') {
 				n++
 			}
 		}
 	}
 	return n
 }
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // isMenuRow reports whether a line of u words is a row of menu items or a
 // breadcrumb: three separators or more, one for every few words (a
