@@ -209,6 +209,11 @@ func (p *parser) above(bs int) {
 			}
 		}
 	}
+	// A headline-shaped line with a byline or date line right under it is
+	// the headline, even when other lines stand nearer the body.
+	if signed := p.signedTitle(bs); signed >= 0 {
+		titleAt = signed
+	}
 	if titleAt >= 0 {
 		p.lines[titleAt].Kind = KindTitle
 		p.title, p.titleLine = p.lines[titleAt].Text, true
@@ -446,6 +451,27 @@ func (p *parser) dropRuns(scores []int, bs, be int) {
 		}
 	}
 	flush()
+}
+
+// signedTitle returns the nearest line within titleWindow lines above bs
+// that has the shape of a headline of several words and a byline or date
+// line as the next non-blank line, or -1.
+func (p *parser) signedTitle(bs int) int {
+	seen := 0
+	next := -1 // the next non-blank line below i
+	for i := bs - 1; i >= 0 && seen < titleWindow; i-- {
+		l := p.lines[i]
+		if l.Kind == KindBlank {
+			continue
+		}
+		seen++
+		if l.Kind == unset && next >= 0 && isTitleShape(l.Text) && multiWord(l.Text) &&
+			!p.lineChrome(i) && !isNotice(l.Text) && !p.metaShape(l.Text) && p.metaShape(p.lines[next].Text) {
+			return i
+		}
+		next = i
+	}
+	return -1
 }
 
 // titleWindow is how many non-blank lines above the body are searched for
