@@ -261,18 +261,23 @@ func (p *parser) above(bs int) {
 	}
 }
 
-// foot reads the lines just after the body block for an author (blogs
-// sign their posts under them: "Posted by Ann at 10:52").
+// foot reads the lines just after the body block for an author and a
+// date the head did not give (blogs sign and date their posts under them:
+// "Posted by Ann at 10:52", "Eingestellt am 9. September 2017").
 func (p *parser) foot(be int) {
 	seen := 0
-	for i := be + 1; i < len(p.lines) && seen < footWindow && p.author == ""; i++ {
+	for i := be + 1; i < len(p.lines) && seen < footWindow && (p.author == "" || !p.hasDate); i++ {
 		l := &p.lines[i]
 		if l.Kind != KindChrome {
 			continue
 		}
 		seen++
-		if name := looseAuthor(l.Text); name != "" {
+		if name := looseAuthor(l.Text); name != "" && p.author == "" {
 			p.author, l.Kind = name, KindMeta
+		}
+		if d, ok := looseDate(l.Text); ok && !p.hasDate && !endsSentence(l.Text) {
+			p.setDate(d)
+			l.Kind = KindMeta
 		}
 	}
 }
