@@ -18,6 +18,8 @@ type Report struct {
 	Errors                int // pages whose text could not be made
 }
 
+// String is the report on one line: body P/R/F, then the accuracy of
+// title, date and author over the pages that have them annotated.
 func (r Report) String() string {
 	return fmt.Sprintf("pages %d: body P %.3f R %.3f F %.3f; title %d/%d (%.3f), date %d/%d (%.3f), author %d/%d (%.3f); errors %d",
 		r.Pages, r.Body.Precision(), r.Body.Recall(), r.Body.F(),
