@@ -3,9 +3,13 @@
 // publication time and the body split paragraph by paragraph, with section
 // headings attached to the paragraphs under them.
 //
-// The parser is pure and general: it works from the shape of the lines (a
-// byline, a date, a short line between paragraphs, a widget label after the
-// end of the story), not from a list of one site's lines. Every line of the
+// The parser is pure and general: it works from the shape of the lines, not
+// from a list of one site's lines. It scores every line (running text
+// gains its length in words; short lines, list items, counts, menu rows and
+// widget labels cost), takes the best contiguous block as the body, reads
+// the headline, byline and date from the lines just above it, and treats
+// what stands outside as page furniture. A text that is an article on its
+// own (a headline, a byline, paragraphs, no furniture) keeps all of it. Every line of the
 // input is accounted for exactly once in Article.Lines, so nothing the seed
 // says is silently lost.
 package article

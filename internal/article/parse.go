@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -36,6 +37,12 @@ var bom = []byte{0xef, 0xbb, 0xbf}
 // A seed that is empty, binary, not UTF-8 or has no body text is an error
 // wrapping one of ErrEmpty, ErrBinary, ErrInvalidUTF8 or ErrNoBody.
 func Parse(seed string, data []byte) (*Article, error) {
+	return parseWith(seed, data, defaultWeights())
+}
+
+// parseWith is Parse with the given line-shape weights (the evaluation
+// cross-validates them).
+func parseWith(seed string, data []byte, w weights) (*Article, error) {
 	data = bytes.TrimPrefix(data, bom)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrEmpty
@@ -50,8 +57,8 @@ func Parse(seed string, data []byte) (*Article, error) {
 		return nil, fmt.Errorf("%w: too many control characters", ErrBinary)
 	}
 	p := newParser(string(data))
-	p.head()
-	p.body()
+	p.w = w
+	p.classify()
 	a := p.article(seed)
 	if len(a.Paragraphs) == 0 {
 		return a, ErrNoBody
@@ -92,9 +99,12 @@ func splitLines(s string) []string {
 
 // parser holds the state of one parse.
 type parser struct {
-	raw   []string
-	lines []Line
-	body0 int // index of the first body line
+	w weights
+	// chromeMemo memoises chrome per line: 0 not yet asked, 1 yes, 2 no.
+	chromeMemo []int8
+	raw        []string
+	lines      []Line
+	body0      int // index of the first body line
 
 	title     string
 	author    string
@@ -103,6 +113,8 @@ type parser struct {
 	date      dateParts
 	hasDate   bool
 	titleLine bool
+	// pendingDate is a date found above the title, used when none is below it.
+	pendingDate *dateParts
 }
 
 func newParser(text string) *parser {
@@ -123,7 +135,158 @@ func newParser(text string) *parser {
 	return p
 }
 
-// head classifies the lines before the body: chrome, datelines, the title
+// classify gives every line its kind. It finds the body first, as the
+// best contiguous block of prose by the shape of its lines (see
+// lineScore), then reads the lines above the block for the title, the
+// byline and the date, and treats what stands outside the block as page
+// furniture, keeping metadata lines (editors, source) wherever they are.
+func (p *parser) classify() {
+	scores := make([]int, len(p.lines))
+	for i := range p.lines {
+		if p.lines[i].Kind != KindBlank {
+			scores[i] = p.lineScore(i)
+		}
+	}
+	bs, be := bestBlock(scores)
+	if bs < 0 {
+		for i := range p.lines {
+			if p.lines[i].Kind == unset {
+				p.lines[i].Kind = KindChrome
+			}
+		}
+		p.body0 = len(p.lines)
+		return
+	}
+	if p.clean(bs, be) {
+		// An article on its own (a title, a byline, paragraphs): all of it
+		// after the head is the body, short lines and lists included.
+		p.head()
+		p.body(len(p.lines) - 1)
+		return
+	}
+	be = p.continuation(scores, bs, be)
+	p.dropRuns(scores, bs, be)
+	p.body0 = bs
+	p.above(bs)
+	for i := be + 1; i < len(p.lines); i++ {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		if p.meta(l.Text) {
+			l.Kind = KindMeta
+		} else {
+			l.Kind = KindChrome
+		}
+	}
+	p.body(be)
+	p.foot(be)
+}
+
+// above classifies the lines above the body block, nearest first: datelines
+// and bylines are metadata; the first line shaped like a headline within
+// titleWindow lines is the title; the rest is page furniture. A date
+// between the title and the body wins over one above the title.
+func (p *parser) above(bs int) {
+	seen := 0
+	titleAt := -1
+	// The nearest headline of several words, else the nearest of one word.
+	for i := bs - 1; i >= 0 && seen < titleWindow; i-- {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		seen++
+		if p.chrome(l.Text) || isNotice(l.Text) || p.metaShape(l.Text) {
+			continue
+		}
+		if isTitleShape(l.Text) && (titleAt < 0 || !multiWord(p.lines[titleAt].Text)) {
+			if titleAt < 0 || multiWord(l.Text) {
+				titleAt = i
+			}
+			if multiWord(l.Text) {
+				break
+			}
+		}
+	}
+	// A headline-shaped line with a byline or date line right under it is
+	// the headline, even when other lines stand nearer the body.
+	if signed := p.signedTitle(bs); signed >= 0 {
+		titleAt = signed
+	}
+	if titleAt >= 0 {
+		p.lines[titleAt].Kind = KindTitle
+		p.title, p.titleLine = p.lines[titleAt].Text, true
+	}
+	// Between the title and the body: metadata or furniture.
+	from := max(titleAt+1, 0)
+	for i := bs - 1; i >= from; i-- {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		l.Kind = KindChrome
+		if p.metaLine(l.Text) {
+			l.Kind = KindMeta
+		}
+	}
+	// Above the title: furniture, but a dateline still dates the article.
+	for i := titleAt - 1; i >= 0; i-- {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		l.Kind = KindChrome
+		if p.chrome(l.Text) {
+			continue
+		}
+		if d, ok := isDateline(l.Text); ok {
+			l.Kind = KindMeta
+			p.setDateAbove(d)
+		} else if d, ok := looseDate(l.Text); ok && !endsSentence(l.Text) {
+			l.Kind = KindMeta
+			p.setDateAbove(d)
+		}
+	}
+	if p.pendingDate != nil && !p.hasDate {
+		p.setDate(*p.pendingDate)
+	}
+	// A byline written into another line of the head names the author.
+	for i := bs - 1; i >= 0 && p.author == "" && i >= titleAt-titleWindow; i-- {
+		if l := &p.lines[i]; l.Kind == KindChrome || l.Kind == KindMeta {
+			if name := looseAuthor(l.Text); name != "" {
+				p.author, l.Kind = name, KindMeta
+			}
+		}
+	}
+}
+
+// foot reads the lines just after the body block for an author and a
+// date the head did not give (blogs sign and date their posts under them:
+// "Posted by Ann at 10:52", "Eingestellt am 9. September 2017").
+func (p *parser) foot(be int) {
+	seen := 0
+	for i := be + 1; i < len(p.lines) && seen < footWindow && (p.author == "" || !p.hasDate); i++ {
+		l := &p.lines[i]
+		if l.Kind != KindChrome {
+			continue
+		}
+		seen++
+		if name := looseAuthor(l.Text); name != "" && p.author == "" {
+			p.author, l.Kind = name, KindMeta
+		}
+		if d, ok := looseDate(l.Text); ok && !p.hasDate && !endsSentence(l.Text) {
+			p.setDate(d)
+			l.Kind = KindMeta
+		}
+	}
+}
+
+// footWindow is how many lines under the body are read for a signature.
+const footWindow = 4
+
+// head classifies the lines before the body of a clean text (see clean):
+// chrome, datelines, the title
 // and the byline block under it.
 func (p *parser) head() {
 	i := 0
@@ -132,7 +295,7 @@ func (p *parser) head() {
 		if l.Kind == KindBlank {
 			continue
 		}
-		if p.chrome(l.Text) {
+		if p.lineChrome(i) {
 			l.Kind = KindChrome
 			continue
 		}
@@ -159,7 +322,7 @@ func (p *parser) head() {
 		case p.meta(l.Text):
 			l.Kind = KindMeta
 			continue
-		case p.chrome(l.Text):
+		case p.lineChrome(i):
 			l.Kind = KindChrome
 			continue
 		}
@@ -181,6 +344,239 @@ func (p *parser) head() {
 	p.body0 = i
 }
 
+// clean reports whether the text is an article on its own rather than a
+// page with its furniture: a short head (a headline and a few lines of
+// byline and date) above the body block, and nothing outside the block
+// that has the form of furniture (a widget, share bar, notice or menu).
+// Saved pages start with menus; an article on its own may end in lists
+// of short lines (results, award winners) that are its body, and one that
+// starts with a headline and a byline may hold them anywhere.
+func (p *parser) clean(bs, be int) bool {
+	head := 0
+	signed := p.signedHead()
+	for i, l := range p.lines {
+		if l.Kind == KindBlank || (i >= bs && i <= be) {
+			continue
+		}
+		if i < bs && !signed {
+			if head++; head > cleanHead {
+				return false
+			}
+		}
+		if p.lineChrome(i) || isNotice(l.Text) || isMenuRow(l.Text, units(l.Text)) {
+			return false
+		}
+	}
+	return true
+}
+
+// signedHead reports whether the text starts as an article file does: a
+// headline, then a byline or a date line. Whatever short lines (tables of
+// figures, lists) come before its longest prose are then its body.
+func (p *parser) signedHead() bool {
+	var first []string
+	for _, l := range p.lines {
+		if l.Kind != KindBlank {
+			if first = append(first, l.Text); len(first) == 2 {
+				break
+			}
+		}
+	}
+	return len(first) == 2 && isTitleShape(first[0]) && !p.metaShape(first[0]) && p.metaShape(first[1])
+}
+
+// cleanHead is the most lines a clean article has above its body: a
+// headline, a byline, a date, a place, a time.
+const cleanHead = 8
+
+// continuation extends the body past be with the blocks of prose that
+// follow it across furniture (an advertisement, a gallery, a box of links
+// in the middle of the story): a later block that scores at least
+// w.follow percent of the body so far joins it, and the furniture between
+// is marked as such. It returns the new end of the body.
+func (p *parser) continuation(scores []int, bs, be int) int {
+	if p.w.follow <= 0 {
+		return be
+	}
+	total := 0
+	for i := bs; i <= be; i++ {
+		total += scores[i]
+	}
+	for be+1 < len(scores) {
+		s, e := bestBlock(scores[be+1:])
+		if s < 0 {
+			break
+		}
+		s, e = s+be+1, e+be+1
+		sum := 0
+		for i := s; i <= e; i++ {
+			sum += scores[i]
+		}
+		if sum*100 < total*p.w.follow {
+			break
+		}
+		for i := be + 1; i < s; i++ {
+			if l := &p.lines[i]; l.Kind == unset {
+				l.Kind = KindChrome
+				if p.meta(l.Text) {
+					l.Kind = KindMeta
+				}
+			}
+		}
+		be, total = e, total+sum
+	}
+	return be
+}
+
+// dropRuns marks as furniture the runs of w.run or more consecutive short
+// lines inside the body block (blank lines do not end a run): a list of
+// links or a box of labels that the prose around it outweighed. 0: none.
+func (p *parser) dropRuns(scores []int, bs, be int) {
+	if p.w.run <= 0 {
+		return
+	}
+	var run []int
+	flush := func() {
+		if len(run) >= p.w.run {
+			for _, i := range run {
+				if p.lines[i].Kind == unset {
+					p.lines[i].Kind = KindChrome
+				}
+			}
+		}
+		run = run[:0]
+	}
+	for i := bs; i <= be; i++ {
+		switch {
+		case p.lines[i].Kind == KindBlank:
+		case scores[i] < 0:
+			run = append(run, i)
+		default:
+			flush()
+		}
+	}
+	flush()
+}
+
+// signedTitle returns the nearest line within titleWindow lines above bs
+// that has the shape of a headline of several words and a byline or date
+// line as the next non-blank line, or -1.
+func (p *parser) signedTitle(bs int) int {
+	seen := 0
+	next := -1 // the next non-blank line below i
+	for i := bs - 1; i >= 0 && seen < titleWindow; i-- {
+		l := p.lines[i]
+		if l.Kind == KindBlank {
+			continue
+		}
+		seen++
+		if l.Kind == unset && next >= 0 && isTitleShape(l.Text) && multiWord(l.Text) &&
+			!p.lineChrome(i) && !isNotice(l.Text) && !p.metaShape(l.Text) && p.metaShape(p.lines[next].Text) {
+			return i
+		}
+		next = i
+	}
+	return -1
+}
+
+// titleWindow is how many non-blank lines above the body are searched for
+// the headline: a headline is followed by a byline, a date, a few labels.
+const titleWindow = 15
+
+// metaShape reports whether t is a metadata line (dateline, byline,
+// editors, source) without recording anything.
+func (p *parser) metaShape(t string) bool {
+	if _, ok := parseEditors(t); ok {
+		return true
+	}
+	if isSourceLine(t) {
+		return true
+	}
+	if _, ok := isDateline(t); ok {
+		return true
+	}
+	if _, ok := looseDate(t); ok && !endsSentence(t) {
+		return true
+	}
+	_, ok := parseByline(t)
+	return ok
+}
+
+// metaLine records what a metadata line between the title and the body
+// says and reports whether it was one.
+func (p *parser) metaLine(t string) bool {
+	if p.chrome(t) {
+		return false
+	}
+	if p.meta(t) {
+		return true
+	}
+	if b, ok := parseByline(t); ok && p.author == "" {
+		p.author, p.source = b.author, b.source
+		if d, ok := findDate(b.rest); ok {
+			p.setDate(d)
+		}
+		return true
+	}
+	if d, ok := isDateline(t); ok {
+		p.setDate(d)
+		return true
+	}
+	if d, ok := looseDate(t); ok && !endsSentence(t) {
+		p.setDate(d)
+		return true
+	}
+	return false
+}
+
+// setDateAbove keeps the first date found above the title, used only when
+// none stands between the title and the body.
+func (p *parser) setDateAbove(d dateParts) {
+	if p.pendingDate == nil {
+		p.pendingDate = &d
+	}
+}
+
+// isTitleShape reports whether t can be a headline: a short line with
+// letters in it, not a list item, a label ending in a colon or an image.
+func isTitleShape(t string) bool {
+	if moreWords(t, 25) || isBullet(t) || strings.HasSuffix(t, ":") || strings.HasPrefix(t, "[") || isMenuRow(t, 0) {
+		return false
+	}
+	letters := 0
+	for _, r := range t {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+// multiWord reports whether a title candidate has several words (or, in a
+// script written without spaces, several characters).
+func multiWord(t string) bool {
+	return moreWords(t, 2) || utf8.RuneCountInString(t) >= 8 && !strings.Contains(t, " ")
+}
+
+// lineChrome is chrome for line i, asked once.
+func (p *parser) lineChrome(i int) bool {
+	if p.chromeMemo == nil {
+		p.chromeMemo = make([]int8, len(p.lines))
+	}
+	switch p.chromeMemo[i] {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	c := p.chrome(p.lines[i].Text)
+	p.chromeMemo[i] = 2
+	if c {
+		p.chromeMemo[i] = 1
+	}
+	return c
+}
+
 // chrome reports whether a line is site furniture wherever it stands.
 func (p *parser) chrome(t string) bool {
 	return isShareBar(t) || isFollowLine(t) || isWidget(t)
@@ -195,7 +591,7 @@ func (p *parser) meta(t string) bool {
 		}
 		return true
 	}
-	if m := sourceRe.FindStringSubmatch(t); m != nil {
+	if m := sourceRe.FindStringSubmatch(t); m != nil && isSourceLine(t) {
 		if p.source == "" {
 			p.source = strings.TrimSpace(m[1])
 		}
@@ -210,11 +606,12 @@ func (p *parser) setDate(d dateParts) {
 	}
 }
 
-// body classifies the body lines: chrome and metadata first, then the end
-// of the story, then headings and paragraph text.
-func (p *parser) body() {
+// body classifies the lines of the body block, up to line be: chrome and
+// metadata first, then the end of the story, then headings and paragraph
+// text.
+func (p *parser) body(be int) {
 	end := -1 // the last end-of-story marker: an editors or follow-us line
-	for i := p.body0; i < len(p.lines); i++ {
+	for i := p.body0; i <= be; i++ {
 		l := &p.lines[i]
 		if l.Kind != unset {
 			continue
@@ -225,16 +622,16 @@ func (p *parser) body() {
 			if _, ok := parseEditors(l.Text); ok {
 				end = i
 			}
-		case isFollowLine(l.Text):
+		case p.lineChrome(i) && isFollowLine(l.Text):
 			l.Kind = KindChrome
 			end = i
-		case isShareBar(l.Text) || isWidget(l.Text):
+		case p.lineChrome(i):
 			l.Kind = KindChrome
 		}
 	}
 	// After the end of the story, what is not prose is page furniture.
 	if end >= 0 {
-		for i := end + 1; i < len(p.lines); i++ {
+		for i := end + 1; i <= be; i++ {
 			l := &p.lines[i]
 			if l.Kind == unset && !isProse(l.Text) {
 				l.Kind = KindChrome

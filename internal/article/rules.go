@@ -3,6 +3,8 @@ package article
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // socialNames are the names that make up share and follow bars.
@@ -66,13 +68,23 @@ var widgetRe = regexp.MustCompile(`(?i)^(` +
 	`|(share|print|email|e-mail|tweet|save|bookmark)( this)?( article| story| page)?` +
 	`|(advertisement|advertising|sponsored( content)?|ad)` +
 	`|(back to top|read more|see also|more on this story|related coverage|in pictures|watch|listen)` +
-	`|click here\b.*|tags?:.*|keywords?:.*|(copyright|©|\(c\)) .*|.*all rights reserved\.?` +
 	`|(sign up|subscribe)( now| here| for .*| to .*)?` +
 	`)[:.]?$`)
 
 // isWidget reports whether a short line is the label of a page widget.
 func isWidget(line string) bool {
 	return !moreWords(line, 8) && widgetRe.MatchString(line)
+}
+
+// noticeRe matches the open-ended notices of a page's edges: tag lists,
+// copyright lines, "click here" prompts. Unlike a widget label, a body
+// sentence can start the same way ("Copyright holders were furious."), so
+// a notice is furniture only outside the body block, where it stands.
+var noticeRe = regexp.MustCompile(`(?i)^(click here\b.*|tags?:.*|keywords?:.*|(copyright|©|\(c\)) .*|.*all rights reserved\.?)$`)
+
+// isNotice reports whether a short line has the form of a page notice.
+func isNotice(line string) bool {
+	return !moreWords(line, 8) && noticeRe.MatchString(line)
 }
 
 // editorRe matches an editors line such as "(Editor:Luxiao Zou,Bianji)".
@@ -91,8 +103,9 @@ func parseEditors(line string) (names string, ok bool) {
 }
 
 // bylineRe matches "By Name Surname (Outlet) date", "By Name, Outlet | date"
-// and "By Name" lines. The name is one to five capitalised words.
-var bylineRe = regexp.MustCompile(`^(?i:by|written by|reporting by|from)\s+((?:\p{Lu}[\p{L}'’.-]*\s*){1,5}(?:(?:and|&)\s+(?:\p{Lu}[\p{L}'’.-]*\s*){1,4})?)` +
+// and "By Name" lines, with the word for "by" of the languages news pages
+// are often in ("Von", "Par", "Por", "Door", "Av", "Przez", "Autor:"). The name is one to five capitalised words.
+var bylineRe = regexp.MustCompile(`^(?i:by|written by|reporting by|posted by|from|von|geschrieben von|eingestellt von|par|por|door|av|przez|autor|autorin|author)(?:\s*:)?\s+((?:\p{Lu}[\p{L}'’.-]*\s*){1,5}(?:(?:and|&)\s+(?:\p{Lu}[\p{L}'’.-]*\s*){1,4})?)` +
 	`(?:\(([^()]{2,60})\)|[,|–—-]\s*([^,|0-9][^,|]{1,60}?)\s*(?:[,|–—-]|$)|\s|$)\s*(.*)$`)
 
 // byline is what a byline line says.
@@ -132,3 +145,16 @@ func parseByline(line string) (b byline, ok bool) {
 
 // sourceRe matches a line naming the outlet: "Source: Xinhua", "(Xinhua)".
 var sourceRe = regexp.MustCompile(`(?i)^(?:source|from|via)\s*[:：]\s*(.{2,60})$`)
+
+// isSourceLine reports whether t names the outlet: "Source: Xinhua". The
+// name is a name, not a clause: it does not start in lower case or end a
+// sentence ("Source: the ministry." is a sentence of the story).
+func isSourceLine(t string) bool {
+	m := sourceRe.FindStringSubmatch(t)
+	if m == nil {
+		return false
+	}
+	name := strings.TrimSpace(m[1])
+	r, _ := utf8.DecodeRuneInString(name)
+	return !unicode.IsLower(r) && !endsSentence(name)
+}

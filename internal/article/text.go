@@ -151,9 +151,13 @@ func endsClause(s string) bool {
 	return false
 }
 
+// bulletMarks start list items: the usual ones, and those a browser's text
+// view draws for nested lists (□, ◦).
+var bulletMarks = []string{"- ", "* ", "• ", "· ", "– ", "— ", "□ ", "◦ ", "○ ", "■ ", "▪ ", "● "}
+
 // isBullet reports whether a line starts with a list marker.
 func isBullet(s string) bool {
-	for _, p := range []string{"- ", "* ", "• ", "· ", "– ", "— "} {
+	for _, p := range bulletMarks {
 		if strings.HasPrefix(s, p) {
 			return true
 		}

@@ -1,0 +1,5 @@
+//go:build race
+
+package textpath
+
+const raceEnabled = true

@@ -1,0 +1,191 @@
+package article
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// weights are the costs of the line shapes that find the body block. A
+// line of running text scores its length in words, so a block of
+// paragraphs outweighs the short lines between them (headings, captions);
+// a short line, a list item or a label costs a little, a line of site
+// furniture much more, so that a run of menu items, a share bar or a
+// comment-count line separates the story from prose elsewhere on the page
+// (comments, teasers).
+type weights struct {
+	short  int // a short line that does not end a sentence
+	bullet int // extra for a list item: menus and link lists are lists
+	count  int // a short line with a count: "Comments (113)", "1 Kommentar"
+	chrome int // a line that is furniture by its form: share bar, widget label
+	menu   int // a long line of words without punctuation, or with separators
+	follow int // percent of the body's score a later block needs to join it (0: none)
+	run    int // this many short lines in a row inside the body are furniture (0: none)
+}
+
+// defaultWeights are the costs Parse uses. Their order follows from the
+// shapes (furniture costs more than a short line, a list item more than a
+// plain short line); the values of short, follow and run are those most
+// folds chose in a 5-fold cross-validation over the pages of the
+// extraction development set (TestTextPathCrossValidated).
+func defaultWeights() weights {
+	return weights{short: 9, bullet: 2, count: 8, chrome: 20, menu: 5, follow: 50, run: 3}
+}
+
+// bulletExtra is the extra cost of a list item.
+func bulletExtra(t string, w weights) int {
+	if isBullet(t) {
+		return w.bullet
+	}
+	return 0
+}
+
+// longLineBytes is a length past which a line with punctuation is running
+// text whatever words it starts with: labels, bylines and date lines are
+// a few words long.
+const longLineBytes = 400
+
+const (
+	proseWords  = 15 // a line this long is running text even without a sentence end
+	midWords    = 6  // a line this long without a sentence end is neutral-positive
+	maxLineGain = 80 // one very long line does not outweigh everything else
+)
+
+// lineScore scores a non-blank line by its shape: positive for running
+// text, negative for the furniture of a page.
+func (p *parser) lineScore(i int) int {
+	t := p.lines[i].Text
+	if len(t) > longLineBytes && hasClausePunct(t) {
+		// Running text: too long for a label, a byline or a date line.
+		if u := units(t); !isMenuRow(t, u) {
+			return min(u, maxLineGain) - bulletExtra(t, p.w)
+		}
+	}
+	if p.lineChrome(i) {
+		return -p.w.chrome
+	}
+	if p.metaShape(t) {
+		return -p.w.short // a byline or dateline: part of the page's head, not of the prose
+	}
+	u := units(t)
+	bullet := isBullet(t)
+	extra := 0
+	if bullet {
+		extra = p.w.bullet
+	}
+	switch {
+	case u < midWords && hasCount(t) && !endsSentence(t):
+		return -p.w.count
+	case isMenuRow(t, u):
+		return -p.w.menu
+	case u >= proseWords && !hasClausePunct(t):
+		return -p.w.menu
+	case u >= proseWords || (endsSentence(t) && u >= 3 && !bullet) || (bullet && u >= midWords && endsClause(t)):
+		return min(u, maxLineGain) - extra
+	case u >= midWords:
+		return 1 - extra
+	}
+	return -p.w.short - extra
+}
+
+// units is a line's length in words, up to maxLineGain+1 (a longer line
+// gains no more); in scripts written without spaces two characters count
+// as a word.
+func units(t string) int {
+	const limit = maxLineGain + 1
+	if plainASCII(t) {
+		return countWords(t, limit)
+	}
+	w, dense, in := 0, 0, false
+	for _, r := range t {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			w++
+		}
+		in = !space
+		if r >= 0x0e00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
+			dense++
+		}
+		if w+dense/2 >= limit {
+			break
+		}
+	}
+	return w + dense/2
+}
+
+// hasCount reports whether t has a number in it: on a short line, the
+// count of a comment thread or a list ("(113)", "1 Kommentar").
+func hasCount(t string) bool {
+	for _, r := range t {
+		if r >= '0' && r <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// separators counts the characters that separate the items of a menu or
+// a breadcrumb written on one line. A slash or an angle bracket counts only
+// standing apart ("News / World", "Home > News"): within words it is part
+// of a name, a date or markup ("HIV/Aids", "4/2/87", "<b>").
+func separators(t string) int {
+	n := 0
+	for i, r := range t {
+		switch r {
+		case '|', '•', '·', '»', '›':
+			n++
+		case '/', '>':
+			if i > 0 && t[i-1] == ' ' && (i+1 == len(t) || t[i+1] == ' ') {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// isMenuRow reports whether a line of u words is a row of menu items or a
+// breadcrumb: three separators or more, one for every few words (a
+// sentence may name "HIV/Aids" a few times; a menu separates every item).
+func isMenuRow(t string, u int) bool {
+	n := separators(t)
+	return n >= 3 && n*3 >= u
+}
+
+// hasClausePunct reports whether t has any punctuation that running text
+// has: a line of twenty words without any is a row of links.
+func hasClausePunct(t string) bool {
+	return strings.ContainsAny(t, ".,;:!?。，；：！？") || utf8.RuneCountInString(t) > 400
+}
+
+// bestBlock returns the first and last index of the contiguous run of
+// lines with the greatest total score (a maximum subarray), or -1, -1 when
+// no run scores above zero.
+func bestBlock(scores []int) (int, int) {
+	best, bs, be := 0, -1, -1
+	sum, start := 0, 0
+	for i, s := range scores {
+		if sum <= 0 {
+			sum, start = 0, i
+		}
+		sum += s
+		if sum > best {
+			best, bs, be = sum, start, i
+		}
+	}
+	if bs < 0 {
+		return bs, be
+	}
+	// The run starts at a scoring line, not at a blank; a line of middle
+	// length at its start is the headline above the prose, not prose.
+	skip := func() {
+		for bs < be && scores[bs] == 0 {
+			bs++
+		}
+	}
+	skip()
+	if scores[bs] == 1 && bs < be {
+		bs++
+		skip()
+	}
+	return bs, be
+}
