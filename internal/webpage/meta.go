@@ -65,7 +65,7 @@ func convert(e encoding.Encoding, name string, data []byte) []byte {
 
 // titleSeparators split a page title into the headline and the site's
 // name ("Headline | Site", "Site - Headline").
-var titleSeparators = []string{" | ", " – ", " — ", " - ", " :: ", " · ", " » ", " « ", " / ", ": "}
+var titleSeparators = []string{" | ", " – ", " — ", " - ", " :: ", " · ", " » ", " « ", " › ", " / ", ": "}
 
 // cleanTitle returns the headline of a page title: the part that is not
 // the site's name, when the title is the headline and the site's name
@@ -93,6 +93,54 @@ func cleanTitle(title, site string) string {
 		}
 	}
 	return title
+}
+
+// headline is the article's title: the page's visible headline (an h1)
+// when one agrees with the title of its metadata, or is the page's only
+// substantial h1; else the metadata's title without the site's name.
+// Sites put a shortened or rewritten title, often with a section or the
+// site's name, in <title> and og:title, while the h1 is the headline the
+// reader sees.
+func headline(root *html.Node, title, site string) string {
+	meta := cleanTitle(title, site)
+	var h1s []string
+	for _, n := range dom.GetElementsByTagName(root, "h1") {
+		if t := collapse(textOf(n)); len(t) >= 8 && len(t) <= 400 {
+			h1s = append(h1s, t)
+		}
+	}
+	best, bestScore := "", 0.0
+	for _, h := range h1s {
+		if s := overlap(h, title); s > bestScore {
+			best, bestScore = h, s
+		}
+	}
+	if bestScore >= 0.5 {
+		return best
+	}
+	if len(h1s) == 1 && (meta == "" || len(strings.Fields(h1s[0])) >= 3) {
+		return h1s[0]
+	}
+	return meta
+}
+
+// overlap is the share of a's words that occur in b, ignoring case.
+func overlap(a, b string) float64 {
+	aw := strings.Fields(strings.ToLower(a))
+	if len(aw) == 0 {
+		return 0
+	}
+	in := make(map[string]bool)
+	for _, w := range strings.Fields(strings.ToLower(b)) {
+		in[strings.Trim(w, ".,:;!?\"'()„“”«»|-–—")] = true
+	}
+	n := 0
+	for _, w := range aw {
+		if in[strings.Trim(w, ".,:;!?\"'()„“”«»|-–—")] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(aw))
 }
 
 // sameSite says whether part of a title names the site: equal to the

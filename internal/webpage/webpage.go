@@ -92,7 +92,7 @@ func extract(root *html.Node, pageURL string) (*doc.Document, error) {
 	}
 	m := res.Metadata
 	d := &doc.Document{
-		Title:      cleanTitle(m.Title, m.Sitename),
+		Title:      headline(meta, m.Title, m.Sitename),
 		Author:     cleanAuthor(m.Author),
 		Source:     collapse(m.Sitename),
 		Published:  published(meta, m.Date),
