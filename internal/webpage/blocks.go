@@ -157,5 +157,16 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
-// collapse makes every run of white space one space and trims the ends.
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+// invisible are characters that only guide rendering: soft hyphens and
+// zero-width spaces and joiners inside words would split or hide the word
+// from search.
+var invisible = strings.NewReplacer("\u00ad", "", "\u200b", "", "\u200c", "", "\u200d", "", "\u2060", "", "\ufeff", "")
+
+// collapse removes invisible characters, makes every run of white space
+// one space and trims the ends.
+func collapse(s string) string {
+	if strings.ContainsAny(s, "\u00ad\u200b\u200c\u200d\u2060\ufeff") {
+		s = invisible.Replace(s)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}

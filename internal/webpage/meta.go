@@ -118,6 +118,14 @@ func headline(root *html.Node, title, site string) string {
 	if bestScore >= 0.5 {
 		return best
 	}
+	// No h1 agrees: an h2 may be the headline, when it is most of the
+	// metadata's title (which adds a section or a kicker to it).
+	for _, n := range dom.GetElementsByTagName(root, "h2") {
+		h := collapse(textOf(n))
+		if len(strings.Fields(h)) >= 3 && overlap(h, title) >= 0.8 && overlap(title, h) >= 0.5 {
+			return h
+		}
+	}
 	if len(h1s) == 1 && (meta == "" || len(strings.Fields(h1s[0])) >= 3) {
 		return h1s[0]
 	}

@@ -149,9 +149,11 @@ func normal(s string) string {
 }
 
 // SameTitle says whether an extracted title is the annotated one: equal
-// after normal (space collapsed, NFC, quotes and dashes folded); case
-// counts.
-func SameTitle(got, want string) bool { return normal(got) == normal(want) }
+// after normal (space collapsed, NFC, quotes and dashes folded) and
+// ignoring case: annotators copied titles as displayed, and many pages
+// display the headline in capitals (CSS text-transform) that the page's
+// text does not have.
+func SameTitle(got, want string) bool { return strings.EqualFold(normal(got), normal(want)) }
 
 // SameAuthor says whether the extracted author names the annotated
 // authors: every annotated name appears in it, ignoring case, and it is
