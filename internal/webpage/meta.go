@@ -105,7 +105,7 @@ func headline(root *html.Node, title, site string) string {
 	meta := cleanTitle(title, site)
 	var h1s []string
 	for _, n := range dom.GetElementsByTagName(root, "h1") {
-		if t := collapse(textOf(n)); len(t) >= 8 && len(t) <= 400 {
+		if t := collapse(headlineText(n)); len(t) >= 8 && len(t) <= 400 {
 			h1s = append(h1s, t)
 		}
 	}
@@ -130,6 +130,40 @@ func headline(root *html.Node, title, site string) string {
 		return h1s[0]
 	}
 	return meta
+}
+
+// headlineText is an h1's headline. Many sites put a kicker (a topic
+// line, "Nach Corona-Lockerungen") in the h1 beside the headline, each in
+// an element of its own: then the headline is the longest of those parts.
+func headlineText(h *html.Node) string {
+	var parts []string
+	for c := h.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.ElementNode:
+			if t := collapse(textOf(c)); t != "" {
+				parts = append(parts, t)
+			}
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				// Text directly in the h1 beside elements: the elements are
+				// inline markup of one headline, not parts.
+				return textOf(h)
+			}
+		}
+	}
+	if len(parts) < 2 {
+		return textOf(h)
+	}
+	best := parts[0]
+	for _, p := range parts[1:] {
+		if len(strings.Fields(p)) > len(strings.Fields(best)) {
+			best = p
+		}
+	}
+	if len(strings.Fields(best)) < 3 {
+		return textOf(h)
+	}
+	return best
 }
 
 // overlap is the share of a's words that occur in b, ignoring case.

@@ -139,6 +139,8 @@ func normal(s string) string {
 			return '"'
 		case '–', '—', '‐', '‑', '−':
 			return '-'
+		case '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+			return -1
 		}
 		if unicode.IsSpace(r) {
 			return ' '
