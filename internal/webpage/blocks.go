@@ -78,15 +78,16 @@ func (a *assembler) walk(n *html.Node) {
 	default:
 		return
 	}
+	tag := tagOf(n)
 	switch {
-	case skipTags[n.DataAtom]:
-	case headingTags[n.DataAtom]:
+	case skipTags[tag]:
+	case headingTags[tag]:
 		a.flush()
 		if h := collapse(textOf(n)); h != "" {
 			a.orphan()
 			a.section, a.used = h, false
 		}
-	case n.DataAtom == atom.Br:
+	case tag == atom.Br:
 		// One break is a line within a paragraph (an address, a verse);
 		// two in a row are how some pages separate paragraphs.
 		a.breaks++
@@ -95,11 +96,11 @@ func (a *assembler) walk(n *html.Node) {
 		} else {
 			a.buf.WriteByte(' ')
 		}
-	case blockTags[n.DataAtom]:
+	case blockTags[tag]:
 		a.flush()
 		a.children(n)
 		a.flush()
-	case cellTags[n.DataAtom]:
+	case cellTags[tag]:
 		a.buf.WriteByte(' ')
 		a.children(n)
 		a.buf.WriteByte(' ')
@@ -135,6 +136,15 @@ func (a *assembler) orphan() {
 	}
 }
 
+// tagOf is an element's tag. go-trafilatura makes the elements of its
+// output by name without their atom, so the name decides.
+func tagOf(n *html.Node) atom.Atom {
+	if n.DataAtom != 0 {
+		return n.DataAtom
+	}
+	return atom.Lookup([]byte(strings.ToLower(n.Data)))
+}
+
 // textOf is the text of n's subtree, elements without text skipped.
 func textOf(n *html.Node) string {
 	var b strings.Builder
@@ -143,9 +153,9 @@ func textOf(n *html.Node) string {
 		switch {
 		case n.Type == html.TextNode:
 			b.WriteString(n.Data)
-		case n.Type == html.ElementNode && skipTags[n.DataAtom]:
+		case n.Type == html.ElementNode && skipTags[tagOf(n)]:
 		default:
-			if n.Type == html.ElementNode && (n.DataAtom == atom.Br || blockTags[n.DataAtom]) {
+			if n.Type == html.ElementNode && (tagOf(n) == atom.Br || blockTags[tagOf(n)]) {
 				b.WriteByte(' ')
 			}
 			for c := n.FirstChild; c != nil; c = c.NextSibling {

@@ -54,7 +54,7 @@ func decode(data []byte) []byte {
 
 func convert(e encoding.Encoding, name string, data []byte) []byte {
 	if name == "utf-8" {
-		return data
+		return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	}
 	out, err := e.NewDecoder().Bytes(data)
 	if err != nil {

@@ -86,13 +86,14 @@ func extract(root *html.Node, pageURL string) (*doc.Document, error) {
 		}
 		return nil, fmt.Errorf("webpage: %w", err)
 	}
-	paras := paragraphs(res.ContentNode)
-	if len(paras) == 0 {
+	m := res.Metadata
+	title := headline(meta, m.Title, m.Sitename)
+	paras := untitled(paragraphs(res.ContentNode), title, m.Title)
+	if words(paras) < minWords {
 		return nil, fmt.Errorf("webpage: %w", ErrNoBody)
 	}
-	m := res.Metadata
 	d := &doc.Document{
-		Title:      headline(meta, m.Title, m.Sitename),
+		Title:      title,
 		Author:     cleanAuthor(m.Author),
 		Source:     collapse(m.Sitename),
 		Published:  published(meta, m.Date),
@@ -116,6 +117,47 @@ func extract(root *html.Node, pageURL string) (*doc.Document, error) {
 		}
 	}
 	return d, nil
+}
+
+// minWords is the fewest words a body has: what go-trafilatura returns
+// for a page without an article is often a lone link or label ("Home").
+const minWords = 2
+
+func words(paras []doc.Paragraph) int {
+	n := 0
+	for _, p := range paras {
+		n += len(strings.Fields(p.Text))
+		if n >= minWords {
+			break
+		}
+	}
+	return n
+}
+
+// untitled takes the headline out of the body: a heading that is the
+// title is not a section (the paragraphs under it are under none), and a
+// paragraph that is only the title is not body text (go-trafilatura gives
+// the title as the body of a page that has none).
+func untitled(paras []doc.Paragraph, titles ...string) []doc.Paragraph {
+	isTitle := func(s string) bool {
+		for _, t := range titles {
+			if t = collapse(t); t != "" && strings.EqualFold(s, t) {
+				return true
+			}
+		}
+		return false
+	}
+	out := paras[:0]
+	for _, p := range paras {
+		if isTitle(p.Section) {
+			p.Section = ""
+		}
+		if isTitle(p.Text) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // Body is the document's body as the article page shows it: each section
