@@ -59,6 +59,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzTokenizer$$' -fuzztime $(FUZZTIME) ./index/
 	$(GO) test -run '^$$' -fuzz '^FuzzStemmer$$' -fuzztime $(FUZZTIME) ./index/
 	$(GO) test -run '^$$' -fuzz '^FuzzPreparedDocuments$$' -fuzztime $(FUZZTIME) ./index/
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/webpage/
 
 clean:
 	rm -rf bin data
