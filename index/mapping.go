@@ -39,11 +39,14 @@ const (
 	// are term queries on it.
 	FieldFacets  = "facets"
 	FieldEditors = "editors"
+	// FieldURL is the article's own address on the web (Document.URL):
+	// stored to be shown, never searched.
+	FieldURL = "url"
 )
 
 // MappingVersion changes whenever the mapping or the document layout
 // changes; shards built with another version are rebuilt.
-const MappingVersion = "7"
+const MappingVersion = "8"
 
 // PublishedLayout is how the published field holds a date: UTC to the
 // second, fixed width, so that its order as a string is the order in time
@@ -123,6 +126,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(FieldSource, text(nameAnalyzer, true, false))
 	doc.AddFieldMappingsAt(FieldFacets, kw(false, true))
 	doc.AddFieldMappingsAt(FieldEditors, storedOnly())
+	doc.AddFieldMappingsAt(FieldURL, storedOnly())
 	doc.AddFieldMappingsAt(FieldPublishedAt, storedOnly())
 
 	// The paragraph number is only read back (it is also the end of the
