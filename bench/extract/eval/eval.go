@@ -22,6 +22,7 @@ import (
 // joined by "; ", "" when none).
 type Extracted struct {
 	Body, Title, Date, Author string
+	Paragraphs                int // paragraphs made, for the paragraphs/s of the cost
 }
 
 // Func extracts one page.
@@ -53,6 +54,7 @@ type Result struct {
 	Title, Date, Author  Accuracy
 	Failed               int // pages the path returned an error for (scored as empty)
 	Pages                int
+	Paragraphs           int
 	Elapsed              time.Duration
 	FailedKeys           []string
 	WrongTitle, WrongDay []string // keys, for looking into failures
@@ -64,6 +66,15 @@ func (r Result) PagesPerSecond() float64 {
 		return 0
 	}
 	return float64(r.Pages) / r.Elapsed.Seconds()
+}
+
+// ParagraphsPerSecond is the paragraphs made per second of wall time (0
+// for a path that does not count them).
+func (r Result) ParagraphsPerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Paragraphs) / r.Elapsed.Seconds()
 }
 
 // Run extracts every page with f, jobs at a time, and scores the results.
@@ -99,6 +110,7 @@ func Run(pages []extraction.Page, f Func, jobs int) Result {
 			r.FailedKeys = append(r.FailedKeys, p.Key)
 			o.e = Extracted{}
 		}
+		r.Paragraphs += o.e.Paragraphs
 		r.Body.Add(extraction.Score(p, o.e.Body))
 		if strings.TrimSpace(p.Title) != "" {
 			r.Title.Of++

@@ -36,7 +36,7 @@ func HTML(p extraction.Page) (Extracted, error) {
 	if err != nil {
 		return Extracted{}, err
 	}
-	e := Extracted{Body: webpage.Body(d), Title: d.Title, Author: d.Author}
+	e := Extracted{Body: webpage.Body(d), Title: d.Title, Author: d.Author, Paragraphs: len(d.Paragraphs)}
 	if !d.Published.IsZero() {
 		e.Date = d.Published.Format(time.DateOnly)
 	}
