@@ -21,7 +21,8 @@ func Paths() []Path {
 		// visible text) through internal/article, as
 		//	{"text (internal/article)", Text},
 		// with Text a Func in its own file of this package.
-		{"reference: go-trafilatura ContentText", Reference},
+		{"reference: go-trafilatura ContentText", Reference(false)},
+		{"reference: go-trafilatura+fallback ContentText", Reference(true)},
 	}
 }
 
@@ -44,9 +45,16 @@ func HTML(p extraction.Page) (Extracted, error) {
 }
 
 // Reference is go-trafilatura used directly, as its own comparison script
-// uses it (no fallback extractors, comments excluded), scored on its
-// ContentText: what our paragraph assembly and metadata cost or gain.
-func Reference(p extraction.Page) (Extracted, error) {
+// uses it (comments excluded, the page parsed by its own parser), scored on
+// its ContentText and metadata: without fallback, the published
+// configuration; with it, the extraction internal/webpage starts from, so
+// that the difference is what our decoding, paragraph assembly and
+// metadata cost or gain.
+func Reference(fallback bool) Func {
+	return func(p extraction.Page) (Extracted, error) { return reference(p, fallback) }
+}
+
+func reference(p extraction.Page, fallback bool) (Extracted, error) {
 	data, err := p.HTML()
 	if err != nil {
 		return Extracted{}, err
@@ -55,7 +63,7 @@ func Reference(p extraction.Page) (Extracted, error) {
 	if err != nil {
 		return Extracted{}, fmt.Errorf("page %s: %w", p.Key, err)
 	}
-	opts := trafilatura.Options{ExcludeComments: true}
+	opts := trafilatura.Options{ExcludeComments: true, EnableFallback: fallback}
 	if u, err := nurl.ParseRequestURI(p.URL); err == nil {
 		opts.OriginalURL = u
 	}
