@@ -10,7 +10,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-shiori/dom"
+	"golang.org/x/net/html/atom"
+
 	"github.com/gogs/chardet"
+	"github.com/newsroom/newsearch/index/doc"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
@@ -95,14 +98,18 @@ func cleanTitle(title, site string) string {
 	return title
 }
 
-// headline is the article's title: the page's visible headline (an h1)
-// when one agrees with the title of its metadata, or is the page's only
+// headline is the article's title: the heading (h1 or h2) right above the
+// body's first paragraph when it agrees with the title of the page's
+// metadata; else an h1 that agrees with it, or the page's only
 // substantial h1; else the metadata's title without the site's name.
 // Sites put a shortened or rewritten title, often with a section or the
 // site's name, in <title> and og:title, while the h1 is the headline the
 // reader sees.
-func headline(root *html.Node, title, site string) string {
+func headline(root *html.Node, title, site string, body []doc.Paragraph) string {
 	meta := cleanTitle(title, site)
+	if h := headingAbove(root, body); h != "" && overlap(h, title) >= 0.5 {
+		return h
+	}
 	var h1s []string
 	for _, n := range dom.GetElementsByTagName(root, "h1") {
 		if t := collapse(headlineText(n)); len(t) >= 8 && len(t) <= 400 {
@@ -130,6 +137,51 @@ func headline(root *html.Node, title, site string) string {
 		return h1s[0]
 	}
 	return meta
+}
+
+// headingAbove is the last h1 or h2 before the body's first paragraph in
+// the page, "" when there is none or the paragraph is not found.
+func headingAbove(root *html.Node, body []doc.Paragraph) string {
+	var first string
+	for _, p := range body {
+		if len(p.Text) >= 20 {
+			first = p.Text[:20]
+			break
+		}
+	}
+	if first == "" {
+		return ""
+	}
+	last, found := "", false
+	var rec func(*html.Node) bool
+	rec = func(n *html.Node) bool {
+		switch n.Type {
+		case html.ElementNode:
+			switch t := tagOf(n); {
+			case skipTags[t]:
+				return false
+			case t == atom.H1 || t == atom.H2:
+				last = collapse(headlineText(n))
+				return false
+			}
+		case html.TextNode:
+			if strings.HasPrefix(collapse(n.Data), first) {
+				found = true
+				return true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if rec(c) {
+				return true
+			}
+		}
+		return false
+	}
+	rec(root)
+	if !found || len(strings.Fields(last)) < 2 || len(last) > 400 {
+		return ""
+	}
+	return last
 }
 
 // headlineText is an h1's headline. Many sites put a kicker (a topic

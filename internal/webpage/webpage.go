@@ -87,8 +87,9 @@ func extract(root *html.Node, pageURL string) (*doc.Document, error) {
 		return nil, fmt.Errorf("webpage: %w", err)
 	}
 	m := res.Metadata
-	title := headline(meta, m.Title, m.Sitename)
-	paras := untitled(paragraphs(res.ContentNode), title, m.Title)
+	all := paragraphs(res.ContentNode)
+	title := headline(meta, m.Title, m.Sitename, all)
+	paras := untitled(all, title, m.Title)
 	if words(paras) < minWords {
 		return nil, fmt.Errorf("webpage: %w", ErrNoBody)
 	}
