@@ -24,7 +24,7 @@ const (
 	floorDate  = 0.80
 	// floorTitle is just below the measured title accuracy, which is short
 	// of the bar (0.90): the bar is kept in view in RESULTS.md.
-	floorTitle = 0.82
+	floorTitle = 0.84
 )
 
 // raceSample is the stride of the fixed sample scored under the race
