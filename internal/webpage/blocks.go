@@ -9,37 +9,48 @@ import (
 	"github.com/newsroom/newsearch/index/doc"
 )
 
-// blockTags are the elements that end the paragraph before them and start
-// a new one. Anything else (links, emphasis, spans) is inline: its text
-// joins the paragraph around it. The content may come from a fallback
-// extractor, whose tree is the page's own markup, so the set is HTML's
-// block elements, not only trafilatura's output tags.
-var blockTags = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Li: true, atom.Ul: true, atom.Ol: true,
-	atom.Dl: true, atom.Dt: true, atom.Dd: true, atom.Blockquote: true,
-	atom.Pre: true, atom.Section: true, atom.Article: true, atom.Main: true,
-	atom.Header: true, atom.Footer: true, atom.Aside: true, atom.Figure: true,
-	atom.Figcaption: true, atom.Table: true, atom.Thead: true, atom.Tbody: true,
-	atom.Tfoot: true, atom.Tr: true, atom.Caption: true, atom.Hr: true,
-	atom.Address: true, atom.Details: true, atom.Summary: true, atom.Body: true,
-	atom.Html: true, atom.Form: true, atom.Fieldset: true, atom.Center: true,
+// isBlock says whether an element ends the paragraph before it and
+// starts a new one. Anything else (links, emphasis, spans) is inline: its
+// text joins the paragraph around it. The content may come from a
+// fallback extractor, whose tree is the page's own markup, so these are
+// HTML's block elements, not only trafilatura's output tags. (Switches,
+// not shared maps: no package state a caller could change.)
+func isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.Dl, atom.Dt, atom.Dd,
+		atom.Blockquote, atom.Pre, atom.Section, atom.Article, atom.Main,
+		atom.Header, atom.Footer, atom.Aside, atom.Figure, atom.Figcaption,
+		atom.Table, atom.Thead, atom.Tbody, atom.Tfoot, atom.Tr, atom.Caption,
+		atom.Hr, atom.Address, atom.Details, atom.Summary, atom.Body, atom.Html,
+		atom.Form, atom.Fieldset, atom.Center:
+		return true
+	}
+	return false
 }
 
-// cellTags are table cells: inline within their row, but never run into
-// the next cell's text.
-var cellTags = map[atom.Atom]bool{atom.Td: true, atom.Th: true}
+// isCell says whether an element is a table cell: inline within its row,
+// but never run into the next cell's text.
+func isCell(a atom.Atom) bool { return a == atom.Td || a == atom.Th }
 
-// skipTags hold no readable text.
-var skipTags = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
-	atom.Head: true, atom.Svg: true, atom.Math: true, atom.Iframe: true,
-	atom.Object: true, atom.Embed: true, atom.Button: true, atom.Select: true,
-	atom.Textarea: true, atom.Input: true,
+// isSkipped says whether an element holds no readable text.
+func isSkipped(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head,
+		atom.Svg, atom.Math, atom.Iframe, atom.Object, atom.Embed, atom.Button,
+		atom.Select, atom.Textarea, atom.Input:
+		return true
+	}
+	return false
 }
 
-// headingTags become the Section of the paragraphs after them.
-var headingTags = map[atom.Atom]bool{
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+// isHeading says whether an element is a heading, the Section of the
+// paragraphs after it.
+func isHeading(a atom.Atom) bool {
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
 }
 
 // assembler collects paragraphs from a content tree in reading order.
@@ -80,8 +91,8 @@ func (a *assembler) walk(n *html.Node) {
 	}
 	tag := tagOf(n)
 	switch {
-	case skipTags[tag]:
-	case headingTags[tag]:
+	case isSkipped(tag):
+	case isHeading(tag):
 		a.flush()
 		if h := collapse(textOf(n)); h != "" {
 			a.orphan()
@@ -96,11 +107,11 @@ func (a *assembler) walk(n *html.Node) {
 		} else {
 			a.buf.WriteByte(' ')
 		}
-	case blockTags[tag]:
+	case isBlock(tag):
 		a.flush()
 		a.children(n)
 		a.flush()
-	case cellTags[tag]:
+	case isCell(tag):
 		a.buf.WriteByte(' ')
 		a.children(n)
 		a.buf.WriteByte(' ')
@@ -153,9 +164,9 @@ func textOf(n *html.Node) string {
 		switch {
 		case n.Type == html.TextNode:
 			b.WriteString(n.Data)
-		case n.Type == html.ElementNode && skipTags[tagOf(n)]:
+		case n.Type == html.ElementNode && isSkipped(tagOf(n)):
 		default:
-			if n.Type == html.ElementNode && (tagOf(n) == atom.Br || blockTags[tagOf(n)]) {
+			if n.Type == html.ElementNode && (tagOf(n) == atom.Br || isBlock(tagOf(n))) {
 				b.WriteByte(' ')
 			}
 			for c := n.FirstChild; c != nil; c = c.NextSibling {

@@ -68,7 +68,9 @@ func convert(e encoding.Encoding, name string, data []byte) []byte {
 
 // titleSeparators split a page title into the headline and the site's
 // name ("Headline | Site", "Site - Headline").
-var titleSeparators = []string{" | ", " – ", " — ", " - ", " :: ", " · ", " » ", " « ", " › ", " / ", ": "}
+func titleSeparators() []string {
+	return []string{" | ", " – ", " — ", " - ", " :: ", " · ", " » ", " « ", " › ", " / ", ": "}
+}
 
 // cleanTitle returns the headline of a page title: the part that is not
 // the site's name, when the title is the headline and the site's name
@@ -79,7 +81,7 @@ func cleanTitle(title, site string) string {
 	if title == "" || site == "" {
 		return title
 	}
-	for _, sep := range titleSeparators {
+	for _, sep := range titleSeparators() {
 		i := strings.Index(title, sep)
 		if i < 0 {
 			continue
@@ -158,7 +160,7 @@ func headingAbove(root *html.Node, body []doc.Paragraph) string {
 		switch n.Type {
 		case html.ElementNode:
 			switch t := tagOf(n); {
-			case skipTags[t]:
+			case isSkipped(t):
 				return false
 			case t == atom.H1 || t == atom.H2:
 				last = collapse(headlineText(n))
@@ -368,9 +370,11 @@ func jsonLDDates(src string) []string {
 }
 
 // timeLayouts are the machine-readable forms of a time with an offset.
-var timeLayouts = []string{
-	time.RFC3339Nano, "2006-01-02T15:04:05-0700", "2006-01-02T15:04-07:00",
-	"2006-01-02T15:04:05.000-0700", "2006-01-02 15:04:05-07:00", "2006-01-02 15:04:05 -0700",
+func timeLayouts() []string {
+	return []string{
+		time.RFC3339Nano, "2006-01-02T15:04:05-0700", "2006-01-02T15:04-07:00",
+		"2006-01-02T15:04:05.000-0700", "2006-01-02 15:04:05-07:00", "2006-01-02 15:04:05 -0700",
+	}
 }
 
 // parseTime parses a time that states its offset; a time without one is
@@ -380,7 +384,7 @@ func parseTime(s string) (time.Time, bool) {
 	if len(s) < 16 {
 		return time.Time{}, false
 	}
-	for _, l := range timeLayouts {
+	for _, l := range timeLayouts() {
 		if t, err := time.Parse(l, s); err == nil {
 			return t, true
 		}

@@ -3,7 +3,6 @@ package eval
 import (
 	"errors"
 	"io/fs"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -11,9 +10,9 @@ import (
 	"github.com/newsroom/newsearch/bench/internal/extraction"
 )
 
-// devSet is the annotated development set, relative to the repository
-// root (this package is two levels below it).
-var devSet = filepath.Join("..", "..", "..", "..", "shared", "corpus", "extraction-dev")
+// devSet is the annotated development set: ../shared/corpus/extraction-dev
+// from the repository root, three levels above this package.
+const devSet = "../../../../shared/corpus/extraction-dev"
 
 // Floors of the HTML path on the development set, fixed from the issue's
 // bar (body F of go-trafilatura's published figure, titles and dates), not
