@@ -24,6 +24,7 @@ type ArticleView struct {
 	Author     string
 	Source     string
 	Editors    string
+	URL        string // the article's own address on the web, "" when unknown
 	Published  time.Time
 	Paragraphs []ParagraphView
 }
@@ -77,7 +78,7 @@ func (v view) article(ctx context.Context, id string, q query.Node) (*ArticleVie
 	first := makeHit(res.Hits[0])
 	editors, _ := res.Hits[0].Fields[FieldEditors].(string)
 	av := &ArticleView{ID: id, Seed: first.Seed, Title: first.Title, Author: first.Author, Source: first.Source,
-		Editors: editors, Published: first.Published}
+		Editors: editors, URL: first.URL, Published: first.Published}
 	for _, dm := range res.Hits {
 		h := makeHit(dm)
 		av.Paragraphs = append(av.Paragraphs, ParagraphView{N: h.Paragraph, Section: h.Section, Text: h.Text})

@@ -98,6 +98,7 @@ func (dm *docMaker) document(d *Document) ([]preparedDoc, error) {
 		{FieldArticleID, id}, {FieldSeed, d.Seed}, {FieldTitle, d.Title},
 		{FieldAuthor, d.Author}, {FieldSource, d.Source},
 		{FieldEditors, d.Editors}, {FieldPublished, published}, {FieldPublishedAt, publishedAt},
+		{FieldURL, d.URL},
 	} {
 		if err := add(&shared, kv[0], kv[1]); err != nil {
 			return nil, err

@@ -37,6 +37,9 @@ const (
 	// are term queries on it.
 	FieldFacets  = "facets"
 	FieldEditors = "editors"
+	// FieldURL is the article's own address on the web (Document.URL):
+	// stored to be shown, never searched.
+	FieldURL = "url"
 )
 
 // MappingVersion changes whenever the mapping or the document layout
@@ -127,6 +130,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(FieldSource, text(nameAnalyzer, true, true))
 	doc.AddFieldMappingsAt(FieldFacets, kw(false, true))
 	doc.AddFieldMappingsAt(FieldEditors, storedOnly())
+	doc.AddFieldMappingsAt(FieldURL, storedOnly())
 	doc.AddFieldMappingsAt(FieldPublishedAt, storedOnly())
 
 	// The paragraph number is only read back (it is also the end of the

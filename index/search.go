@@ -20,7 +20,7 @@ import (
 // shared slice that a caller could change under every search).
 func storedFields() []string {
 	return []string{FieldArticleID, FieldSeed, FieldTitle, FieldSection, FieldParagraph, FieldText,
-		FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors}
+		FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors, FieldURL}
 }
 
 // searchContext adds the term-expansion cap and asks for index-wide term
@@ -427,6 +427,7 @@ func makeHit(dm *bsearch.DocumentMatch) Hit {
 		Title:     str(FieldTitle),
 		Author:    str(FieldAuthor),
 		Source:    str(FieldSource),
+		URL:       str(FieldURL),
 		Text:      str(FieldText),
 		Score:     dm.Score,
 	}

@@ -72,6 +72,7 @@ type Hit struct {
 	Published    time.Time // zero when the article has no date; in the article's own offset
 	Author       string
 	Source       string
+	URL          string // the article's own address on the web, "" when unknown
 	Score        float64
 	Text         string
 	Matches      []snippet.Span // match spans in Text, byte offsets; never nil

@@ -28,7 +28,8 @@ type apiHit struct {
 	SectionHTML string    `json:"section_html"`
 	Matches     []apiSpan `json:"matches"`
 	MoreMatches *int      `json:"more_matches,omitempty"`
-	URL         string    `json:"url"`
+	URL         string    `json:"url"`        // the article's page here
+	SourceURL   string    `json:"source_url"` // the article's own address on the web, "" when unknown
 }
 
 // apiSpan is a match in a paragraph's text: byte offsets, end exclusive.
@@ -112,7 +113,7 @@ func makeAPIHits(hits []search.Hit, p *searchParams) []apiHit {
 		ah := apiHit{ID: h.ID, ArticleID: h.ArticleID, Seed: h.Seed, Paragraph: h.Paragraph, Section: h.Section,
 			Title: h.Title, Published: formatPublished(h.Published), Author: h.Author, Source: h.Source, Score: h.Score,
 			SnippetHTML: h.SnippetHTML, TitleHTML: h.TitleHTML, SectionHTML: h.SectionHTML, Matches: apiSpans(h.Matches),
-			URL: articlePath(h.ArticleID, p.Q, h.Paragraph)}
+			URL: articlePath(h.ArticleID, p.Q, h.Paragraph), SourceURL: h.URL}
 		if p.Group {
 			n := h.MoreMatches
 			ah.MoreMatches = &n
@@ -131,6 +132,7 @@ type apiArticle struct {
 	Author     string         `json:"author"`
 	Source     string         `json:"source"`
 	Editors    string         `json:"editors"`
+	SourceURL  string         `json:"source_url"` // the article's own address on the web, "" when unknown
 	Published  *string        `json:"published"`
 	Paragraphs []apiParagraph `json:"paragraphs"`
 }
@@ -162,7 +164,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := apiArticle{ID: v.ID, Seed: v.Seed, Title: v.Title, TitleHTML: v.TitleHTML, Author: v.Author, Source: v.Source,
-		Editors: v.Editors, Published: formatPublished(v.Published), Paragraphs: make([]apiParagraph, 0, len(v.Paragraphs))}
+		Editors: v.Editors, SourceURL: v.URL, Published: formatPublished(v.Published), Paragraphs: make([]apiParagraph, 0, len(v.Paragraphs))}
 	for _, p := range v.Paragraphs {
 		out.Paragraphs = append(out.Paragraphs, apiParagraph{Paragraph: p.N, Section: p.Section, Text: p.Text, HTML: p.HTML})
 	}

@@ -18,6 +18,7 @@ type articleView struct {
 	Date      string
 	DateTime  string
 	Editors   string
+	Original  string // the article's own address on the web, "" when unknown or not http(s)
 	BackURL   string
 	BackLabel string
 	Hits      []int // the matching paragraphs
@@ -49,7 +50,7 @@ func (s *Server) handleArticlePage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	av := &articleView{Title: v.Title, Source: v.Source, Author: v.Author,
-		Date: humanDate(v.Published), Editors: v.Editors, BackURL: "/", BackLabel: "New search"}
+		Date: humanDate(v.Published), Editors: v.Editors, Original: originalURL(v.URL), BackURL: "/", BackLabel: "New search"}
 	if !v.Published.IsZero() {
 		av.DateTime = v.Published.Format(time.RFC3339)
 	}
@@ -72,4 +73,15 @@ func (s *Server) handleArticlePage(w http.ResponseWriter, r *http.Request) error
 	}
 	d := &pageData{Title: v.Title, Q: q.Text, Article: av}
 	return s.page.render(w, r, "article", http.StatusOK, d)
+}
+
+// originalURL is an article's address on the web as the page links it:
+// only an absolute http or https URL, so that a seed's URL can never be a
+// javascript: or data: link on the page.
+func originalURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return u.String()
 }

@@ -94,6 +94,7 @@ type hitView struct {
 	SnippetHTML string // HTML made by the search service
 	More        int
 	MoreURL     string
+	Original    string // the article's own address on the web, "" when unknown or not http(s)
 }
 
 type pageLink struct {
@@ -205,7 +206,8 @@ func (s *Server) queryError(w http.ResponseWriter, r *http.Request, d *pageData,
 // makeHitView is a hit as the page shows it.
 func makeHitView(h search.Hit, p *searchParams) hitView {
 	hv := hitView{URL: articlePath(h.ArticleID, p.Q, h.Paragraph), TitleHTML: h.TitleHTML, Source: h.Source,
-		Author: h.Author, Date: humanDate(h.Published), SectionHTML: h.SectionHTML, SnippetHTML: h.SnippetHTML}
+		Author: h.Author, Date: humanDate(h.Published), SectionHTML: h.SectionHTML, SnippetHTML: h.SnippetHTML,
+		Original: originalURL(h.URL)}
 	if !h.Published.IsZero() {
 		hv.DateTime = h.Published.Format(time.RFC3339)
 	}
