@@ -23,6 +23,7 @@ import (
 	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/ingest"
 	"github.com/newsroom/newsearch/internal/progress"
+	"github.com/newsroom/newsearch/internal/webpage"
 )
 
 func main() {
@@ -82,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxSeedBytes: *maxBytes,
 		Logger:       log,
 		Progress:     func(p index.Progress) { bar.Update(p.Seeds, p.SeedsTotal, p.Paragraphs) },
+		ReadHTML:     webpage.Read, // HTML pages, HTML in .txt, and the pages of crawls
 	}
 	if *watch {
 		log.Info("watching", "seeds", *seeds, "index", *dir)

@@ -17,10 +17,7 @@ import (
 func Paths() []Path {
 	return []Path{
 		{"html (internal/webpage)", HTML},
-		// The text path goes here: text saved from a browser (the page's
-		// visible text) through internal/article, as
-		//	{"text (internal/article)", Text},
-		// with Text a Func in its own file of this package.
+		{"text (internal/article, w3m's dump of the page)", Text},
 		{"reference: go-trafilatura ContentText", Reference(false)},
 		{"reference: go-trafilatura+fallback ContentText", Reference(true)},
 	}
