@@ -102,6 +102,20 @@ var fuzzRunes = []rune("\u00e9\u00c9\u00df\u03a3\u0436\u00a3\u20ac\u2018\u2019\u
 	"\u0301\u0308\u00ad\u200d\u200c\ufeff\u05d0\u05d1\u5317\u4eac\u3072\u30ab\uff76\uac00\u1100" +
 	"\U0001F600\U0001F1EB\U0001F1F7\u0e01\u0627\u0915\u093f\ufffd\u302e\u3099\uff9e")
 
+// validUTF8 replaces each byte ≥ 0x80 of input with one of fuzzRunes,
+// so that a fuzzer's bytes make valid UTF-8 of every kind.
+func validUTF8(input []byte) []byte {
+	var valid []byte
+	for _, c := range input {
+		if c < 0x80 {
+			valid = append(valid, c)
+		} else {
+			valid = utf8.AppendRune(valid, fuzzRunes[int(c-0x80)%len(fuzzRunes)])
+		}
+	}
+	return valid
+}
+
 // FuzzTokenizer compares the tokenizer with bleve's unicode tokenizer on
 // the input, on the input with its high bits cleared (so that the ASCII
 // path is searched as much as the other) and on the input with each byte
@@ -118,14 +132,7 @@ func FuzzTokenizer(f *testing.F) {
 			ascii[i] &= 0x7f
 		}
 		compareTokenizers(t, want, got, ascii)
-		var valid []byte
-		for _, c := range input {
-			if c < 0x80 {
-				valid = append(valid, c)
-			} else {
-				valid = utf8.AppendRune(valid, fuzzRunes[int(c-0x80)%len(fuzzRunes)])
-			}
-		}
+		valid := validUTF8(input)
 		compareTokenizers(t, want, got, valid)
 	})
 }
