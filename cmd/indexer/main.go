@@ -48,7 +48,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	gogc := fs.Int("gogc", 400, "garbage-collector target percentage unless GOGC is set (indexing allocates much short-lived memory)")
 	verbose := fs.Bool("v", false, "log each seed's missing metadata and other details")
 	maxBytes := fs.Int64("max-seed-bytes", ingest.DefaultMaxSeedBytes, "seeds larger than this are skipped")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "indexer reads the articles in a seeds folder (text saved from a page, HTML, JSON or\n"+
+			"JSON Lines records, WARC crawls), indexes new and changed ones and publishes a new\n"+
+			"generation of the index that searchd serves.\n\n"+
+			"Usage: indexer [flags]\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // the usage was asked for and printed: not a failure
+		}
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -243,3 +243,17 @@ func TestExitStatus(t *testing.T) {
 		t.Error("unknown flag accepted")
 	}
 }
+
+// TestHelp: -h says what the program does and lists its flags, and is not
+// a failure.
+func TestHelp(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &out, &out); err != nil {
+		t.Fatalf("-h: %v", err)
+	}
+	for _, want := range []string{"indexer reads the articles", "-seeds", "-index", "-watch"} {
+		if !bytes.Contains(out.Bytes(), []byte(want)) {
+			t.Errorf("usage lacks %q:\n%s", want, out.String())
+		}
+	}
+}
