@@ -189,3 +189,72 @@ func bestBlock(scores []int) (int, int) {
 	}
 	return bs, be
 }
+
+// continuation extends the body past be with the blocks of prose that
+// follow it across furniture (an advertisement, a gallery, a box of links
+// in the middle of the story): a later block that scores at least
+// w.follow percent of the body so far joins it, and the furniture between
+// is marked as such. It returns the new end of the body.
+func (p *parser) continuation(scores []int, bs, be int) int {
+	if p.w.follow <= 0 {
+		return be
+	}
+	total := 0
+	for i := bs; i <= be; i++ {
+		total += scores[i]
+	}
+	for be+1 < len(scores) {
+		s, e := bestBlock(scores[be+1:])
+		if s < 0 {
+			break
+		}
+		s, e = s+be+1, e+be+1
+		sum := 0
+		for i := s; i <= e; i++ {
+			sum += scores[i]
+		}
+		if sum*100 < total*p.w.follow {
+			break
+		}
+		for i := be + 1; i < s; i++ {
+			if l := &p.lines[i]; l.Kind == unset {
+				l.Kind = KindChrome
+				if p.meta(l.Text) {
+					l.Kind = KindMeta
+				}
+			}
+		}
+		be, total = e, total+sum
+	}
+	return be
+}
+
+// dropRuns marks as furniture the runs of w.run or more consecutive short
+// lines inside the body block (blank lines do not end a run): a list of
+// links or a box of labels that the prose around it outweighed. 0: none.
+func (p *parser) dropRuns(scores []int, bs, be int) {
+	if p.w.run <= 0 {
+		return
+	}
+	var run []int
+	flush := func() {
+		if len(run) >= p.w.run {
+			for _, i := range run {
+				if p.lines[i].Kind == unset {
+					p.lines[i].Kind = KindChrome
+				}
+			}
+		}
+		run = run[:0]
+	}
+	for i := bs; i <= be; i++ {
+		switch {
+		case p.lines[i].Kind == KindBlank:
+		case scores[i] < 0:
+			run = append(run, i)
+		default:
+			flush()
+		}
+	}
+	flush()
+}

@@ -1,0 +1,364 @@
+package article
+
+// The lines around the body: the title, byline and date above it, the
+// notices below it, and what makes a line metadata or site furniture.
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// above classifies the lines above the body block, nearest first: datelines
+// and bylines are metadata; the first line shaped like a headline within
+// titleWindow lines is the title; the rest is page furniture. A date
+// between the title and the body wins over one above the title.
+func (p *parser) above(bs int) {
+	seen := 0
+	titleAt := -1
+	// The nearest headline of several words, else the nearest of one word.
+	for i := bs - 1; i >= 0 && seen < titleWindow; i-- {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		seen++
+		if p.chrome(l.Text) || isNotice(l.Text) || p.metaShape(l.Text) {
+			continue
+		}
+		if isTitleShape(l.Text) && (titleAt < 0 || !multiWord(p.lines[titleAt].Text)) {
+			if titleAt < 0 || multiWord(l.Text) {
+				titleAt = i
+			}
+			if multiWord(l.Text) {
+				break
+			}
+		}
+	}
+	// A headline-shaped line with a byline or date line right under it is
+	// the headline, even when other lines stand nearer the body.
+	if signed := p.signedTitle(bs); signed >= 0 {
+		titleAt = signed
+	}
+	if titleAt >= 0 {
+		p.lines[titleAt].Kind = KindTitle
+		p.title, p.titleLine = p.lines[titleAt].Text, true
+	}
+	// Between the title and the body: metadata or furniture.
+	from := max(titleAt+1, 0)
+	for i := bs - 1; i >= from; i-- {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		l.Kind = KindChrome
+		if p.metaLine(l.Text) {
+			l.Kind = KindMeta
+		}
+	}
+	// Above the title: furniture, but a dateline still dates the article.
+	for i := titleAt - 1; i >= 0; i-- {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		l.Kind = KindChrome
+		if p.chrome(l.Text) {
+			continue
+		}
+		if d, ok := isDateline(l.Text); ok {
+			l.Kind = KindMeta
+			p.setDateAbove(d)
+		} else if d, ok := looseDate(l.Text); ok && !endsSentence(l.Text) {
+			l.Kind = KindMeta
+			p.setDateAbove(d)
+		}
+	}
+	if p.pendingDate != nil && !p.hasDate {
+		p.setDate(*p.pendingDate)
+	}
+	// A byline written into another line of the head names the author.
+	for i := bs - 1; i >= 0 && p.author == "" && i >= titleAt-titleWindow; i-- {
+		if l := &p.lines[i]; l.Kind == KindChrome || l.Kind == KindMeta {
+			if name := looseAuthor(l.Text); name != "" {
+				p.author, l.Kind = name, KindMeta
+			}
+		}
+	}
+}
+
+// foot reads the lines just after the body block for an author and a
+// date the head did not give (blogs sign and date their posts under them:
+// "Posted by Ann at 10:52", "Eingestellt am 9. September 2017").
+func (p *parser) foot(be int) {
+	seen := 0
+	for i := be + 1; i < len(p.lines) && seen < footWindow && (p.author == "" || !p.hasDate); i++ {
+		l := &p.lines[i]
+		if l.Kind != KindChrome {
+			continue
+		}
+		seen++
+		if name := looseAuthor(l.Text); name != "" && p.author == "" {
+			p.author, l.Kind = name, KindMeta
+		}
+		if d, ok := looseDate(l.Text); ok && !p.hasDate && !endsSentence(l.Text) {
+			p.setDate(d)
+			l.Kind = KindMeta
+		}
+	}
+}
+
+// footWindow is how many lines under the body are read for a signature.
+const footWindow = 4
+
+// head classifies the lines before the body of a clean text (see clean):
+// chrome, datelines, the title
+// and the byline block under it.
+func (p *parser) head() {
+	i := 0
+	for ; i < len(p.lines); i++ {
+		l := &p.lines[i]
+		if l.Kind == KindBlank {
+			continue
+		}
+		if p.lineChrome(i) {
+			l.Kind = KindChrome
+			continue
+		}
+		if d, ok := isDateline(l.Text); ok {
+			l.Kind = KindMeta
+			p.setDate(d)
+			continue
+		}
+		if moreWords(l.Text, 30) || (endsSentence(l.Text) && moreWords(l.Text, 20)) {
+			// Prose before any title: the article has no headline line.
+			p.body0 = i
+			return
+		}
+		l.Kind = KindTitle
+		p.title, p.titleLine = l.Text, true
+		i++
+		break
+	}
+	for ; i < len(p.lines); i++ {
+		l := &p.lines[i]
+		switch {
+		case l.Kind == KindBlank:
+			continue
+		case p.meta(l.Text):
+			l.Kind = KindMeta
+			continue
+		case p.lineChrome(i):
+			l.Kind = KindChrome
+			continue
+		}
+		if d, ok := isDateline(l.Text); ok {
+			l.Kind = KindMeta
+			p.setDate(d)
+			continue
+		}
+		if b, ok := parseByline(l.Text); ok && p.author == "" {
+			l.Kind = KindMeta
+			p.author, p.source = b.author, b.source
+			if d, ok := findDate(b.rest); ok {
+				p.setDate(d)
+			}
+			continue
+		}
+		break
+	}
+	p.body0 = i
+}
+
+// clean reports whether the text is an article on its own rather than a
+// page with its furniture: a short head (a headline and a few lines of
+// byline and date) above the body block, and nothing outside the block
+// that has the form of furniture (a widget, share bar, notice or menu).
+// Saved pages start with menus; an article on its own may end in lists
+// of short lines (results, award winners) that are its body, and one that
+// starts with a headline and a byline may hold them anywhere.
+func (p *parser) clean(bs, be int) bool {
+	head := 0
+	signed := p.signedHead()
+	for i, l := range p.lines {
+		if l.Kind == KindBlank || (i >= bs && i <= be) {
+			continue
+		}
+		if i < bs && !signed {
+			if head++; head > cleanHead {
+				return false
+			}
+		}
+		if p.lineChrome(i) || isNotice(l.Text) || isMenuRow(l.Text, units(l.Text)) {
+			return false
+		}
+	}
+	return true
+}
+
+// signedHead reports whether the text starts as an article file does: a
+// headline, then a byline or a date line. Whatever short lines (tables of
+// figures, lists) come before its longest prose are then its body.
+func (p *parser) signedHead() bool {
+	var first []string
+	for _, l := range p.lines {
+		if l.Kind != KindBlank {
+			if first = append(first, l.Text); len(first) == 2 {
+				break
+			}
+		}
+	}
+	return len(first) == 2 && isTitleShape(first[0]) && !p.metaShape(first[0]) && p.metaShape(first[1])
+}
+
+// cleanHead is the most lines a clean article has above its body: a
+// headline, a byline, a date, a place, a time.
+const cleanHead = 8
+
+// signedTitle returns the nearest line within titleWindow lines above bs
+// that has the shape of a headline of several words and a byline or date
+// line as the next non-blank line, or -1.
+func (p *parser) signedTitle(bs int) int {
+	seen := 0
+	next := -1 // the next non-blank line below i
+	for i := bs - 1; i >= 0 && seen < titleWindow; i-- {
+		l := p.lines[i]
+		if l.Kind == KindBlank {
+			continue
+		}
+		seen++
+		if l.Kind == unset && next >= 0 && isTitleShape(l.Text) && multiWord(l.Text) &&
+			!p.lineChrome(i) && !isNotice(l.Text) && !p.metaShape(l.Text) && p.metaShape(p.lines[next].Text) {
+			return i
+		}
+		next = i
+	}
+	return -1
+}
+
+// titleWindow is how many non-blank lines above the body are searched for
+// the headline: a headline is followed by a byline, a date, a few labels.
+const titleWindow = 15
+
+// metaShape reports whether t is a metadata line (dateline, byline,
+// editors, source) without recording anything.
+func (p *parser) metaShape(t string) bool {
+	if _, ok := parseEditors(t); ok {
+		return true
+	}
+	if isSourceLine(t) {
+		return true
+	}
+	if _, ok := isDateline(t); ok {
+		return true
+	}
+	if _, ok := looseDate(t); ok && !endsSentence(t) {
+		return true
+	}
+	_, ok := parseByline(t)
+	return ok
+}
+
+// metaLine records what a metadata line between the title and the body
+// says and reports whether it was one.
+func (p *parser) metaLine(t string) bool {
+	if p.chrome(t) {
+		return false
+	}
+	if p.meta(t) {
+		return true
+	}
+	if b, ok := parseByline(t); ok && p.author == "" {
+		p.author, p.source = b.author, b.source
+		if d, ok := findDate(b.rest); ok {
+			p.setDate(d)
+		}
+		return true
+	}
+	if d, ok := isDateline(t); ok {
+		p.setDate(d)
+		return true
+	}
+	if d, ok := looseDate(t); ok && !endsSentence(t) {
+		p.setDate(d)
+		return true
+	}
+	return false
+}
+
+// setDateAbove keeps the first date found above the title, used only when
+// none stands between the title and the body.
+func (p *parser) setDateAbove(d dateParts) {
+	if p.pendingDate == nil {
+		p.pendingDate = &d
+	}
+}
+
+// isTitleShape reports whether t can be a headline: a short line with
+// letters in it, not a list item, a label ending in a colon or an image.
+func isTitleShape(t string) bool {
+	if moreWords(t, 25) || isBullet(t) || strings.HasSuffix(t, ":") || strings.HasPrefix(t, "[") || isMenuRow(t, 0) {
+		return false
+	}
+	letters := 0
+	for _, r := range t {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+// multiWord reports whether a title candidate has several words (or, in a
+// script written without spaces, several characters).
+func multiWord(t string) bool {
+	return moreWords(t, 2) || utf8.RuneCountInString(t) >= 8 && !strings.Contains(t, " ")
+}
+
+// lineChrome is chrome for line i, asked once.
+func (p *parser) lineChrome(i int) bool {
+	if p.chromeMemo == nil {
+		p.chromeMemo = make([]int8, len(p.lines))
+	}
+	switch p.chromeMemo[i] {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	c := p.chrome(p.lines[i].Text)
+	p.chromeMemo[i] = 2
+	if c {
+		p.chromeMemo[i] = 1
+	}
+	return c
+}
+
+// chrome reports whether a line is site furniture wherever it stands.
+func (p *parser) chrome(t string) bool {
+	return isShareBar(t) || isFollowLine(t) || isWidget(t)
+}
+
+// meta handles the metadata lines that may stand anywhere: editors and
+// source lines. It records what they say and reports whether t was one.
+func (p *parser) meta(t string) bool {
+	if names, ok := parseEditors(t); ok {
+		if p.editors == "" {
+			p.editors = names
+		}
+		return true
+	}
+	if m := sourceRe.FindStringSubmatch(t); m != nil && isSourceLine(t) {
+		if p.source == "" {
+			p.source = strings.TrimSpace(m[1])
+		}
+		return true
+	}
+	return false
+}
+
+func (p *parser) setDate(d dateParts) {
+	if !p.hasDate {
+		p.date, p.hasDate = d, true
+	}
+}
