@@ -42,10 +42,14 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 	bucket, es := j.bucket, j.entries
 	res := shardResult{info: ShardInfo{Bucket: bucket}, seeds: map[string]SeedInfo{}, bad: map[string]SeedInfo{}}
 	shards := filepath.Join(w.dir, shardsDir)
-	scratch := filepath.Join(shards, buildPrefix+"scratch")
-	if err := os.MkdirAll(scratch, 0o755); err != nil {
+	// The builder's segments before their merge: a directory of this
+	// build's own, removed with it whatever happens (a builder that failed
+	// is abandoned, not closed: see closeBuilder).
+	scratch, err := os.MkdirTemp(shards, buildPrefix+"scratch-")
+	if err != nil {
 		return res, fmt.Errorf("create scratch dir: %w", err)
 	}
+	defer os.RemoveAll(scratch)
 	tmp, err := os.MkdirTemp(shards, buildPrefix+fmt.Sprintf("s%03d-", bucket))
 	if err != nil {
 		return res, fmt.Errorf("create shard build dir: %w", err)
@@ -58,15 +62,13 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 	// The builder is made on the first document: bleve's builder cannot
 	// close empty, and a bucket whose seeds all fail to read has none.
 	var b bleve.Builder
-	closeBuilder := func() {
-		if b != nil {
-			b.Close()
-		}
-	}
+	// On an error the builder is abandoned, not closed: closing would
+	// finish the shard (merge, write), and bleve's Close panics when no
+	// segment was written, as when the disk filled up writing the first.
+	// Between batches it holds no open file; its files are in scratch.
 	var kept []Entry
 	for _, e := range es {
 		if err := ctx.Err(); err != nil {
-			closeBuilder()
 			return res, err
 		}
 		ds, rec := readSeed(ctx, src, e, res.bad)
@@ -87,12 +89,10 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 		for _, d := range ds {
 			docs, err := w.docs.document(d)
 			if err != nil {
-				closeBuilder()
 				return res, fmt.Errorf("index %s: %w", e.Seed, err)
 			}
 			for i := range docs {
 				if err := b.Index(docs[i].id, &docs[i]); err != nil {
-					closeBuilder()
 					return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
 				}
 			}
@@ -117,22 +117,52 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 }
 
 // install names the shard written in tmp after the seeds it holds, moves it
-// into the shards directory (unless a shard of that content is there
-// already) and records the name in seeds.
+// into the shards directory (unless a whole shard of that content is there
+// already) and records the name in seeds. The shard goes in whole: its
+// SUMS written, every file and directory of it synced, then one rename.
+// A directory of the right name that does not match its SUMS (the remnant
+// of a removal killed half-way, by a writer older than removeShard, or a
+// damaged shard) is removed and replaced, never taken for the shard.
 func (w *Writer) install(tmp string, info *ShardInfo, readers string, kept []Entry, seeds map[string]SeedInfo) error {
+	crashPoint("build")
 	shards := filepath.Join(w.dir, shardsDir)
 	info.Name = w.shardName(info.Bucket, readers, kept)
 	final := filepath.Join(shards, info.Name)
-	if _, err := os.Stat(final); err == nil {
-		// Built before with the same content (a failed read fell back to a known set).
-	} else if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("chmod shard: %w", err)
-	} else if err := os.Rename(tmp, final); err != nil {
-		return fmt.Errorf("publish shard %s: %w", info.Name, err)
+	reuse := false
+	if _, err := os.Lstat(final); err == nil {
+		// Built before with the same content (a failed read fell back to
+		// a known set, or a generation came back to an earlier content).
+		if verr := verifyShard(final); verr == nil {
+			reuse = true
+		} else {
+			w.opts.Logger.Warn("a directory of the shard's name is not the whole shard; replacing it", "shard", info.Name, "err", verr)
+			if err := w.removeShard(info.Name); err != nil {
+				return err
+			}
+		}
+	}
+	if !reuse {
+		if err := writeShardSums(tmp); err != nil {
+			return err
+		}
+		if err := os.Chmod(tmp, 0o755); err != nil {
+			return fmt.Errorf("chmod shard: %w", err)
+		}
+		if err := syncTree(tmp); err != nil {
+			return fmt.Errorf("shard %s: %w", info.Name, err)
+		}
+		if err := os.Rename(tmp, final); err != nil {
+			return fmt.Errorf("publish shard %s: %w", info.Name, err)
+		}
+		w.markWhole(info.Name, true)
 	}
 	for k, v := range seeds {
 		v.Shard = info.Name
 		seeds[k] = v
 	}
-	return syncDir(shards)
+	if err := syncDir(shards); err != nil {
+		return err
+	}
+	crashPoint("install")
+	return nil
 }

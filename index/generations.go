@@ -78,25 +78,78 @@ func (w *Writer) collect() error {
 		if strings.HasPrefix(d.Name(), ".") || used[d.Name()] {
 			continue
 		}
-		if err := os.RemoveAll(filepath.Join(w.dir, shardsDir, d.Name())); err != nil {
+		if err := w.removeShard(d.Name()); err != nil {
 			errs = append(errs, err)
 		}
+		w.wholeMu.Lock()
+		delete(w.whole, d.Name())
+		w.wholeMu.Unlock()
 	}
 	return errors.Join(errs...)
 }
 
-// removeBuilds deletes the build directories a crashed writer left.
+// removeBuilds deletes what a writer killed mid-publish left behind:
+// build directories, shards renamed aside for removal (.trash-*), and the
+// temporaries of manifests and CURRENT that were never renamed into place.
+// It runs under the lock, before this writer writes anything.
 func (w *Writer) removeBuilds() error {
-	dirs, err := os.ReadDir(filepath.Join(w.dir, shardsDir))
+	shards := filepath.Join(w.dir, shardsDir)
+	dirs, err := os.ReadDir(shards)
 	if err != nil {
 		return fmt.Errorf("list shards: %w", err)
 	}
 	for _, d := range dirs {
-		if strings.HasPrefix(d.Name(), buildPrefix) {
-			if err := os.RemoveAll(filepath.Join(w.dir, shardsDir, d.Name())); err != nil {
-				return fmt.Errorf("remove stale build %s: %w", d.Name(), err)
+		if strings.HasPrefix(d.Name(), buildPrefix) || strings.HasPrefix(d.Name(), trashPrefix) {
+			if err := os.RemoveAll(filepath.Join(shards, d.Name())); err != nil {
+				return fmt.Errorf("remove stale %s: %w", d.Name(), err)
+			}
+		}
+	}
+	tmps, err := os.ReadDir(w.dir)
+	if err != nil {
+		return fmt.Errorf("list index dir: %w", err)
+	}
+	for _, d := range tmps {
+		n := d.Name()
+		if !d.IsDir() && strings.HasPrefix(n, ".") && strings.Contains(n, ".tmp-") &&
+			(strings.HasPrefix(n, ".gen-") || strings.HasPrefix(n, "."+currentFile+".")) {
+			if err := os.Remove(filepath.Join(w.dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("remove stale %s: %w", n, err)
 			}
 		}
 	}
 	return nil
+}
+
+// shardWhole reports whether the shard name is on disk and whole: its
+// files match its SUMS (a shard written before SUMS existed is taken as
+// it is). A damaged shard is logged once and no longer reused: the plan
+// builds its bucket again, and install replaces it.
+func (w *Writer) shardWhole(name string) bool {
+	w.wholeMu.Lock()
+	ok, known := w.whole[name]
+	w.wholeMu.Unlock()
+	if known {
+		return ok
+	}
+	err := verifyShard(filepath.Join(w.dir, shardsDir, name))
+	ok = err == nil || errors.Is(err, errNoSums)
+	if !ok && !errors.Is(err, os.ErrNotExist) {
+		w.opts.Logger.Warn("shard damaged; its bucket will be built again", "shard", name, "err", err)
+	}
+	if !ok && errors.Is(err, os.ErrNotExist) {
+		return false // not cached: it may be installed later
+	}
+	w.markWhole(name, ok)
+	return ok
+}
+
+// markWhole records what is known of shard name.
+func (w *Writer) markWhole(name string, ok bool) {
+	w.wholeMu.Lock()
+	defer w.wholeMu.Unlock()
+	if w.whole == nil {
+		w.whole = map[string]bool{}
+	}
+	w.whole[name] = ok
 }

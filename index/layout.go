@@ -17,13 +17,19 @@ import (
 //	DIR/CURRENT              name of the served generation manifest ("gen-00000007.json"), replaced by rename
 //	DIR/gen-00000007.json    a generation: its shards and the seeds they hold
 //	DIR/shards/s03-<hash>/   one bleve index; immutable once published, shared by generations
+//	DIR/shards/s03-<hash>/SUMS  the size and CRC-32C of each file of the shard, written last before it is installed
 //	DIR/shards/.build-*      shards being built (removed when a crashed build is found)
+//	DIR/shards/.trash-*      shards being removed: renamed aside first, so that a removal killed
+//	                         half-way never leaves part of a shard under a shard's name
+//	DIR/.gen-*.tmp-*         a manifest or CURRENT being written (writeFileAtomic)
 //	DIR/LOCK                 the writer's lock file (flock), naming the pid that holds it
 const (
 	currentFile = "CURRENT"
 	lockFile    = "LOCK"
 	shardsDir   = "shards"
 	buildPrefix = ".build-"
+	trashPrefix = ".trash-"
+	sumsFile    = "SUMS"
 )
 
 // Generation is the manifest of one published generation.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
@@ -357,6 +355,5 @@ func sortBySeed(es []Entry) {
 
 // shardExists reports whether a published shard directory is on disk.
 func (w *Writer) shardExists(name string) bool {
-	_, err := os.Stat(filepath.Join(w.dir, shardsDir, name))
-	return err == nil
+	return w.shardWhole(name) // generations.go: on disk and matching its SUMS
 }

@@ -292,5 +292,10 @@ func (w *Writer) commit(gen *Generation) error {
 	if err := writeFileAtomic(filepath.Join(w.dir, name), b); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(w.dir, currentFile), []byte(name+"\n"))
+	crashPoint("manifest")
+	if err := writeFileAtomic(filepath.Join(w.dir, currentFile), []byte(name+"\n")); err != nil {
+		return err
+	}
+	crashPoint("current")
+	return nil
 }

@@ -39,6 +39,8 @@ type Reader struct {
 
 	reload sync.Mutex // serialises Reload and Close
 	cur    atomic.Pointer[snapshot]
+	// refused is the last generation Reload would not serve (snapshot.go).
+	refused atomic.Pointer[refusal]
 	// gatherStats makes every search gather the BM25 statistics instead
 	// of using the snapshot's (tests; set while no search runs).
 	gatherStats bool
@@ -52,6 +54,11 @@ type Status struct {
 	Articles   int       `json:"articles"`
 	Shards     int       `json:"shards"`
 	LoadedAt   time.Time `json:"loaded_at"`
+	// Refused is a generation newer than the one served that was not
+	// served because one of its shards is damaged, and RefusedReason why;
+	// 0 and "" when there is none.
+	Refused       int    `json:"refused_generation,omitempty"`
+	RefusedReason string `json:"refused_reason,omitempty"`
 }
 
 // NewReader returns a Reader of dir. It serves nothing until Reload
@@ -78,7 +85,13 @@ func NewReader(dir string, log *slog.Logger) (*Reader, error) {
 }
 
 // Status returns what the reader serves now.
-func (r *Reader) Status() Status { return r.cur.Load().status }
+func (r *Reader) Status() Status {
+	st := r.cur.Load().status
+	if f := r.refused.Load(); f != nil && f.generation > st.Generation {
+		st.Refused, st.RefusedReason = f.generation, f.err.Error()
+	}
+	return st
+}
 
 // Reload switches to the published generation if it is not the one served.
 // It reports whether it switched. On error the served generation stays.
@@ -113,6 +126,9 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	if cur.Ready && cur.Generation == gen.Number {
 		return false, nil
 	}
+	if err := r.refusedBefore(name, gen); err != nil {
+		return false, err
+	}
 	shards := make([]bleve.Index, 0, len(gen.Shards))
 	byName := make(map[string]bleve.Index, len(gen.Shards))
 	var opened []bleve.Index
@@ -130,6 +146,9 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 		if !ok {
 			if err := ctx.Err(); err != nil {
 				return fail(fmt.Errorf("reload generation %d: %w", gen.Number, err))
+			}
+			if err := r.checkShard(name, gen, s.Name); err != nil {
+				return fail(err)
 			}
 			idx, err = bleve.OpenUsing(filepath.Join(r.dir, shardsDir, s.Name), map[string]any{
 				"read_only":    true,
@@ -253,7 +272,7 @@ func (r *Reader) Watch(ctx context.Context, poll time.Duration) {
 		Logger: r.log,
 	}
 	fswatch.Run(ctx, r.dir, opts, func(ctx context.Context) {
-		if _, err := r.Reload(ctx); err != nil && !errors.Is(err, ErrNoIndex) && ctx.Err() == nil {
+		if _, err := r.Reload(ctx); err != nil && !errors.Is(err, ErrNoIndex) && ctx.Err() == nil && !errors.Is(err, errRefusedBefore) {
 			r.log.Warn("reload", "err", err)
 		}
 	})

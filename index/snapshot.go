@@ -1,8 +1,11 @@
 package index
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -115,4 +118,50 @@ const (
 
 func newRankCache() *rankCache {
 	return &rankCache{df: map[string]int{}, lengths: map[string]docLength{}}
+}
+
+// refusal is a generation the reader would not serve: one of its shards
+// does not match its SUMS (shardsums.go).
+type refusal struct {
+	manifest   string // the manifest's file name
+	generation int
+	err        error
+	at         time.Time
+}
+
+// errRefusedBefore marks the error of a generation already refused: Watch
+// does not log it again at every tick.
+var errRefusedBefore = errors.New("refused before")
+
+// refusedBefore returns the refusal's error when the generation CURRENT
+// names (manifest) was refused before, without checking its shards again:
+// shards do not change once published, and a watch ticks every second.
+func (r *Reader) refusedBefore(manifest string, gen *Generation) error {
+	f := r.refused.Load()
+	if f == nil || f.manifest != manifest || f.generation != gen.Number {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", errRefusedBefore, f.err)
+}
+
+// checkShard checks one shard of gen against its SUMS before it is
+// opened. A damaged shard refuses the whole generation: the served one
+// stays, and Status, /readyz, /metrics and the log say which generation
+// was refused and why. A shard without SUMS (written before they existed)
+// is opened unchecked.
+func (r *Reader) checkShard(manifest string, gen *Generation, shard string) error {
+	err := verifyShard(filepath.Join(r.dir, shardsDir, shard))
+	if err == nil || errors.Is(err, errNoSums) {
+		return nil
+	}
+	if !errors.Is(err, ErrCorruptShard) {
+		// Unreadable (permissions, a shard not there yet): tried again at
+		// the next reload.
+		return fmt.Errorf("check shard %s of generation %d: %w", shard, gen.Number, err)
+	}
+	err = fmt.Errorf("generation %d refused: %w", gen.Number, err)
+	r.refused.Store(&refusal{manifest: manifest, generation: gen.Number, err: err, at: time.Now()})
+	r.log.Error("refusing a damaged generation; still serving the previous one",
+		"generation", gen.Number, "serving", r.cur.Load().status.Generation, "err", err)
+	return err
 }

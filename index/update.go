@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -41,6 +42,12 @@ func (w *Writer) updateShard(ctx context.Context, j job, src Source, progress fu
 	}
 
 	shards := filepath.Join(w.dir, shardsDir)
+	if err := verifyShard(filepath.Join(shards, base.Name)); err != nil && !errors.Is(err, errNoSums) {
+		// A copy would carry the damage into the next generation: the
+		// bucket is built whole instead.
+		w.opts.Logger.Warn("shard damaged; building its bucket whole instead of updating it", "shard", base.Name, "err", err)
+		return w.buildShard(ctx, job{bucket: j.bucket, readers: j.readers, entries: j.entries}, src, progress)
+	}
 	tmp, err := os.MkdirTemp(shards, buildPrefix+fmt.Sprintf("s%03d-", j.bucket))
 	if err != nil {
 		return res, fmt.Errorf("create shard update dir: %w", err)

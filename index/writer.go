@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 )
@@ -105,10 +106,16 @@ type Writer struct {
 	mapping mapping.IndexMapping
 	docs    *docMaker   // the builder's documents, made without the mapping's walk
 	cur     *Generation // the published generation, once read or written
+
+	// whole caches shardWhole's verdicts: a shard does not change once
+	// installed, so each is checked against its SUMS once per writer.
+	wholeMu sync.Mutex
+	whole   map[string]bool
 }
 
 // OpenWriter locks dir (creating it if needed) for writing and removes what
-// a crashed build left behind.
+// a crashed writer left behind: build directories, shards being removed,
+// temporaries, and the generations past Keep it had not collected yet.
 func OpenWriter(dir string, opts WriterOptions) (*Writer, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -135,6 +142,13 @@ func OpenWriter(dir string, opts WriterOptions) (*Writer, error) {
 	if err := w.removeBuilds(); err != nil {
 		l.release()
 		return nil, err
+	}
+	// A writer killed between publishing and collecting left old
+	// generations' shards: they go now rather than at the next publish.
+	if _, err := w.Current(); err == nil {
+		if err := w.collect(); err != nil {
+			opts.Logger.Warn("remove old generations", "err", err)
+		}
 	}
 	return w, nil
 }

@@ -14,13 +14,13 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/flagenv"
+	"github.com/newsroom/newsearch/internal/logging"
 	"github.com/newsroom/newsearch/internal/ingest"
 	"github.com/newsroom/newsearch/internal/progress"
 	"github.com/newsroom/newsearch/internal/webpage"
@@ -46,6 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	debounce := fs.Duration("debounce", 500*time.Millisecond, "with -watch: quiet time before a rebuild")
 	rescan := fs.Duration("rescan", 30*time.Second, "with -watch: interval of full rescans")
 	gogc := fs.Int("gogc", 400, "garbage-collector target percentage unless GOGC is set (indexing allocates much short-lived memory)")
+	logFormat := fs.String("log-format", flagenv.String("NEWSEARCH_LOG_FORMAT", logging.Auto), logging.FlagUsage)
 	verbose := fs.Bool("v", false, "log each seed's missing metadata and other details")
 	maxBytes := fs.Int64("max-seed-bytes", ingest.DefaultMaxSeedBytes, "seeds larger than this are skipped")
 	fs.Usage = func() {
@@ -71,7 +72,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log, err := logging.New(stderr, *logFormat, level)
+	if err != nil {
+		return err
+	}
 	wo := index.WriterOptions{Shards: *shards, MaxUpdates: *maxUpdates, Logger: log}
 	if *maxUpdates <= 0 {
 		// "At most 0 updates": WriterOptions says it explicitly.
@@ -83,10 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer w.Close()
 
-	isTerm := false
-	if f, ok := stderr.(*os.File); ok {
-		isTerm = term.IsTerminal(int(f.Fd()))
-	}
+	isTerm := logging.IsTerminal(stderr)
 	bar := progress.New(stderr, log, isTerm && !*watch, 5*time.Second)
 	opts := ingest.Options{
 		SeedsDir:     *seeds,
@@ -99,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log.Info("watching", "seeds", *seeds, "index", *dir)
 		ingest.Watch(ctx, w, opts, ingest.WatchOptions{Debounce: *debounce, Rescan: *rescan}, func(s ingest.Summary, err error) {
 			if err != nil {
-				log.Error("rebuild failed", "err", err)
+				log.Error("rebuild failed", "err", diskFull(err, *dir))
 				return
 			}
 			if s.Published {
@@ -111,7 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sum, err := ingest.Rebuild(ctx, w, opts)
 	bar.Done()
 	if err != nil {
-		return err
+		return diskFull(err, *dir)
 	}
 	fmt.Fprintln(stdout, sum.String())
 	for _, s := range sum.Skipped {
@@ -126,4 +127,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("nothing could be indexed")
 	}
 	return nil
+}
+
+// diskFull says in plain words that the disk is full when err comes from
+// a write that found no space (bleve reports it as text, not as a wrapped
+// ENOSPC), and what became of the index: a failed build publishes nothing.
+func diskFull(err error, dir string) error {
+	if errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), "no space left on device") {
+		return fmt.Errorf("the disk holding %s is full: nothing was published, the served generation is unchanged; free some space and run again (%w)", dir, err)
+	}
+	return err
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/flagenv"
+	"github.com/newsroom/newsearch/internal/logging"
 	"github.com/newsroom/newsearch/internal/search"
 	"github.com/newsroom/newsearch/internal/server"
 )
@@ -45,6 +46,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	inFlight := fs.Int("max-in-flight", 0, "concurrent searches before shedding load with 503 (0: 4 × cores)")
 	check := fs.String("check", "", "probe URL and exit 0 when it answers 200 (container healthchecks; no curl needed)")
 	gogc := fs.Int("gogc", 200, "garbage-collector target percentage unless GOGC is set (searches allocate a lot of short-lived memory)")
+	logFormat := fs.String("log-format", flagenv.String("NEWSEARCH_LOG_FORMAT", logging.Auto), logging.FlagUsage)
 	wait := fs.Bool("wait", true, "with no published index yet, serve 503 until the indexer publishes one (as compose starts both at once); false: fail at start")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "searchd serves the index the indexer publishes: a JSON search API, a search page,\n"+
@@ -67,7 +69,10 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	if _, set := os.LookupEnv("GOGC"); !set && *gogc > 0 {
 		debug.SetGCPercent(*gogc)
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	log, err := logging.New(stderr, *logFormat, slog.LevelInfo)
+	if err != nil {
+		return err
+	}
 
 	reader, err := index.NewReader(*dir, log)
 	if err != nil {

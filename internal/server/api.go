@@ -179,11 +179,18 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	st := s.svc.Status()
-	if !st.Ready {
-		writeJSON(w, r, http.StatusServiceUnavailable, map[string]any{"status": "not ready", "ready": false})
-		return nil
+	out := map[string]any{"status": "not ready", "ready": false}
+	code := http.StatusServiceUnavailable
+	if st.Ready {
+		code = http.StatusOK
+		out = map[string]any{"status": "ready", "ready": true, "generation": st.Generation,
+			"documents": st.Documents, "articles": st.Articles, "shards": st.Shards, "loaded_at": st.LoadedAt.UTC().Format(time.RFC3339)}
 	}
-	writeJSON(w, r, http.StatusOK, map[string]any{"status": "ready", "ready": true, "generation": st.Generation,
-		"documents": st.Documents, "articles": st.Articles, "shards": st.Shards, "loaded_at": st.LoadedAt.UTC().Format(time.RFC3339)})
+	if st.Refused > 0 {
+		// A newer generation is published but damaged: still ready when an
+		// older one is served, and saying so.
+		out["refused_generation"], out["refused_reason"] = st.Refused, st.RefusedReason
+	}
+	writeJSON(w, r, code, out)
 	return nil
 }

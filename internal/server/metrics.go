@@ -44,6 +44,9 @@ func newMetrics(reg *prometheus.Registry, idx interface{ Status() index.Status }
 			func() float64 { return float64(idx.Status().Documents) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_generation", Help: "Number of the served generation (0 before the first)."},
 			func() float64 { return float64(idx.Status().Generation) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_refused_generation",
+			Help: "Number of a published generation newer than the served one that was refused because a shard is damaged (0: none)."},
+			func() float64 { return float64(idx.Status().Refused) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_last_reload_timestamp_seconds", Help: "Unix time the served generation was loaded."},
 			func() float64 {
 				t := idx.Status().LoadedAt
