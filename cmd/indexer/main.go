@@ -20,8 +20,8 @@ import (
 
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/flagenv"
-	"github.com/newsroom/newsearch/internal/logging"
 	"github.com/newsroom/newsearch/internal/ingest"
+	"github.com/newsroom/newsearch/internal/logging"
 	"github.com/newsroom/newsearch/internal/progress"
 	"github.com/newsroom/newsearch/internal/webpage"
 )
