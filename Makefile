@@ -6,6 +6,8 @@ INDEX     ?= $(or $(NEWSEARCH_INDEX),data/index)
 ADDR      ?= $(or $(NEWSEARCH_ADDR),:8080)
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
+# bash: the test target needs pipefail.
+SHELL     := /bin/bash
 
 .PHONY: run build index serve test test-short bench bench-quick overload lint fuzz clean
 
@@ -22,10 +24,11 @@ serve: build
 ## run: index the seeds, then serve them on $(ADDR)
 run: index serve
 
-## test: every test, with the race detector
+## test: every test, with the race detector, then the list of skipped tests and why
 test:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) build -o bin/testsummary ./internal/testsummary
+	set -o pipefail; $(GO) test -race -count=1 -json ./... | ./bin/testsummary
 
 test-short:
 	$(GO) test -short -count=1 ./...

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -126,9 +127,22 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		for k, v := range securityHeaders {
 			h.Set(k, v)
 		}
+		var out http.ResponseWriter = sw
+		var gz *gzipWriter
+		if r.Header.Get("Range") == "" {
+			h.Add("Vary", "Accept-Encoding")
+			if acceptsGzip(r) {
+				gz = &gzipWriter{ResponseWriter: sw}
+				out = gz
+			}
+		}
 		var attrs []slog.Attr
 		defer func() {
-			if p := recover(); p != nil {
+			p := recover()
+			if p == nil && gz != nil {
+				gz.close()
+			}
+			if p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
@@ -157,8 +171,36 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			s.log.LogAttrs(r.Context(), level, "request", attrs...)
 		}()
-		next.ServeHTTP(sw, r)
+		if n := headerBytes(r); n > MaxHeaderBytes {
+			// The limit is ours, not http.Server's (which answers 431 in
+			// plain text before any handler runs): the client gets the
+			// error in the format of the rest of the site.
+			he := &httpError{Status: http.StatusRequestHeaderFieldsTooLarge, Code: "header_too_large",
+				Message: fmt.Sprintf("the request line and headers are %d bytes, more than the %d allowed: shorten the URL or the headers", n, MaxHeaderBytes)}
+			h.Set("Connection", "close")
+			r.URL.RawQuery = "" // the page must not echo the oversized query
+			if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" {
+				writeJSONError(out, r, he)
+			} else {
+				s.page.writeError(out, r, he)
+			}
+			return
+		}
+		next.ServeHTTP(out, r)
 	})
+}
+
+// headerBytes is the size of the request line and headers as the client
+// sent them (give or take the spaces around colons).
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + 1 + len(r.RequestURI) + 1 + len(r.Proto) + 2
+	n += len("Host: ") + len(r.Host) + 2
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + 2 + len(v) + 2
+		}
+	}
+	return n
 }
 
 // logText shortens s for a log line and makes it valid UTF-8.

@@ -106,10 +106,18 @@ func (s *Server) HTTPServer(t Timeouts) *http.Server {
 		ReadTimeout:       def(t.Read, 10*time.Second),
 		WriteTimeout:      def(t.Write, 15*time.Second),
 		IdleTimeout:       def(t.Idle, 60*time.Second),
-		MaxHeaderBytes:    MaxHeaderBytes,
+		MaxHeaderBytes:    maxHeaderRead,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }
 
-// MaxHeaderBytes bounds the request line and headers.
+// MaxHeaderBytes bounds the request line and headers. The middleware
+// enforces it, answering 431 with a JSON error (an HTML page outside
+// /api/) like every other error.
 const MaxHeaderBytes = 32 << 10
+
+// maxHeaderRead is what http.Server reads of a request's headers before
+// giving up itself with a bare 431: far above MaxHeaderBytes, so that a
+// long URL reaches the middleware and gets the site's error, and still
+// bounded, so that a client cannot make the server hold megabytes.
+const maxHeaderRead = 1 << 20
