@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/newsroom/newsearch/internal/search"
 )
@@ -177,6 +180,36 @@ func TestAcceptsGzip(t *testing.T) {
 		r.Header.Set("Accept-Encoding", h)
 		if got := acceptsGzip(r); got != want {
 			t.Errorf("%q: %v", h, got)
+		}
+	}
+}
+
+// TestMetaDescription: every page has one meta description saying what
+// the page is.
+func TestMetaDescription(t *testing.T) {
+	hs := realServer(t)
+	_, search := fetchEnc(t, hs.URL, "/?q=china", "")
+	m := regexp.MustCompile(`href="(/articles/[0-9a-f]+)[?"]`).FindSubmatch(search)
+	if m == nil {
+		t.Fatalf("no article link on the results page")
+	}
+	re := regexp.MustCompile(`<meta name="description" content="([^"]*)">`)
+	for target, want := range map[string]string{
+		"/":                    "full-text search over news articles",
+		"/?q=china":            "matching china",
+		string(m[1]) + "?q=ch": "China",
+		"/help":                "How to write newsearch queries",
+		"/nope":                "not found",
+	} {
+		_, body := fetchEnc(t, hs.URL, target, "")
+		all := re.FindAllSubmatch(body, -1)
+		if len(all) != 1 {
+			t.Errorf("%s: %d meta descriptions", target, len(all))
+			continue
+		}
+		d := html.UnescapeString(string(all[0][1]))
+		if !strings.Contains(strings.ToLower(d), strings.ToLower(want)) || utf8.RuneCountInString(d) > 160 {
+			t.Errorf("%s: description %q, want it to say %q", target, d, want)
 		}
 	}
 }

@@ -164,6 +164,48 @@ type pageData struct {
 
 type hiddenField struct{ Name, Value string }
 
+// siteDescription describes the site where a page has nothing of its own.
+const siteDescription = "newsearch: full-text search over news articles, by words, phrases, dates, sources and authors."
+
+// MetaDescription is the page's <meta name="description">: what the page
+// is, in a sentence a search engine or a link preview can show.
+func (d *pageData) MetaDescription() string {
+	s := siteDescription
+	switch {
+	case d.Article != nil:
+		a := d.Article
+		s = a.Title
+		var by []string
+		for _, v := range []string{a.Author, a.Source, a.Date} {
+			if v != "" {
+				by = append(by, v)
+			}
+		}
+		if len(by) > 0 {
+			s += " (" + strings.Join(by, ", ") + ")"
+		}
+		if len(a.Paras) > 0 {
+			s += ": " + a.Paras[0].Text
+		}
+	case d.Help != nil:
+		s = "How to write newsearch queries: words, phrases, exclusions, prefixes, dates, sources and authors."
+	case d.Search != nil && d.Q != "":
+		s = "News articles matching " + d.Q + ", found by newsearch, a full-text search over news articles."
+	case d.Error != nil:
+		s = d.Error.Heading + ". " + siteDescription
+	}
+	return cutRunes(strings.Join(strings.Fields(s), " "), 160)
+}
+
+// cutRunes shortens s to at most n runes, ending with "…" when cut.
+func cutRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
 // render executes a page into a buffer and writes it only when complete,
 // so that a failing template is a clean error and never half a page.
 func (p *page) render(w http.ResponseWriter, r *http.Request, name string, status int, d *pageData) error {
