@@ -308,3 +308,110 @@ func tree(t *testing.T, dir string) string {
 	})
 	return b.String()
 }
+
+// TestImageServesAsIs: the image's defaults serve something. The
+// Dockerfile bakes an index of the bundled seeds into the image and points
+// NEWSEARCH_INDEX at it, so that `docker run` with no flags searches; the
+// test builds that index as the Dockerfile's RUN does and runs searchd
+// with no -index, from an empty working directory, with the image's
+// environment. Both compose services run the one image, and the build
+// context leaves out history, local indexes and binaries.
+func TestImageServesAsIs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an index and runs searchd")
+	}
+	b, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	env := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^ENV (.+)$`).FindAllStringSubmatch(text, -1) {
+		for _, kv := range strings.Fields(m[1]) {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				env[k] = v
+			}
+		}
+	}
+	imageIndex := env["NEWSEARCH_INDEX"]
+	if imageIndex == "" || !filepath.IsAbs(imageIndex) {
+		t.Fatalf("the image sets no absolute NEWSEARCH_INDEX (%q): searchd's default data/index depends on the working directory", imageIndex)
+	}
+	run := regexp.MustCompile(`/out/indexer -seeds (\S+) -index (\S+)`).FindStringSubmatch(text)
+	if run == nil {
+		t.Fatal("the Dockerfile does not index the bundled seeds at build time")
+	}
+	if !regexp.MustCompile(`cp -r seeds ` + regexp.QuoteMeta(run[1]) + `\b`).MatchString(text) {
+		t.Errorf("the indexed seeds %s are not the bundled seeds", run[1])
+	}
+	if !regexp.MustCompile(`COPY --from=build \S* ?` + regexp.QuoteMeta(run[2]) + ` ` + regexp.QuoteMeta(imageIndex) + `\n`).MatchString(text) {
+		t.Errorf("the index built at %s is not copied to NEWSEARCH_INDEX %s", run[2], imageIndex)
+	}
+
+	c := loadCompose(t)
+	raw, _ := os.ReadFile(filepath.Join(root, "docker-compose.yml"))
+	var images struct {
+		Services map[string]struct {
+			Image string `yaml:"image"`
+		} `yaml:"services"`
+	}
+	yaml.Unmarshal(raw, &images)
+	if im := images.Services["indexer"].Image; im == "" || im != images.Services["searchd"].Image {
+		t.Errorf("compose services run different images: %q and %q", im, images.Services["searchd"].Image)
+	}
+	if len(c.Services) != 2 {
+		t.Errorf("compose has %d services", len(c.Services))
+	}
+	ignore, err := os.ReadFile(filepath.Join(root, ".dockerignore"))
+	if err != nil {
+		t.Fatal(".dockerignore is missing: the build context would carry .git, data/ and bin/")
+	}
+	for _, want := range []string{".git", "data/", "bin/"} {
+		if !regexp.MustCompile(`(?m)^/?` + regexp.QuoteMeta(want) + `$`).Match(ignore) {
+			t.Errorf(".dockerignore does not leave out %s", want)
+		}
+	}
+
+	// The build stage's RUN, then the image's ENTRYPOINT with no flags.
+	bin, work, empty := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, name := range []string{"indexer", "searchd"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, name), "./cmd/"+name)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", name, err, out)
+		}
+	}
+	seeds, index := filepath.Join(work, "seeds"), filepath.Join(work, "index")
+	if out, err := exec.Command("cp", "-r", filepath.Join(root, "seeds"), seeds).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+	if out, err := exec.Command(filepath.Join(bin, "indexer"), "-seeds", seeds, "-index", index).CombinedOutput(); err != nil {
+		t.Fatalf("the Dockerfile's indexer run: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	port := freePort(t)
+	sd := exec.CommandContext(ctx, filepath.Join(bin, "searchd"), "-addr", fmt.Sprintf("127.0.0.1:%d", port))
+	sd.Dir = empty
+	sd.Env = append(os.Environ(), "NEWSEARCH_INDEX="+index, "NEWSEARCH_SEEDS="+seeds)
+	var out strings.Builder
+	sd.Stdout, sd.Stderr = &out, &out
+	if err := sd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { sd.Process.Signal(syscall.SIGTERM); sd.Wait() }()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	waitFor(t, ctx, func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}, "searchd with the image's defaults to be ready", &out)
+	resp, err := http.Get(base + "/api/search?q=espionage")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("search with the image's defaults: %v %v", err, resp)
+	}
+	resp.Body.Close()
+}

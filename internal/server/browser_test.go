@@ -66,6 +66,33 @@ func findBrowser(t *testing.T) string {
 	return ""
 }
 
+// axeVersion is the axe-core release the accessibility audit runs (.ci/run
+// fetches it from the npm registry into .cache/axe-core).
+const axeVersion = "4.14.1"
+
+// findAxe returns the source of axe-core's axe.min.js: from $NEWSEARCH_AXE
+// (a path), else the repository's .cache/axe-core/ as .ci/run leaves it.
+// "" and why when there is none: the audit is then skipped.
+func findAxe() (string, string) {
+	paths := []string{os.Getenv("NEWSEARCH_AXE"), filepath.Join("..", "..", ".cache", "axe-core", "package", "axe.min.js")}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			return string(b), ""
+		}
+	}
+	return "", "axe-core not found: run .ci/run, or `npm pack axe-core@" + axeVersion +
+		" --pack-destination .cache/axe-core && tar -xzf .cache/axe-core/axe-core-" + axeVersion + ".tgz -C .cache/axe-core`, or set NEWSEARCH_AXE to an axe.min.js"
+}
+
+// axeRun runs axe-core on the page (injected by the test, not by the page:
+// DevTools evaluation is not bound by the page's CSP) and returns its
+// violations, one line each.
+const axeRun = `axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v =>
+	v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))`
+
 // consoleLog collects what the pages write to the console: script errors
 // and CSP violations must not happen.
 type consoleLog struct {
@@ -192,6 +219,36 @@ func TestBrowserSearch(t *testing.T) {
 		}
 		return loc
 	}
+	axeJS, noAxe := findAxe()
+	audited := 0
+	// audit runs the accessibility audit on the page shown: no violation
+	// of the rules axe-core checks by default (WCAG 2 A and AA and best
+	// practices).
+	audit := func(name string) {
+		t.Helper()
+		if axeJS == "" {
+			return
+		}
+		if _, err := chromedp.Run(bctx, chromedp.Evaluate[any](axeJS+";0")); err != nil {
+			t.Fatalf("inject axe-core on %s: %v", name, err)
+		}
+		v, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("axe on %s: %v", name, err)
+		}
+		audited++
+		for _, line := range v {
+			t.Errorf("accessibility of %s: %s", name, line)
+		}
+	}
+	defer func() {
+		t.Run("accessibility audit", func(t *testing.T) {
+			if axeJS == "" {
+				t.Skip(noAxe)
+			}
+			t.Logf("axe-core %s audited %d pages", axeVersion, audited)
+		})
+	}()
 	screenshot := func(name string) {
 		t.Helper()
 		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
@@ -214,6 +271,7 @@ func TestBrowserSearch(t *testing.T) {
 		t.Fatalf("the box does not have the focus on the start page: %q (%v)", str(`document.activeElement && document.activeElement.id`), err)
 	}
 	screenshot("start.png")
+	audit("start")
 	if hidden, _ := eval(`document.querySelector('footer .keys').hidden`).(bool); hidden {
 		t.Error("the script did not run: the key legend is still hidden")
 	}
@@ -241,6 +299,7 @@ func TestBrowserSearch(t *testing.T) {
 		t.Errorf("first highlight %q", m)
 	}
 	screenshot("results.png")
+	audit("results")
 
 	// j/k move between the results; the arrow keys too, once in them.
 	eval(`document.activeElement.blur()`)
@@ -290,6 +349,7 @@ func TestBrowserSearch(t *testing.T) {
 		t.Error("no hit paragraphs")
 	}
 	screenshot("article.png")
+	audit("article")
 
 	// Search as you type: the results follow the box without a page load.
 	navigate("back to the search", http.StatusOK, chromedp.Click(chromedp.CSS(".back a")))
@@ -334,6 +394,7 @@ func TestBrowserSearch(t *testing.T) {
 		t.Error("the error is not next to the box")
 	}
 	screenshot("error.png")
+	audit("error")
 
 	// Very few results with all the words: those with some follow, under
 	// their heading, and j moves on into them.
@@ -346,9 +407,19 @@ func TestBrowserSearch(t *testing.T) {
 		t.Errorf("partial heading not visible: %q", h)
 	}
 	screenshot("partial.png")
+	audit("partial")
 
 	navigate("help page", http.StatusOK, chromedp.Navigate(srv.URL+"/help"))
 	screenshot("help.png")
+	audit("help")
+	if axeJS != "" {
+		// The audit finds what it should: an image without text.
+		eval(`document.body.appendChild(document.createElement('img'))`)
+		v, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
+		if err != nil || !strings.Contains(strings.Join(v, "\n"), "image-alt") {
+			t.Errorf("axe-core misses an image without alt: %v %v", v, err)
+		}
+	}
 
 	// The results on a phone, light and dark.
 	do("phone viewport", chromedp.EmulateViewport(390, 844))
@@ -357,12 +428,14 @@ func TestBrowserSearch(t *testing.T) {
 		t.Error("the results page scrolls sideways on a phone")
 	}
 	screenshot("results-phone.png")
+	audit("results phone")
 	do("dark scheme", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
 		return err
 	}))
 	screenshot("results-phone-dark.png")
+	audit("results phone dark")
 
 	// Without JavaScript the page works all the same: a plain GET form
 	// and links.
