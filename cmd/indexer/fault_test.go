@@ -171,3 +171,26 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("%d seeds indexed after the disk was freed", len(got.seeds))
 	}
 }
+
+// TestFailureIsALogLine: once the log is set up, a failure is written in
+// the log's format (a JSON line with -log-format json), once, and the exit
+// status is 1.
+func TestFailureIsALogLine(t *testing.T) {
+	cmd := child(t.TempDir(), t.TempDir())
+	cmd.Env = append(cmd.Env, "INDEXER_CHILD_ARGS="+strings.Join([]string{"-seeds", t.TempDir(), "-index", t.TempDir(), "-log-format", "json"}, "\x1f"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "{") || !strings.Contains(last, `"level":"ERROR"`) || !strings.Contains(last, "nothing could be indexed") {
+		t.Errorf("the failure is not a JSON log line:\n%s", stderr.String())
+	}
+	if strings.Contains(stderr.String(), "indexer: nothing") {
+		t.Errorf("the failure is printed twice:\n%s", stderr.String())
+	}
+}

@@ -30,12 +30,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "indexer:", err)
-		os.Exit(1)
+		logging.Exit("indexer", err)
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("indexer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	seeds := fs.String("seeds", flagenv.String("NEWSEARCH_SEEDS", "seeds"), "folder of seed articles (env NEWSEARCH_SEEDS)")
@@ -76,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// From here on a failure is a log line in the chosen format.
+	defer func() { err = logging.Fail(log, err) }()
 	wo := index.WriterOptions{Shards: *shards, MaxUpdates: *maxUpdates, Logger: log}
 	if *maxUpdates <= 0 {
 		// "At most 0 updates": WriterOptions says it explicitly.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/logging"
 	"github.com/newsroom/newsearch/internal/query"
 )
 
@@ -24,8 +25,7 @@ import (
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv("INDEXER_CHILD_ARGS"); ok {
 		if err := run(context.Background(), strings.Split(args, "\x1f"), os.Stdout, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, "indexer:", err)
-			os.Exit(1)
+			logging.Exit("indexer", err)
 		}
 		os.Exit(0)
 	}

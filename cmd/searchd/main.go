@@ -29,14 +29,13 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil && !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(os.Stderr, "searchd:", err)
-		os.Exit(1)
+		logging.Exit("searchd", err)
 	}
 }
 
 // run serves until ctx ends. ready, if not nil, receives the listening
 // address once the server accepts connections.
-func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) error {
+func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) (err error) {
 	fs := flag.NewFlagSet("searchd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("index", flagenv.String("NEWSEARCH_INDEX", "data/index"), "index directory the indexer publishes (env NEWSEARCH_INDEX)")
@@ -73,6 +72,8 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	if err != nil {
 		return err
 	}
+	// From here on a failure is a log line in the chosen format.
+	defer func() { err = logging.Fail(log, err) }()
 
 	reader, err := index.NewReader(*dir, log)
 	if err != nil {

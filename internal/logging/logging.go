@@ -4,6 +4,7 @@
 package logging
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -43,4 +44,31 @@ func New(w io.Writer, format string, level slog.Level) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("-log-format %q: want text, json or auto", format)
+}
+
+// Logged is an error already written to the log: a command's main exits
+// 1 without printing it a second time, in another format.
+type Logged struct{ Err error }
+
+func (e Logged) Error() string { return e.Err.Error() }
+func (e Logged) Unwrap() error { return e.Err }
+
+// Fail writes err to log at level ERROR and returns it marked Logged.
+func Fail(log *slog.Logger, err error) error {
+	var l Logged
+	if err == nil || errors.As(err, &l) {
+		return err
+	}
+	log.Error("exiting", "err", err.Error())
+	return Logged{err}
+}
+
+// Exit ends a command that failed with err: printed as "prog: err" unless
+// it was logged already, then exit status 1.
+func Exit(prog string, err error) {
+	var l Logged
+	if !errors.As(err, &l) {
+		fmt.Fprintln(os.Stderr, prog+":", err)
+	}
+	os.Exit(1)
 }
