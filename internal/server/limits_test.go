@@ -152,6 +152,12 @@ func TestCompression(t *testing.T) {
 			t.Errorf("%s: Vary %q", target, resp.Header.Get("Vary"))
 		}
 	}
+	// /metrics compresses itself (promhttp): once, not twice.
+	if resp, b := fetchEnc(t, hs.URL, "/metrics", "gzip"); resp.Header.Get("Content-Encoding") == "gzip" {
+		if body := gunzip(t, b); !bytes.Contains(body, []byte("searchd_requests_total")) {
+			t.Errorf("/metrics compressed twice or empty: %.100q", body)
+		}
+	}
 	// A range of a static file is of its bytes, never compressed.
 	resp, b := fetchEnc(t, hs.URL, "/static/style.css", "gzip", "Range", "bytes=0-99")
 	if resp.StatusCode != http.StatusPartialContent || resp.Header.Get("Content-Encoding") != "" || len(b) != 100 {
