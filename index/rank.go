@@ -69,7 +69,7 @@ func (v view) searchRanked(ctx context.Context, q bquery.Query, req Request, rk 
 }
 
 // rescore scores the candidates with textbook BM25 for the request's query
-// and sorts them by the new score (ties keep bleve's order). It reports
+// and sorts them by the new score, then id. It reports
 // false, leaving them as they were, when the query has no words to score.
 func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*candidate) (bool, error) {
 	if len(cands) == 0 {
@@ -109,14 +109,17 @@ func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*ca
 		c.best = best[c.key]
 		c.score = scores[c.key]
 	}
-	slices.SortStableFunc(cands, func(a, b *candidate) int {
+	// By score, then id: a total order whatever order the first stage
+	// gave (pages neither repeat nor skip a hit; explicit OR and match=any
+	// agree).
+	slices.SortFunc(cands, func(a, b *candidate) int {
 		switch {
 		case a.score > b.score:
 			return -1
 		case a.score < b.score:
 			return 1
 		}
-		return 0
+		return strings.Compare(a.key, b.key)
 	})
 	return true, nil
 }

@@ -168,16 +168,12 @@ func (rk Ranking) withDefaults() Ranking {
 }
 
 // ranking returns the rescoring a request asks for, or nil when its
-// results keep bleve's order: date order, RankBleve, and all-words
-// (match=all) requests that name no ranking. Rescoring is what ranked
-// any-words search needs (natural-language queries); for all-words
-// queries it gained little on TIME's keyword queries and costs latency on
-// every search (bench/RESULTS.md), so they keep bleve's BM25 order.
+// results keep bleve's order: date order and RankBleve. Every other form
+// of query (bare words, explicit OR, match=any or all, phrases, field
+// scopes, exclusions; paragraphs or articles) is ranked by the one model
+// of DefaultRanking.
 func (req Request) ranking() *Ranking {
 	if req.Sort == SortDate {
-		return nil
-	}
-	if req.Rank == nil && !req.MatchAny {
 		return nil
 	}
 	rk := DefaultRanking()

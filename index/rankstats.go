@@ -2,12 +2,14 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	bindex "github.com/blevesearch/bleve_index_api"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsroom/newsearch/index/internal/score"
@@ -191,54 +193,30 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 }
 
 // readFrequencies returns the number of documents (articles with group and
-// not rk.ParagraphDF, else paragraphs) and how many hold each term.
+// not rk.ParagraphDF, else paragraphs) and how many of them hold each term
+// in their text or, when the title is scored, their title (BM25F's
+// document frequency is over the whole document).
 func (v view) readFrequencies(ctx context.Context, terms []string, group bool, rk *Ranking) (int, map[string]int, error) {
-	if group && !rk.ParagraphDF {
-		return v.countArticleDF(ctx, terms)
-	}
-	return v.countParagraphDF(terms)
+	return v.countDF(ctx, terms, group && !rk.ParagraphDF, rk.TitleWeight > 0)
 }
 
-// countParagraphDF returns the number of paragraphs and how many hold each
-// term in their text, from the field dictionaries of the view's shards.
-func (v view) countParagraphDF(terms []string) (int, map[string]int, error) {
-	n := 0
-	df := make(map[string]int, len(terms))
-	for _, idx := range v.s.shards {
-		c, err := idx.DocCount()
-		if err != nil {
-			return 0, nil, fmt.Errorf("count documents: %w", err)
-		}
-		n += int(c)
-		for _, t := range terms {
-			d, err := idx.FieldDictRange(FieldText, []byte(t), []byte(t))
-			if err != nil {
-				return 0, nil, fmt.Errorf("read dictionary of %s: %w", FieldText, err)
-			}
-			for {
-				e, err := d.Next()
-				if err != nil {
-					d.Close()
-					return 0, nil, fmt.Errorf("read dictionary of %s: %w", FieldText, err)
-				}
-				if e == nil {
-					break
-				}
-				if e.Term == t {
-					df[t] += int(e.Count)
-				}
-			}
-			d.Close()
-		}
+// countDF returns the number of documents (articles when byArticle, else
+// paragraphs) and how many hold each term, in their text or with title
+// their title. A term not cached for the generation is counted from its
+// postings in each shard: paragraphs are counted once (a bitmap of
+// document numbers), articles once each through the generation's table of
+// which article each paragraph belongs to (articleTable). No search is
+// run, no stored field read.
+func (v view) countDF(ctx context.Context, terms []string, byArticle, title bool) (int, map[string]int, error) {
+	n := v.s.status.Documents
+	key := "p"
+	if byArticle {
+		n, key = v.s.status.Articles, "a"
 	}
-	return n, df, nil
-}
-
-// countArticleDF returns the number of articles and how many of them hold
-// each term in their text: one search per term not cached, counting the
-// terms of the article facet.
-func (v view) countArticleDF(ctx context.Context, terms []string) (int, map[string]int, error) {
-	articles := v.s.status.Articles
+	if title {
+		key += "t"
+	}
+	key += "/"
 	c := v.s.cache
 	df := make(map[string]int, len(terms))
 	var missing []string
@@ -247,34 +225,229 @@ func (v view) countArticleDF(ctx context.Context, terms []string) (int, map[stri
 		c.df = map[string]int{}
 	}
 	for _, t := range terms {
-		if n, ok := c.df[t]; ok {
-			df[t] = n
+		if d, ok := c.df[key+t]; ok {
+			df[t] = d
 		} else {
 			missing = append(missing, t)
 		}
 	}
 	c.mu.Unlock()
-	for _, t := range missing {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(FieldText)
-		sr := bleve.NewSearchRequestOptions(tq, 0, 0, false)
-		sr.AddFacet("article", bleve.NewFacetRequest(FieldArticleID, max(articles, 1)))
-		res, err := v.run(ctx, sr)
-		if err != nil {
+	if len(missing) == 0 {
+		return n, df, nil
+	}
+	var tab *articleTable
+	if byArticle {
+		var err error
+		if tab, err = v.s.articles(); err != nil {
 			return 0, nil, err
 		}
-		if f := res.Facets["article"]; f != nil && f.Terms != nil {
-			df[t] = len(f.Terms.Terms())
+	}
+	fields := []string{FieldText}
+	if title {
+		fields = append(fields, FieldTitle)
+	}
+	readers := make([]bindex.IndexReader, 0, len(v.s.shards))
+	defer func() {
+		for _, rd := range readers {
+			rd.Close()
+		}
+	}()
+	for _, idx := range v.s.shards {
+		ai, err := idx.Advanced()
+		if err != nil {
+			return 0, nil, fmt.Errorf("document frequencies: %w", err)
+		}
+		rd, err := ai.Reader()
+		if err != nil {
+			return 0, nil, fmt.Errorf("document frequencies: %w", err)
+		}
+		readers = append(readers, rd)
+	}
+	shards := uint64(len(readers))
+	var seen bitmap
+	for _, t := range missing {
+		seen.clear()
+		count := 0
+		for si, rd := range readers {
+			for _, f := range fields {
+				c, err := countPostings(ctx, rd, t, f, func(num uint64) (uint64, bool) {
+					if !byArticle {
+						return num*shards + uint64(si), true // a paragraph: its number in its shard
+					}
+					a := tab.of(si, num)
+					return uint64(a), a >= 0 // a deleted paragraph's number has none
+				}, &seen)
+				if err != nil {
+					return 0, nil, err
+				}
+				count += c
+			}
+		}
+		df[t] = count
+	}
+	c.mu.Lock()
+	for _, t := range missing {
+		c.df[key+t] = df[t]
+	}
+	c.mu.Unlock()
+	return n, df, nil
+}
+
+// countPostings adds to seen the member (of) of each document in the
+// postings of term in field, and returns how many were new.
+func countPostings(ctx context.Context, rd bindex.IndexReader, term, field string, of func(uint64) (uint64, bool), seen *bitmap) (int, error) {
+	tfr, err := rd.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, fmt.Errorf("postings of %s in %s: %w", term, field, err)
+	}
+	defer tfr.Close()
+	count := 0
+	var doc bindex.TermFieldDoc
+	for {
+		d, err := tfr.Next(doc.Reset())
+		if err != nil {
+			return 0, fmt.Errorf("postings of %s in %s: %w", term, field, err)
+		}
+		if d == nil {
+			return count, nil
+		}
+		num, ok := docNumber(d.ID)
+		if !ok {
+			return 0, fmt.Errorf("postings of %s in %s: unexpected document id %x", term, field, d.ID)
+		}
+		if m, ok := of(num); ok && seen.add(m) {
+			count++
 		}
 	}
-	if len(missing) > 0 {
-		c.mu.Lock()
-		for _, t := range missing {
-			c.df[t] = df[t]
-		}
-		c.mu.Unlock()
+}
+
+// docNumber reads a scorch internal document id: the document's number
+// in the index snapshot, 8 bytes big-endian.
+func docNumber(id bindex.IndexInternalID) (uint64, bool) {
+	if len(id) != 8 {
+		return 0, false
 	}
-	return articles, df, nil
+	return binary.BigEndian.Uint64(id), true
+}
+
+// bitmap is a set of small numbers that clears in the time of its
+// members.
+type bitmap struct {
+	words   []uint64
+	touched []int
+}
+
+// add puts x in the set and reports whether it was new.
+func (b *bitmap) add(x uint64) bool {
+	w := int(x / 64)
+	if w >= len(b.words) {
+		b.words = append(b.words, make([]uint64, w+1-len(b.words))...)
+	}
+	bit := uint64(1) << (x % 64)
+	if b.words[w]&bit != 0 {
+		return false
+	}
+	if b.words[w] == 0 {
+		b.touched = append(b.touched, w)
+	}
+	b.words[w] |= bit
+	return true
+}
+
+func (b *bitmap) clear() {
+	for _, w := range b.touched {
+		b.words[w] = 0
+	}
+	b.touched = b.touched[:0]
+}
+
+// articleTable says which article each paragraph of a generation belongs
+// to: per shard, the article number (0, 1, ... over the generation) of each
+// document number, -1 for none. It is built once per generation, by the
+// first search that needs it (snapshot.articles), from the postings of the
+// article id field: one dictionary walk per shard.
+type articleTable struct {
+	shards   [][]int32
+	articles int
+}
+
+func (t *articleTable) of(shard int, num uint64) int32 {
+	s := t.shards[shard]
+	if num >= uint64(len(s)) {
+		return -1
+	}
+	return s[num]
+}
+
+// buildArticleTable reads the article of every paragraph of shards.
+func buildArticleTable(shards []bleve.Index) (*articleTable, error) {
+	t := &articleTable{shards: make([][]int32, len(shards))}
+	number := map[string]int32{}
+	for si, idx := range shards {
+		ai, err := idx.Advanced()
+		if err != nil {
+			return nil, err
+		}
+		rd, err := ai.Reader()
+		if err != nil {
+			return nil, err
+		}
+		err = func() error {
+			defer rd.Close()
+			dict, err := rd.FieldDict(FieldArticleID)
+			if err != nil {
+				return err
+			}
+			defer dict.Close()
+			var tab []int32
+			for {
+				e, err := dict.Next()
+				if err != nil {
+					return err
+				}
+				if e == nil {
+					break
+				}
+				a, ok := number[e.Term]
+				if !ok {
+					a = int32(len(number))
+					number[e.Term] = a
+				}
+				tfr, err := rd.TermFieldReader(context.Background(), []byte(e.Term), FieldArticleID, false, false, false)
+				if err != nil {
+					return err
+				}
+				var doc bindex.TermFieldDoc
+				for {
+					d, err := tfr.Next(doc.Reset())
+					if err != nil {
+						tfr.Close()
+						return err
+					}
+					if d == nil {
+						break
+					}
+					num, ok := docNumber(d.ID)
+					if !ok {
+						tfr.Close()
+						return fmt.Errorf("unexpected document id %x", d.ID)
+					}
+					for uint64(len(tab)) <= num {
+						tab = append(tab, -1)
+					}
+					tab[num] = a
+				}
+				tfr.Close()
+			}
+			t.shards[si] = tab
+			return nil
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("article table of shard %d: %w", si, err)
+		}
+	}
+	t.articles = len(number)
+	return t, nil
 }
 
 // docLength is the number of tokens of the text and the title of a

@@ -37,6 +37,11 @@ type snapshot struct {
 	// could not be computed (searches then gather them).
 	stats *bsearch.BM25Stats
 	cache *rankCache
+	// artOnce builds art, the article of each paragraph, for the
+	// rescoring's article document frequencies: once per generation.
+	artOnce sync.Once
+	art     *articleTable
+	artErr  error
 
 	// mu is held shared by every search using the snapshot and
 	// exclusively by retire; retired, set under it, sends a search that
@@ -93,6 +98,13 @@ func (s *snapshot) retire() {
 type view struct {
 	r *Reader
 	s *snapshot
+}
+
+// articles returns the generation's article table, building it the first
+// time.
+func (s *snapshot) articles() (*articleTable, error) {
+	s.artOnce.Do(func() { s.art, s.artErr = buildArticleTable(s.shards) })
+	return s.art, s.artErr
 }
 
 // rankCache holds what the rescoring reads from a generation and would
