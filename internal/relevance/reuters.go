@@ -2,6 +2,7 @@ package relevance
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -25,7 +26,6 @@ import (
 const ReutersQueries = "testdata/reuters-queries.txt"
 
 var (
-	reutersRecord = regexp.MustCompile(`(?s)<REUTERS ([^>]*)>(.*?)</REUTERS>`)
 	reutersTopics = regexp.MustCompile(`(?s)<TOPICS>(.*?)</TOPICS>`)
 	reutersD      = regexp.MustCompile(`<D>(.*?)</D>`)
 	reutersTitle  = regexp.MustCompile(`(?s)<TITLE>(.*?)</TITLE>`)
@@ -48,12 +48,19 @@ func LoadReutersTrain(dir, queries string) (*Collection, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range reutersRecord.FindAllSubmatch(data, -1) {
-			attrs := string(m[1])
+		for _, chunk := range bytes.Split(data, []byte("</REUTERS>")) {
+			start := bytes.Index(chunk, []byte("<REUTERS "))
+			if start < 0 {
+				continue
+			}
+			head, rec, ok := bytes.Cut(chunk[start+len("<REUTERS "):], []byte(">"))
+			if !ok {
+				continue
+			}
+			attrs := string(head)
 			if !strings.Contains(attrs, `LEWISSPLIT="TRAIN"`) || !strings.Contains(attrs, `TOPICS="YES"`) {
 				continue // not ModApte training: never read further
 			}
-			rec := m[2]
 			body := reutersBody.FindSubmatch(rec)
 			if body == nil {
 				continue // title only (BRIEF) or unparsed (UNPROC)
