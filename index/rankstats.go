@@ -74,6 +74,43 @@ func (set *rankSet) paragraphIDs(keys []string) []string {
 	return ids
 }
 
+// paragraphCount is the number of paragraphs of the candidates of keys
+// (at least 1, at most maxRankParagraphs): the size of a search that
+// reads them all, which sizes its collector.
+func (set *rankSet) paragraphCount(keys []string) int {
+	if !set.group {
+		return max(1, min(len(keys), maxRankParagraphs))
+	}
+	n := 0
+	for _, k := range keys {
+		if d := set.docs[k]; d != nil {
+			n += d.Paragraphs
+		}
+	}
+	return max(1, min(n, maxRankParagraphs))
+}
+
+// scope is a query matching the candidates' paragraphs: by article id
+// with group (one term per article; naming each paragraph's id costs a
+// dictionary lookup per paragraph), else by paragraph id.
+func (set *rankSet) scope() bquery.Query {
+	if !set.group {
+		return bleve.NewDocIDQuery(set.keys)
+	}
+	qs := make([]bquery.Query, 0, len(set.keys))
+	for _, k := range set.keys {
+		if set.docs[k] != nil {
+			tq := bleve.NewTermQuery(k)
+			tq.SetField(FieldArticleID)
+			qs = append(qs, tq)
+		}
+	}
+	if len(qs) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
 // loadRankSet reads the lengths of the candidates of keys (articles with
 // group, else paragraphs).
 func (v view) loadRankSet(ctx context.Context, keys []string, group, title, positions bool) (*rankSet, error) {
@@ -118,7 +155,7 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 			p.TF = grow(p.TF)
 		}
 	}
-	scope := bleve.NewDocIDQuery(set.paragraphIDs(set.keys))
+	scope := set.scope()
 	var words []bquery.Query
 	for _, t := range add {
 		tq := bleve.NewTermQuery(t)
@@ -130,8 +167,10 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 			words = append(words, tq)
 		}
 	}
-	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(scope, bleve.NewDisjunctionQuery(words...)), maxRankParagraphs, 0, false)
+	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(scope, bleve.NewDisjunctionQuery(words...)),
+		set.paragraphCount(set.keys), 0, false)
 	sr.IncludeLocations = true
+	sr.Score = "none"
 	res, err := v.run(ctx, sr)
 	if err != nil {
 		return err
@@ -601,8 +640,9 @@ func nextRune(s string) rune {
 // in set (every paragraph of an article with group) as the text analyzer
 // makes them, and their number.
 func (v view) analyzeTexts(ctx context.Context, set *rankSet, keys []string) (map[string]map[string]int, map[string]int, error) {
-	sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(set.paragraphIDs(keys)), maxRankParagraphs, 0, false)
+	sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(set.paragraphIDs(keys)), set.paragraphCount(keys), 0, false)
 	sr.Fields = []string{FieldText}
+	sr.Score = "none"
 	res, err := v.run(ctx, sr)
 	if err != nil {
 		return nil, nil, err
