@@ -87,6 +87,7 @@ func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*ca
 	if err != nil {
 		return false, err
 	}
+	defer set.close()
 	ts, err := v.weigh(ctx, set, qs, rk)
 	if err != nil {
 		return false, err
@@ -108,6 +109,9 @@ func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*ca
 	for _, c := range cands {
 		c.best = best[c.key]
 		c.score = scores[c.key]
+	}
+	if err := set.resolve(cands); err != nil {
+		return false, err
 	}
 	// By score, then id: a total order whatever order the first stage
 	// gave (pages neither repeat nor skip a hit; explicit OR and match=any

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -34,6 +35,162 @@ type rankSet struct {
 	slot      map[string]int // each word's index in terms
 	title     bool           // count title occurrences
 	positions bool           // keep positions
+
+	// Grouped counting from the postings (countFromPostings): the
+	// generation's article table, each candidate article's key by its
+	// number, each paragraph counted by shard and document number, and
+	// the shards' readers, open until close.
+	tab     *articleTable
+	byNum   map[int32]string
+	paraAt  map[paraRef]*score.Para
+	readers []bindex.IndexReader
+}
+
+// paraRef is a paragraph by shard and document number.
+type paraRef struct {
+	shard int
+	num   uint64
+}
+
+// placeholder is the id a paragraph counted from the postings has until
+// resolve reads its real one: ordered like the paragraphs' numbers.
+func (r paraRef) placeholder() string { return fmt.Sprintf("\x00%04d:%016d", r.shard, r.num) }
+
+// close closes the readers the set opened.
+func (set *rankSet) close() {
+	for _, rd := range set.readers {
+		rd.Close()
+	}
+	set.readers = nil
+}
+
+// resolve replaces the placeholder of each candidate's best paragraph by
+// its document id.
+func (set *rankSet) resolve(cands []*candidate) error {
+	if set.paraAt == nil {
+		return nil
+	}
+	for _, c := range cands {
+		if !strings.HasPrefix(c.best, "\x00") {
+			continue
+		}
+		var ref paraRef
+		if _, err := fmt.Sscanf(c.best[1:], "%d:%d", &ref.shard, &ref.num); err != nil {
+			return fmt.Errorf("paragraph placeholder %q: %w", c.best, err)
+		}
+		var id [8]byte
+		binary.BigEndian.PutUint64(id[:], ref.num)
+		ext, err := set.readers[ref.shard].ExternalID(id[:])
+		if err != nil {
+			return fmt.Errorf("paragraph id: %w", err)
+		}
+		c.best = ext
+	}
+	return nil
+}
+
+// openReaders opens a reader on each of the view's shards.
+func (v view) openReaders() ([]bindex.IndexReader, error) {
+	readers := make([]bindex.IndexReader, 0, len(v.s.shards))
+	for _, idx := range v.s.shards {
+		ai, err := idx.Advanced()
+		if err == nil {
+			var rd bindex.IndexReader
+			if rd, err = ai.Reader(); err == nil {
+				readers = append(readers, rd)
+				continue
+			}
+		}
+		for _, rd := range readers {
+			rd.Close()
+		}
+		return nil, fmt.Errorf("open shard reader: %w", err)
+	}
+	return readers, nil
+}
+
+// countFromPostings is countTerms for articles without positions: the
+// postings of each new word in the text (occurrences, and the paragraph's
+// length from its norm) and the title, in each shard, keeping the
+// candidates' paragraphs through the article table. No search is run: the
+// cost is the words' postings, not the candidates' paragraphs.
+func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string) error {
+	if set.tab == nil {
+		tab, err := v.s.articles()
+		if err != nil {
+			return err
+		}
+		readers, err := v.openReaders()
+		if err != nil {
+			return err
+		}
+		set.tab, set.readers = tab, readers
+		set.byNum = make(map[int32]string, len(set.docs))
+		set.paraAt = map[paraRef]*score.Para{}
+		for k := range set.docs {
+			if a, ok := tab.number[k]; ok {
+				set.byNum[a] = k
+			}
+		}
+	}
+	for _, t := range add {
+		slot := set.slot[t]
+		for si, rd := range set.readers {
+			for _, f := range []string{FieldText, FieldTitle} {
+				if f == FieldTitle && !set.title {
+					continue
+				}
+				tfr, err := rd.TermFieldReader(ctx, []byte(t), f, true, f == FieldText, false)
+				if err != nil {
+					return fmt.Errorf("postings of %s in %s: %w", t, f, err)
+				}
+				var doc bindex.TermFieldDoc
+				for {
+					dm, err := tfr.Next(doc.Reset())
+					if err != nil {
+						tfr.Close()
+						return fmt.Errorf("postings of %s in %s: %w", t, f, err)
+					}
+					if dm == nil {
+						break
+					}
+					num, ok := docNumber(dm.ID)
+					if !ok {
+						tfr.Close()
+						return fmt.Errorf("postings of %s: unexpected document id %x", t, dm.ID)
+					}
+					key, ok := set.byNum[set.tab.of(si, num)]
+					if !ok {
+						continue // not a candidate
+					}
+					d := set.docs[key]
+					if f == FieldTitle {
+						d.Title[slot] = float64(dm.Freq) // every paragraph carries the title
+						continue
+					}
+					ref := paraRef{si, num}
+					p := set.paraAt[ref]
+					if p == nil {
+						p = &score.Para{ID: ref.placeholder(), Length: normLength(dm.Norm), TF: make([]float64, len(set.terms))}
+						set.paraAt[ref] = p
+						d.Paras = append(d.Paras, p)
+					}
+					p.TF[slot] = float64(dm.Freq)
+					d.TF[slot] += float64(dm.Freq)
+				}
+				tfr.Close()
+			}
+		}
+	}
+	return nil
+}
+
+// normLength is the field length a posting's norm (1/√length) says.
+func normLength(norm float64) int {
+	if norm <= 0 {
+		return 0
+	}
+	return int(math.Round(1 / (norm * norm)))
 }
 
 // articleOf returns the article id of a paragraph document id (see
@@ -154,6 +311,9 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 		for _, p := range d.Paras {
 			p.TF = grow(p.TF)
 		}
+	}
+	if set.group && !set.positions {
+		return v.countFromPostings(ctx, set, add)
 	}
 	scope := set.scope()
 	var words []bquery.Query
@@ -406,8 +566,8 @@ func (b *bitmap) clear() {
 // first search that needs it (snapshot.articles), from the postings of the
 // article id field: one dictionary walk per shard.
 type articleTable struct {
-	shards   [][]int32
-	articles int
+	shards [][]int32
+	number map[string]int32 // each article id's number
 }
 
 func (t *articleTable) of(shard int, num uint64) int32 {
@@ -485,7 +645,7 @@ func buildArticleTable(shards []bleve.Index) (*articleTable, error) {
 			return nil, fmt.Errorf("article table of shard %d: %w", si, err)
 		}
 	}
-	t.articles = len(number)
+	t.number = number
 	return t, nil
 }
 
