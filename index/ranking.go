@@ -15,15 +15,19 @@ import "github.com/newsroom/newsearch/index/internal/score"
 // (match=any) that favours short paragraphs holding many of the query's
 // words, stop words included, over the article that is about the query.
 //
-// So a relevance-sorted search is answered in two stages: bleve's query
+// So a relevance-sorted search, whatever the form of its query (bare
+// words, explicit OR, match=any or all, phrases, field scopes, exclusions;
+// by article or by paragraph), is answered in two stages: bleve's query
 // finds the candidates (the total, the facets, the filters and the
-// excluded words are its), then the top Pool candidates are read back and
-// scored with textbook BM25 from the index's own statistics: term
-// frequencies from the term vectors of their paragraphs, lengths from their
-// stored text (cached per generation), document frequencies from the
-// article facet of each word (cached per generation) or the field
-// dictionaries (paragraphs). bench/RESULTS.md, "Ranking quality", has the
-// configurations measured on the TIME collection.
+// excluded words are its), then the top Pool candidates are scored with
+// BM25F over their text and title from the index's own statistics: the
+// query words' postings (occurrences, and paragraph lengths from the
+// norms; by paragraph, their term vectors), the articles' lengths from
+// their stored text (cached per generation), document frequencies from the
+// words' postings over articles (a table of each paragraph's article, built
+// once per generation) or paragraphs, cached per generation.
+// bench/RESULTS.md, "Ranking quality", has the protocol and the figures on
+// TIME and the Reuters-21578 training stories.
 
 // Ranking methods.
 const (
@@ -91,10 +95,8 @@ type Ranking struct {
 	StopWeight float64
 	// QueryTF counts a word as often as the query repeats it.
 	QueryTF bool
-	// ParagraphDF takes document frequencies over paragraphs (the field
-	// dictionaries) instead of over articles (the article facet of each
-	// word, cached per generation). Ungrouped requests always use
-	// paragraphs.
+	// ParagraphDF takes document frequencies over paragraphs instead of
+	// over articles. Ungrouped requests always use paragraphs.
 	ParagraphDF bool
 	// Proximity is the weight of a bonus for query words found close
 	// together (BM25TP); 0: none.

@@ -445,23 +445,15 @@ func (v view) countDF(ctx context.Context, terms []string, byArticle, title bool
 	if title {
 		fields = append(fields, FieldTitle)
 	}
-	readers := make([]bindex.IndexReader, 0, len(v.s.shards))
+	readers, err := v.openReaders()
+	if err != nil {
+		return 0, nil, fmt.Errorf("document frequencies: %w", err)
+	}
 	defer func() {
 		for _, rd := range readers {
 			rd.Close()
 		}
 	}()
-	for _, idx := range v.s.shards {
-		ai, err := idx.Advanced()
-		if err != nil {
-			return 0, nil, fmt.Errorf("document frequencies: %w", err)
-		}
-		rd, err := ai.Reader()
-		if err != nil {
-			return 0, nil, fmt.Errorf("document frequencies: %w", err)
-		}
-		readers = append(readers, rd)
-	}
 	shards := uint64(len(readers))
 	var seen bitmap
 	for _, t := range missing {
