@@ -83,7 +83,7 @@ func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*ca
 	for i, c := range cands {
 		keys[i] = c.key
 	}
-	set, err := v.loadRankSet(ctx, keys, req.Group, rk.TitleWeight > 0, rk.Proximity > 0)
+	set, err := v.loadRankSet(ctx, keys, req.Group, rk.TitleWeight > 0, rk.SectionWeight > 0, rk.Proximity > 0)
 	if err != nil {
 		return false, err
 	}

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -320,7 +321,7 @@ func TestDocumentFrequenciesFromPostings(t *testing.T) {
 	}
 	for _, byArticle := range []bool{true, false} {
 		for _, title := range []bool{false, true} {
-			n, df, err := v.countDF(ctx, terms, byArticle, title)
+			n, df, err := v.countDF(ctx, terms, byArticle, title, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -346,6 +347,61 @@ func TestDocumentFrequenciesFromPostings(t *testing.T) {
 					t.Errorf("byArticle=%v title=%v: df(%s) %d, want %d", byArticle, title, term, df[term], want)
 				}
 			}
+		}
+	}
+}
+
+// TestSectionHeadingsCount: a word of a paragraph's section heading
+// counts for the paragraph (BM25F's section field) and in the word's
+// document frequency, by paragraph and by article.
+func TestSectionHeadingsCount(t *testing.T) {
+	data, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := rankSeeds()
+	seeds["000_5560a174234f78d3.txt"] = data
+	r, _ := buildIndex(t, seeds)
+	ctx := context.Background()
+	q := mustParse(t, "summit agenda")
+	for _, group := range []bool{false, true} {
+		with, err := r.Search(ctx, Request{Query: q, Size: 100, Group: group, MatchAny: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rk := DefaultRanking()
+		rk.SectionWeight = 0
+		without, err := r.Search(ctx, Request{Query: q, Size: 100, Group: group, MatchAny: true, Rank: &rk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(with.Hits) == 0 || with.Hits[0].Section != "Top of summit agenda" {
+			t.Fatalf("group=%v: first hit %+v, want a paragraph under \"Top of summit agenda\"", group, with.Hits)
+		}
+		if len(without.Hits) > 0 && without.Hits[0].ID == with.Hits[0].ID && without.Hits[0].Score >= with.Hits[0].Score {
+			t.Errorf("group=%v: the heading adds nothing: %v with, %v without", group, with.Hits[0].Score, without.Hits[0].Score)
+		}
+	}
+	snap := r.acquire()
+	defer snap.release()
+	v := view{r, snap}
+	term := string(r.text.Analyze([]byte("agenda"))[0].Term)
+	for _, byArticle := range []bool{false, true} {
+		_, plain, err := v.countDF(ctx, []string{term}, byArticle, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, sec, err := v.countDF(ctx, []string{term}, byArticle, false, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.Search(ctx, Request{Query: mustParse(t, "text:agenda OR section:agenda"), Size: 1000, Group: byArticle,
+			NoFacets: true, Rank: &Ranking{Method: RankBleve}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sec[term] != len(res.Hits) || (!byArticle && sec[term] <= plain[term]) {
+			t.Errorf("byArticle=%v: df %d with headings (%d without), a search finds %d", byArticle, sec[term], plain[term], len(res.Hits))
 		}
 	}
 }

@@ -89,6 +89,10 @@ type Ranking struct {
 	// TitleWeight is the title's weight in BM25F, the text's being 1; 0:
 	// the title is not scored.
 	TitleWeight float64
+	// SectionWeight is the weight in BM25F of a paragraph's section
+	// heading (scored with the paragraph, not length-normalised); 0: not
+	// scored.
+	SectionWeight float64
 	// StopWeight is the weight of an English stop word of the query
 	// relative to other words, when the query has other words: 0 drops
 	// them, StopWordsAsOthers weighs them as 1.
@@ -124,8 +128,8 @@ type Ranking struct {
 // DefaultRanking is the ranking of every relevance-sorted request that
 // names none, whatever the form of its query (bare words, explicit OR,
 // match=any or all), for articles and paragraphs: the top 200 candidates
-// rescored with BM25F (k1 1.2, b 0.75 in each field) over the text and the
-// title, weighted alike; an article scored as its whole text plus half the
+// rescored with BM25F (k1 1.2, b 0.75 in each field) over the text, the
+// title and, for a paragraph, its section heading, weighted alike; an article scored as its whole text plus half the
 // score of its best paragraph; document frequencies over articles (over
 // paragraphs for paragraph hits); English stop words of the query left out
 // unless it has nothing else; a word the query repeats counted each time;
@@ -135,7 +139,7 @@ type Ranking struct {
 // were chosen by 5-fold cross-validation on TIME and on the Reuters-21578
 // training stories (bench/RESULTS.md, "Ranking quality", issue 16).
 func DefaultRanking() Ranking {
-	return Ranking{Method: RankBM25, Unit: UnitMix, Mix: 0.5, TitleWeight: 1, QueryTF: true,
+	return Ranking{Method: RankBM25, Unit: UnitMix, Mix: 0.5, TitleWeight: 1, SectionWeight: 1, QueryTF: true,
 		Feedback: 3, FeedbackTerms: 10, FeedbackWeight: 0.2}
 }
 
@@ -202,11 +206,12 @@ func (rk *Ranking) params() score.Params {
 		unit = score.Mixed
 	}
 	return score.Params{
-		BM25:        score.BM25{K1: rk.K1, B: rk.B, Delta: rk.Delta, Coord: rk.Coord},
-		TitleWeight: rk.TitleWeight,
-		Unit:        unit,
-		Mix:         rk.Mix,
-		Proximity:   rk.Proximity,
+		BM25:          score.BM25{K1: rk.K1, B: rk.B, Delta: rk.Delta, Coord: rk.Coord},
+		TitleWeight:   rk.TitleWeight,
+		SectionWeight: rk.SectionWeight,
+		Unit:          unit,
+		Mix:           rk.Mix,
+		Proximity:     rk.Proximity,
 	}
 }
 

@@ -34,6 +34,7 @@ type rankSet struct {
 	terms     []string       // the words counted, by slot
 	slot      map[string]int // each word's index in terms
 	title     bool           // count title occurrences
+	section   bool           // count section-heading occurrences
 	positions bool           // keep positions
 
 	// Grouped counting from the postings (countFromPostings): the
@@ -111,7 +112,7 @@ func (v view) openReaders() ([]bindex.IndexReader, error) {
 
 // countFromPostings is countTerms for articles without positions: the
 // postings of each new word in the text (occurrences, and the paragraph's
-// length from its norm) and the title, in each shard, keeping the
+// length from its norm), the title and the section headings, in each shard, keeping the
 // candidates' paragraphs through the article table. No search is run: the
 // cost is the words' postings, not the candidates' paragraphs.
 func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string) error {
@@ -136,8 +137,8 @@ func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string)
 	for _, t := range add {
 		slot := set.slot[t]
 		for si, rd := range set.readers {
-			for _, f := range []string{FieldText, FieldTitle} {
-				if f == FieldTitle && !set.title {
+			for _, f := range []string{FieldText, FieldTitle, FieldSection} {
+				if f == FieldTitle && !set.title || f == FieldSection && !set.section {
 					continue
 				}
 				tfr, err := rd.TermFieldReader(ctx, []byte(t), f, true, f == FieldText, false)
@@ -171,9 +172,18 @@ func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string)
 					ref := paraRef{si, num}
 					p := set.paraAt[ref]
 					if p == nil {
-						p = &score.Para{ID: ref.placeholder(), Length: normLength(dm.Norm), TF: make([]float64, len(set.terms))}
+						// Length -1 until a word of its text says it.
+						p = &score.Para{ID: ref.placeholder(), Length: -1, TF: make([]float64, len(set.terms)),
+							Section: make([]float64, len(set.terms))}
 						set.paraAt[ref] = p
 						d.Paras = append(d.Paras, p)
+					}
+					if f == FieldSection {
+						p.Section[slot] = float64(dm.Freq)
+						continue
+					}
+					if p.Length < 0 {
+						p.Length = normLength(dm.Norm)
 					}
 					p.TF[slot] = float64(dm.Freq)
 					d.TF[slot] += float64(dm.Freq)
@@ -270,9 +280,9 @@ func (set *rankSet) scope() bquery.Query {
 
 // loadRankSet reads the lengths of the candidates of keys (articles with
 // group, else paragraphs).
-func (v view) loadRankSet(ctx context.Context, keys []string, group, title, positions bool) (*rankSet, error) {
+func (v view) loadRankSet(ctx context.Context, keys []string, group, title, section, positions bool) (*rankSet, error) {
 	set := &rankSet{group: group, keys: keys, docs: make(map[string]*score.Doc, len(keys)),
-		paras: map[string]*score.Para{}, slot: map[string]int{}, title: title, positions: positions}
+		paras: map[string]*score.Para{}, slot: map[string]int{}, title: title, section: section, positions: positions}
 	lens, err := v.readLengths(ctx, keys, group)
 	if err != nil {
 		return nil, err
@@ -304,12 +314,12 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 	}
 	grow := func(v []float64) []float64 { return append(v, make([]float64, len(set.terms)-len(v))...) }
 	for _, d := range set.docs {
-		d.TF, d.Title = grow(d.TF), grow(d.Title)
+		d.TF, d.Title, d.Section = grow(d.TF), grow(d.Title), grow(d.Section)
 		if set.positions {
 			d.Pos = append(d.Pos, make([][]int, len(set.terms)-len(d.Pos))...)
 		}
 		for _, p := range d.Paras {
-			p.TF = grow(p.TF)
+			p.TF, p.Section = grow(p.TF), grow(p.Section)
 		}
 	}
 	if set.group && !set.positions {
@@ -324,6 +334,11 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 		if set.title {
 			tq := bleve.NewTermQuery(t)
 			tq.SetField(FieldTitle)
+			words = append(words, tq)
+		}
+		if set.section {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(FieldSection)
 			words = append(words, tq)
 		}
 	}
@@ -366,9 +381,19 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 		var p *score.Para
 		if set.group {
 			if p = set.paras[dm.ID]; p == nil {
-				p = &score.Para{ID: dm.ID, Length: plen[dm.ID], TF: make([]float64, len(set.terms))}
+				p = &score.Para{ID: dm.ID, Length: plen[dm.ID], TF: make([]float64, len(set.terms)),
+					Section: make([]float64, len(set.terms))}
 				set.paras[dm.ID] = p
 				d.Paras = append(d.Paras, p)
+			}
+		}
+		for term, locs := range dm.Locations[FieldSection] {
+			if i, ok := set.slot[term]; ok {
+				if p != nil {
+					p.Section[i] = float64(len(locs))
+				} else {
+					d.Section[i] = float64(len(locs))
+				}
 			}
 		}
 		base := paragraphNumber(dm.ID) * 1_000_000 // positions never span two paragraphs
@@ -393,20 +418,20 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 
 // readFrequencies returns the number of documents (articles with group and
 // not rk.ParagraphDF, else paragraphs) and how many of them hold each term
-// in their text or, when the title is scored, their title (BM25F's
-// document frequency is over the whole document).
+// in their text or the other fields scored, title and section headings
+// (BM25F's document frequency is over the whole document).
 func (v view) readFrequencies(ctx context.Context, terms []string, group bool, rk *Ranking) (int, map[string]int, error) {
-	return v.countDF(ctx, terms, group && !rk.ParagraphDF, rk.TitleWeight > 0)
+	return v.countDF(ctx, terms, group && !rk.ParagraphDF, rk.TitleWeight > 0, rk.SectionWeight > 0)
 }
 
 // countDF returns the number of documents (articles when byArticle, else
-// paragraphs) and how many hold each term, in their text or with title
-// their title. A term not cached for the generation is counted from its
+// paragraphs) and how many hold each term, in their text, or with title
+// their title, or with section a section heading. A term not cached for the generation is counted from its
 // postings in each shard: paragraphs are counted once (a bitmap of
 // document numbers), articles once each through the generation's table of
 // which article each paragraph belongs to (articleTable). No search is
 // run, no stored field read.
-func (v view) countDF(ctx context.Context, terms []string, byArticle, title bool) (int, map[string]int, error) {
+func (v view) countDF(ctx context.Context, terms []string, byArticle, title, section bool) (int, map[string]int, error) {
 	n := v.s.status.Documents
 	key := "p"
 	if byArticle {
@@ -414,6 +439,9 @@ func (v view) countDF(ctx context.Context, terms []string, byArticle, title bool
 	}
 	if title {
 		key += "t"
+	}
+	if section {
+		key += "s"
 	}
 	key += "/"
 	c := v.s.cache
@@ -444,6 +472,9 @@ func (v view) countDF(ctx context.Context, terms []string, byArticle, title bool
 	fields := []string{FieldText}
 	if title {
 		fields = append(fields, FieldTitle)
+	}
+	if section {
+		fields = append(fields, FieldSection)
 	}
 	readers, err := v.openReaders()
 	if err != nil {

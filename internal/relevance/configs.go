@@ -67,7 +67,7 @@ func Grid() []Config {
 
 // GridRanking is the ranking of a point of the grid.
 func GridRanking(title, mix float64, fbDocs, fbTerms int, fbWeight float64) index.Ranking {
-	rk := index.Ranking{Method: index.RankBM25, K1: 1.2, B: 0.75, Unit: index.UnitArticle, TitleWeight: title,
+	rk := index.Ranking{Method: index.RankBM25, K1: 1.2, B: 0.75, Unit: index.UnitArticle, TitleWeight: title, SectionWeight: 1,
 		QueryTF: true, Feedback: fbDocs, FeedbackTerms: fbTerms, FeedbackWeight: fbWeight}
 	if mix > 0 {
 		rk.Unit, rk.Mix = index.UnitMix, mix

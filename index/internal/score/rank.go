@@ -8,15 +8,17 @@ type Doc struct {
 	TitleLength int // tokens of its title
 	TF          []float64
 	Title       []float64 // occurrences of each word in its title
+	Section     []float64 // a paragraph's: occurrences of each word in its section heading
 	Pos         [][]int   // positions of each word in its text, for Proximity
 	Paras       []*Para   // grouped: its paragraphs holding a word
 }
 
 // Para is one paragraph of an article holding a query word.
 type Para struct {
-	ID     string
-	Length int
-	TF     []float64
+	ID      string
+	Length  int
+	TF      []float64
+	Section []float64 // occurrences of each word in its section heading
 }
 
 // Unit is what an article is scored as.
@@ -39,9 +41,13 @@ type Params struct {
 	// TitleWeight is the title's weight in BM25F against the text's 1;
 	// 0: the title is not scored.
 	TitleWeight float64
-	Unit        Unit    // grouped candidates only
-	Mix         float64 // with Mixed
-	Proximity   float64 // the weight of the Proximity bonus; 0: none
+	// SectionWeight is a paragraph's section heading's weight in BM25F;
+	// 0: not scored. Headings are a few words: not normalised by length
+	// (b = 0 in that field). An article as a whole is its text and title.
+	SectionWeight float64
+	Unit          Unit    // grouped candidates only
+	Mix           float64 // with Mixed
+	Proximity     float64 // the weight of the Proximity bonus; 0: none
 }
 
 // Rank scores the documents of keys (the candidates, in their first-stage
@@ -77,11 +83,16 @@ func Rank(ts []Term, keys []string, docs map[string]*Doc, grouped bool, p Params
 			continue
 		}
 		title := Field{Weight: p.TitleWeight, TF: d.Title, Length: float64(d.TitleLength), Avg: avgtl}
-		whole := p.ScoreF(ts, []Field{{Weight: 1, TF: d.TF, Length: float64(d.Length), Avg: avgdl}, title})
+		fields := []Field{{Weight: 1, TF: d.TF, Length: float64(d.Length), Avg: avgdl}, title}
+		if !grouped {
+			fields = append(fields, p.section(d.Section))
+		}
+		whole := p.ScoreF(ts, fields)
 		top, topID := 0.0, ""
 		if grouped {
 			for _, para := range d.Paras {
-				s := p.ScoreF(ts, []Field{{Weight: 1, TF: para.TF, Length: float64(para.Length), Avg: avgpl}, title})
+				s := p.ScoreF(ts, []Field{{Weight: 1, TF: para.TF, Length: float64(max(para.Length, 0)), Avg: avgpl}, title,
+					p.section(para.Section)})
 				if s > top || (s == top && topID != "" && para.ID < topID) {
 					top, topID = s, para.ID
 				}
@@ -105,4 +116,10 @@ func Rank(ts []Term, keys []string, docs map[string]*Doc, grouped bool, p Params
 		scores[key] = s
 	}
 	return scores, best
+}
+
+// section is the section-heading field of a paragraph: no length
+// normalisation (its length is taken as the average).
+func (p Params) section(tf []float64) Field {
+	return Field{Weight: p.SectionWeight, TF: tf, Length: 1, Avg: 1}
 }

@@ -97,7 +97,7 @@ type Field struct {
 // which is saturated once (k1) and weighted by the word's idf. With one
 // field of weight 1 it is Score.
 func (p BM25) ScoreF(ts []Term, fs []Field) float64 {
-	var norm [4]float64
+	var norm [4]float64 // no allocation for up to four fields
 	ns := norm[:0]
 	for _, f := range fs {
 		ns = append(ns, f.Weight/(1-p.B+p.B*f.Length/max(f.Avg, 1)))
