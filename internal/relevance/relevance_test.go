@@ -27,7 +27,7 @@ const (
 // the 5-fold cross-validation of bench/RESULTS.md ("Ranking quality",
 // issue 16), rounded down to the third decimal, or the default's own
 // figure where it is lower (TIME: out of fold 0.640 / 0.701, the default
-// 0.6394 / 0.7004; Reuters: both 0.5567 / 0.7326). SQLite FTS5's figures
+// 0.6394 / 0.7004; Reuters: both 0.5565 / 0.7326). SQLite FTS5's figures
 // on the same queries are the reference, logged beside.
 type floor struct{ MAP, NDCG10, ftsMAP, ftsNDCG10 float64 }
 
