@@ -88,6 +88,9 @@ func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*ca
 		return false, err
 	}
 	defer set.close()
+	if !req.Group {
+		v.paragraphRefs(set, cands)
+	}
 	ts, err := v.weigh(ctx, set, qs, rk)
 	if err != nil {
 		return false, err

@@ -45,6 +45,9 @@ type rankSet struct {
 	byNum   map[int32]string
 	paraAt  map[paraRef]*score.Para
 	readers []bindex.IndexReader
+	// refs are the candidate paragraphs (without group) by shard and
+	// document number, when the first stage said them all; nil otherwise.
+	refs map[paraRef]string
 }
 
 // paraRef is a paragraph by shard and document number.
@@ -110,29 +113,54 @@ func (v view) openReaders() ([]bindex.IndexReader, error) {
 	return readers, nil
 }
 
-// countFromPostings is countTerms for articles without positions: the
-// postings of each new word in the text (occurrences, and the paragraph's
-// length from its norm), the title and the section headings, in each shard, keeping the
-// candidates' paragraphs through the article table. No search is run: the
-// cost is the words' postings, not the candidates' paragraphs.
+// paragraphRefs sets set.refs from the first stage's hits (the shard
+// that answered each, and its document number there), when every
+// candidate has them.
+func (v view) paragraphRefs(set *rankSet, cands []*candidate) {
+	shard := make(map[string]int, len(v.s.shards))
+	for i, idx := range v.s.shards {
+		shard[idx.Name()] = i
+	}
+	refs := make(map[paraRef]string, len(cands))
+	for _, c := range cands {
+		si, ok := shard[c.first.Index]
+		num, ok2 := docNumber(c.first.IndexInternalID)
+		if !ok || !ok2 || c.first.ID != c.key {
+			return
+		}
+		refs[paraRef{si, num}] = c.key
+	}
+	set.refs = refs
+}
+
+// countFromPostings is countTerms without positions: the postings of each
+// new word in the text (occurrences, and a paragraph's length from its
+// norm), the title and the section headings, in each shard, keeping the
+// candidates: the paragraphs of the candidate articles through the article
+// table, or the candidate paragraphs by their document numbers
+// (paragraphRefs). No search is run: the cost is the words' postings, not
+// the candidates' paragraphs.
 func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string) error {
-	if set.tab == nil {
-		tab, err := v.s.articles()
-		if err != nil {
-			return err
+	if set.readers == nil {
+		if set.group {
+			tab, err := v.s.articles()
+			if err != nil {
+				return err
+			}
+			set.tab = tab
+			set.byNum = make(map[int32]string, len(set.docs))
+			set.paraAt = map[paraRef]*score.Para{}
+			for k := range set.docs {
+				if a, ok := tab.number[k]; ok {
+					set.byNum[a] = k
+				}
+			}
 		}
 		readers, err := v.openReaders()
 		if err != nil {
 			return err
 		}
-		set.tab, set.readers = tab, readers
-		set.byNum = make(map[int32]string, len(set.docs))
-		set.paraAt = map[paraRef]*score.Para{}
-		for k := range set.docs {
-			if a, ok := tab.number[k]; ok {
-				set.byNum[a] = k
-			}
-		}
+		set.readers = readers
 	}
 	for _, t := range add {
 		slot := set.slot[t]
@@ -159,6 +187,23 @@ func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string)
 					if !ok {
 						tfr.Close()
 						return fmt.Errorf("postings of %s: unexpected document id %x", t, dm.ID)
+					}
+					if !set.group {
+						// A paragraph: the candidate itself.
+						key, ok := set.refs[paraRef{si, num}]
+						if !ok {
+							continue // not a candidate
+						}
+						d := set.docs[key]
+						switch f {
+						case FieldText:
+							d.TF[slot] = float64(dm.Freq)
+						case FieldTitle:
+							d.Title[slot] = float64(dm.Freq)
+						case FieldSection:
+							d.Section[slot] = float64(dm.Freq)
+						}
+						continue
 					}
 					key, ok := set.byNum[set.tab.of(si, num)]
 					if !ok {
@@ -322,7 +367,7 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 			p.TF, p.Section = grow(p.TF), grow(p.Section)
 		}
 	}
-	if set.group && !set.positions {
+	if !set.positions && (set.group || set.refs != nil) {
 		return v.countFromPostings(ctx, set, add)
 	}
 	scope := set.scope()
