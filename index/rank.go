@@ -68,9 +68,9 @@ func (v view) searchRanked(ctx context.Context, q bquery.Query, req Request, rk 
 	return out, nil
 }
 
-// rescore scores the candidates with textbook BM25 for the request's query
-// and sorts them by the new score, then id. It reports
-// false, leaving them as they were, when the query has no words to score.
+// rescore scores the candidates with BM25F for the request's query and
+// sorts them by the new score, then id. It reports false, leaving them as
+// they were, when the query has no words to score.
 func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*candidate) (bool, error) {
 	if len(cands) == 0 {
 		return false, nil

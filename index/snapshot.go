@@ -108,11 +108,13 @@ func (s *snapshot) articles() (*articleTable, error) {
 }
 
 // rankCache holds what the rescoring reads from a generation and would
-// read again: stored text and a term's articles do not change within a
-// generation. It belongs to one snapshot.
+// read again: stored text and a term's document frequency do not change
+// within a generation. It belongs to one snapshot.
 type rankCache struct {
 	mu sync.Mutex
-	// df is the number of articles holding each text term.
+	// df is the document frequency of each term, keyed by what is
+	// counted ("a" articles or "p" paragraphs, "t" with titles, "s" with
+	// section headings, "/", the term; countDF).
 	df map[string]int
 	// lengths are those of paragraphs by id and of articles by "a/" and
 	// their id.
