@@ -1,8 +1,11 @@
 // Command relevance measures the ranking quality of the search service on
-// the TIME test collection: it indexes the collection with the project's
-// own code, runs its 83 queries through the API's code path (query.Parse,
-// index.Reader.Search with group=article, size 100) under each ranking
-// configuration and prints MAP, nDCG@10 and P@10 as a Markdown table.
+// the TIME test collection or the Reuters-21578 training stories: it
+// indexes the collection with the project's own code, runs its queries
+// through the API's code path (query.Parse, index.Reader.Search with
+// group=article, size 100; as they are, with match=any, or joined by
+// explicit ORs) under each ranking configuration and prints MAP, nDCG@10
+// and P@10 as a Markdown table. Every configuration runs unless -config
+// selects some.
 //
 //	go run ./bench/relevance                        # every configuration
 //	go run ./bench/relevance -config api-any        # one (a prefix selects several)
@@ -10,6 +13,7 @@
 //	go run ./bench/relevance -config 'bm25-mix0.5$,rm3-' -cv  # "$": that name only
 //	go run ./bench/relevance -corpus ../shared/corpus/time -titles first-line
 //	go run ./bench/relevance -collection reuters -config 'api-,cv-' -kfold
+//	go run ./bench/relevance -collection reuters -export /tmp/r  # for fts5.py
 //
 // -kfold chooses among the cv- configurations run by 5-fold
 // cross-validation over the queries and prints the out-of-fold figures;
