@@ -68,9 +68,9 @@ func (v view) searchRanked(ctx context.Context, q bquery.Query, req Request, rk 
 	return out, nil
 }
 
-// rescore scores the candidates with textbook BM25 for the request's query
-// and sorts them by the new score (ties keep bleve's order). It reports
-// false, leaving them as they were, when the query has no words to score.
+// rescore scores the candidates with BM25F for the request's query and
+// sorts them by the new score, then id. It reports false, leaving them as
+// they were, when the query has no words to score.
 func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*candidate) (bool, error) {
 	if len(cands) == 0 {
 		return false, nil
@@ -83,9 +83,13 @@ func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*ca
 	for i, c := range cands {
 		keys[i] = c.key
 	}
-	set, err := v.loadRankSet(ctx, keys, req.Group, rk.TitleWeight > 0, rk.Proximity > 0)
+	set, err := v.loadRankSet(ctx, keys, req.Group, rk.TitleWeight > 0, rk.SectionWeight > 0, rk.Proximity > 0)
 	if err != nil {
 		return false, err
+	}
+	defer set.close()
+	if !req.Group {
+		v.paragraphRefs(set, cands)
 	}
 	ts, err := v.weigh(ctx, set, qs, rk)
 	if err != nil {
@@ -109,14 +113,20 @@ func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*ca
 		c.best = best[c.key]
 		c.score = scores[c.key]
 	}
-	slices.SortStableFunc(cands, func(a, b *candidate) int {
+	if err := set.resolve(cands); err != nil {
+		return false, err
+	}
+	// By score, then id: a total order whatever order the first stage
+	// gave (pages neither repeat nor skip a hit; explicit OR and match=any
+	// agree).
+	slices.SortFunc(cands, func(a, b *candidate) int {
 		switch {
 		case a.score > b.score:
 			return -1
 		case a.score < b.score:
 			return 1
 		}
-		return 0
+		return strings.Compare(a.key, b.key)
 	})
 	return true, nil
 }

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -266,5 +267,141 @@ func TestRankingDefaults(t *testing.T) {
 	}
 	if got := articleOf(ParagraphID("0123456789abcdef", 12)); got != "0123456789abcdef" {
 		t.Errorf("articleOf %q", got)
+	}
+}
+
+// TestExplicitORRanksLikeMatchAny: the same words joined by explicit ORs
+// and with match=any are one query, ranked alike, hit for hit and score
+// for score, by article and by paragraph, and so are a group of ORs
+// beside a word in an all-words query and that word's group written out.
+func TestExplicitORRanksLikeMatchAny(t *testing.T) {
+	r := rankIndex(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ any, or string }{
+		{"the melting glacier river budget", "the OR melting OR glacier OR river OR budget"},
+		{"glacier river", "glacier OR river"},
+		{"glaci* flood", "glaci* OR flood"},
+		{`"the retreat of the glacier" river`, `"the retreat of the glacier" OR river`},
+		{"title:river budget", "title:river OR budget"},
+	} {
+		for _, group := range []bool{true, false} {
+			a, err := r.Search(ctx, Request{Query: mustParse(t, tc.any), Size: 100, Group: group, MatchAny: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := r.Search(ctx, Request{Query: mustParse(t, tc.or), Size: 100, Group: group})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Total != o.Total || len(a.Hits) != len(o.Hits) || len(a.Hits) == 0 {
+				t.Fatalf("%q group=%v: %d/%d hits, OR %d/%d", tc.any, group, len(a.Hits), a.Total, len(o.Hits), o.Total)
+			}
+			for i := range a.Hits {
+				if a.Hits[i].ID != o.Hits[i].ID || a.Hits[i].Score != o.Hits[i].Score {
+					t.Errorf("%q group=%v hit %d: %s %v, OR %s %v", tc.any, group, i, a.Hits[i].ID, a.Hits[i].Score, o.Hits[i].ID, o.Hits[i].Score)
+				}
+			}
+		}
+	}
+}
+
+// TestDocumentFrequenciesFromPostings checks the document frequencies the
+// rescoring reads from the postings against a count of the articles and
+// paragraphs a search finds.
+func TestDocumentFrequenciesFromPostings(t *testing.T) {
+	r := rankIndex(t)
+	ctx := context.Background()
+	snap := r.acquire()
+	defer snap.release()
+	v := view{r, snap}
+	words := []string{"glacier", "river", "the", "budget", "nowhere", "ice"}
+	var terms []string // as the index has them
+	for _, w := range words {
+		terms = append(terms, string(r.text.Analyze([]byte(w))[0].Term))
+	}
+	for _, byArticle := range []bool{true, false} {
+		for _, title := range []bool{false, true} {
+			n, df, err := v.countDF(ctx, terms, byArticle, title, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantN := snap.status.Documents
+			if byArticle {
+				wantN = snap.status.Articles
+			}
+			if n != wantN {
+				t.Errorf("N %d, want %d", n, wantN)
+			}
+			for i, term := range terms {
+				qs := []string{"text:" + words[i]}
+				if title {
+					qs = append(qs, "title:"+words[i])
+				}
+				want := 0
+				res, err := r.Search(ctx, Request{Query: mustParse(t, strings.Join(qs, " OR ")), Size: 1000, Group: byArticle,
+					NoFacets: true, Rank: &Ranking{Method: RankBleve}})
+				if err == nil {
+					want = len(res.Hits)
+				}
+				if df[term] != want {
+					t.Errorf("byArticle=%v title=%v: df(%s) %d, want %d", byArticle, title, term, df[term], want)
+				}
+			}
+		}
+	}
+}
+
+// TestSectionHeadingsCount: a word of a paragraph's section heading
+// counts for the paragraph (BM25F's section field) and in the word's
+// document frequency, by paragraph and by article.
+func TestSectionHeadingsCount(t *testing.T) {
+	data, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := rankSeeds()
+	seeds["000_5560a174234f78d3.txt"] = data
+	r, _ := buildIndex(t, seeds)
+	ctx := context.Background()
+	q := mustParse(t, "summit agenda")
+	for _, group := range []bool{false, true} {
+		with, err := r.Search(ctx, Request{Query: q, Size: 100, Group: group, MatchAny: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rk := DefaultRanking()
+		rk.SectionWeight = 0
+		without, err := r.Search(ctx, Request{Query: q, Size: 100, Group: group, MatchAny: true, Rank: &rk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(with.Hits) == 0 || with.Hits[0].Section != "Top of summit agenda" {
+			t.Fatalf("group=%v: first hit %+v, want a paragraph under \"Top of summit agenda\"", group, with.Hits)
+		}
+		if len(without.Hits) > 0 && without.Hits[0].ID == with.Hits[0].ID && without.Hits[0].Score >= with.Hits[0].Score {
+			t.Errorf("group=%v: the heading adds nothing: %v with, %v without", group, with.Hits[0].Score, without.Hits[0].Score)
+		}
+	}
+	snap := r.acquire()
+	defer snap.release()
+	v := view{r, snap}
+	term := string(r.text.Analyze([]byte("agenda"))[0].Term)
+	for _, byArticle := range []bool{false, true} {
+		_, plain, err := v.countDF(ctx, []string{term}, byArticle, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, sec, err := v.countDF(ctx, []string{term}, byArticle, false, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.Search(ctx, Request{Query: mustParse(t, "text:agenda OR section:agenda"), Size: 1000, Group: byArticle,
+			NoFacets: true, Rank: &Ranking{Method: RankBleve}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sec[term] != len(res.Hits) || (!byArticle && sec[term] <= plain[term]) {
+			t.Errorf("byArticle=%v: df %d with headings (%d without), a search finds %d", byArticle, sec[term], plain[term], len(res.Hits))
+		}
 	}
 }

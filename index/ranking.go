@@ -15,15 +15,19 @@ import "github.com/newsroom/newsearch/index/internal/score"
 // (match=any) that favours short paragraphs holding many of the query's
 // words, stop words included, over the article that is about the query.
 //
-// So a relevance-sorted search is answered in two stages: bleve's query
+// So a relevance-sorted search, whatever the form of its query (bare
+// words, explicit OR, match=any or all, phrases, field scopes, exclusions;
+// by article or by paragraph), is answered in two stages: bleve's query
 // finds the candidates (the total, the facets, the filters and the
-// excluded words are its), then the top Pool candidates are read back and
-// scored with textbook BM25 from the index's own statistics: term
-// frequencies from the term vectors of their paragraphs, lengths from their
-// stored text (cached per generation), document frequencies from the
-// article facet of each word (cached per generation) or the field
-// dictionaries (paragraphs). bench/RESULTS.md, "Ranking quality", has the
-// configurations measured on the TIME collection.
+// excluded words are its), then the top Pool candidates are scored with
+// BM25F over their text and title from the index's own statistics: the
+// query words' postings (occurrences, and paragraph lengths from the
+// norms; by paragraph, their term vectors), the articles' lengths from
+// their stored text (cached per generation), document frequencies from the
+// words' postings over articles (a table of each paragraph's article, built
+// once per generation) or paragraphs, cached per generation.
+// bench/RESULTS.md, "Ranking quality", has the protocol and the figures on
+// TIME and the Reuters-21578 training stories.
 
 // Ranking methods.
 const (
@@ -82,19 +86,21 @@ type Ranking struct {
 	// (default), UnitParagraph or UnitMix.
 	Unit string
 	Mix  float64 // with UnitMix: the weight of the best paragraph's score
-	// TitleWeight: each title word counts as this many occurrences of the
-	// word in the text; 0: the title is not scored.
+	// TitleWeight is the title's weight in BM25F, the text's being 1; 0:
+	// the title is not scored.
 	TitleWeight float64
+	// SectionWeight is the weight in BM25F of a paragraph's section
+	// heading (scored with the paragraph, not length-normalised); 0: not
+	// scored.
+	SectionWeight float64
 	// StopWeight is the weight of an English stop word of the query
 	// relative to other words, when the query has other words: 0 drops
 	// them, StopWordsAsOthers weighs them as 1.
 	StopWeight float64
 	// QueryTF counts a word as often as the query repeats it.
 	QueryTF bool
-	// ParagraphDF takes document frequencies over paragraphs (the field
-	// dictionaries) instead of over articles (the article facet of each
-	// word, cached per generation). Ungrouped requests always use
-	// paragraphs.
+	// ParagraphDF takes document frequencies over paragraphs instead of
+	// over articles. Ungrouped requests always use paragraphs.
 	ParagraphDF bool
 	// Proximity is the weight of a bonus for query words found close
 	// together (BM25TP); 0: none.
@@ -119,18 +125,21 @@ type Ranking struct {
 	Coord float64
 }
 
-// DefaultRanking is the ranking of relevance-sorted any-words requests
-// (match=any) that name none, for articles and paragraphs: the top
-// 200 candidates rescored with textbook BM25 (k1 1.2, b 0.75); an article
-// scored as its whole text plus half the score of its best paragraph;
-// document frequencies over articles (over paragraphs for paragraph hits);
-// English stop words of the query left out unless it has nothing else; a
-// word the query repeats counted each time; and light pseudo-relevance
-// feedback: RM3 from the top 3, 10 words making up a fifth of the
-// expanded query. bench/RESULTS.md ("Ranking quality") has what it gains
-// over bleve's order on the TIME collection.
+// DefaultRanking is the ranking of every relevance-sorted request that
+// names none, whatever the form of its query (bare words, explicit OR,
+// match=any or all), for articles and paragraphs: the top 200 candidates
+// rescored with BM25F (k1 1.2, b 0.75 in each field) over the text, the
+// title and, for a paragraph, its section heading, weighted alike; an article scored as its whole text plus half the
+// score of its best paragraph; document frequencies over articles (over
+// paragraphs for paragraph hits); English stop words of the query left out
+// unless it has nothing else; a word the query repeats counted each time;
+// and light pseudo-relevance feedback: RM3 from the top 3, 10 words making
+// up a fifth of the expanded query. k1, b and the rest are the
+// literature's; the title weight, the paragraph's share and the feedback
+// were chosen by 5-fold cross-validation on TIME and on the Reuters-21578
+// training stories (bench/RESULTS.md, "Ranking quality", issue 16).
 func DefaultRanking() Ranking {
-	return Ranking{Method: RankBM25, Unit: UnitMix, Mix: 0.5, QueryTF: true,
+	return Ranking{Method: RankBM25, Unit: UnitMix, Mix: 0.5, TitleWeight: 1, SectionWeight: 1, QueryTF: true,
 		Feedback: 3, FeedbackTerms: 10, FeedbackWeight: 0.2}
 }
 
@@ -168,16 +177,12 @@ func (rk Ranking) withDefaults() Ranking {
 }
 
 // ranking returns the rescoring a request asks for, or nil when its
-// results keep bleve's order: date order, RankBleve, and all-words
-// (match=all) requests that name no ranking. Rescoring is what ranked
-// any-words search needs (natural-language queries); for all-words
-// queries it gained little on TIME's keyword queries and costs latency on
-// every search (bench/RESULTS.md), so they keep bleve's BM25 order.
+// results keep bleve's order: date order and RankBleve. Every other form
+// of query (bare words, explicit OR, match=any or all, phrases, field
+// scopes, exclusions; paragraphs or articles) is ranked by the one model
+// of DefaultRanking.
 func (req Request) ranking() *Ranking {
 	if req.Sort == SortDate {
-		return nil
-	}
-	if req.Rank == nil && !req.MatchAny {
 		return nil
 	}
 	rk := DefaultRanking()
@@ -201,11 +206,12 @@ func (rk *Ranking) params() score.Params {
 		unit = score.Mixed
 	}
 	return score.Params{
-		BM25:        score.BM25{K1: rk.K1, B: rk.B, Delta: rk.Delta, Coord: rk.Coord},
-		TitleWeight: rk.TitleWeight,
-		Unit:        unit,
-		Mix:         rk.Mix,
-		Proximity:   rk.Proximity,
+		BM25:          score.BM25{K1: rk.K1, B: rk.B, Delta: rk.Delta, Coord: rk.Coord},
+		TitleWeight:   rk.TitleWeight,
+		SectionWeight: rk.SectionWeight,
+		Unit:          unit,
+		Mix:           rk.Mix,
+		Proximity:     rk.Proximity,
 	}
 }
 

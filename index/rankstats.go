@@ -2,13 +2,16 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsroom/newsearch/index/internal/score"
 )
@@ -31,7 +34,218 @@ type rankSet struct {
 	terms     []string       // the words counted, by slot
 	slot      map[string]int // each word's index in terms
 	title     bool           // count title occurrences
+	section   bool           // count section-heading occurrences
 	positions bool           // keep positions
+
+	// Grouped counting from the postings (countFromPostings): the
+	// generation's article table, each candidate article's key by its
+	// number, each paragraph counted by shard and document number, and
+	// the shards' readers, open until close.
+	tab     *articleTable
+	byNum   map[int32]string
+	paraAt  map[paraRef]*score.Para
+	readers []bindex.IndexReader
+	// refs are the candidate paragraphs (without group) by shard and
+	// document number, when the first stage said them all; nil otherwise.
+	refs map[paraRef]string
+}
+
+// paraRef is a paragraph by shard and document number.
+type paraRef struct {
+	shard int
+	num   uint64
+}
+
+// placeholder is the id a paragraph counted from the postings has until
+// resolve reads its real one: ordered like the paragraphs' numbers.
+func (r paraRef) placeholder() string { return fmt.Sprintf("\x00%04d:%016d", r.shard, r.num) }
+
+// close closes the readers the set opened.
+func (set *rankSet) close() {
+	for _, rd := range set.readers {
+		rd.Close()
+	}
+	set.readers = nil
+}
+
+// resolve replaces the placeholder of each candidate's best paragraph by
+// its document id.
+func (set *rankSet) resolve(cands []*candidate) error {
+	if set.paraAt == nil {
+		return nil
+	}
+	for _, c := range cands {
+		if !strings.HasPrefix(c.best, "\x00") {
+			continue
+		}
+		var ref paraRef
+		if _, err := fmt.Sscanf(c.best[1:], "%d:%d", &ref.shard, &ref.num); err != nil {
+			return fmt.Errorf("paragraph placeholder %q: %w", c.best, err)
+		}
+		var id [8]byte
+		binary.BigEndian.PutUint64(id[:], ref.num)
+		ext, err := set.readers[ref.shard].ExternalID(id[:])
+		if err != nil {
+			return fmt.Errorf("paragraph id: %w", err)
+		}
+		c.best = ext
+	}
+	return nil
+}
+
+// openReaders opens a reader on each of the view's shards.
+func (v view) openReaders() ([]bindex.IndexReader, error) {
+	readers := make([]bindex.IndexReader, 0, len(v.s.shards))
+	for _, idx := range v.s.shards {
+		ai, err := idx.Advanced()
+		if err == nil {
+			var rd bindex.IndexReader
+			if rd, err = ai.Reader(); err == nil {
+				readers = append(readers, rd)
+				continue
+			}
+		}
+		for _, rd := range readers {
+			rd.Close()
+		}
+		return nil, fmt.Errorf("open shard reader: %w", err)
+	}
+	return readers, nil
+}
+
+// paragraphRefs sets set.refs from the first stage's hits (the shard
+// that answered each, and its document number there), when every
+// candidate has them.
+func (v view) paragraphRefs(set *rankSet, cands []*candidate) {
+	shard := make(map[string]int, len(v.s.shards))
+	for i, idx := range v.s.shards {
+		shard[idx.Name()] = i
+	}
+	refs := make(map[paraRef]string, len(cands))
+	for _, c := range cands {
+		si, ok := shard[c.first.Index]
+		num, ok2 := docNumber(c.first.IndexInternalID)
+		if !ok || !ok2 || c.first.ID != c.key {
+			return
+		}
+		refs[paraRef{si, num}] = c.key
+	}
+	set.refs = refs
+}
+
+// countFromPostings is countTerms without positions: the postings of each
+// new word in the text (occurrences, and a paragraph's length from its
+// norm), the title and the section headings, in each shard, keeping the
+// candidates: the paragraphs of the candidate articles through the article
+// table, or the candidate paragraphs by their document numbers
+// (paragraphRefs). No search is run: the cost is the words' postings, not
+// the candidates' paragraphs.
+func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string) error {
+	if set.readers == nil {
+		if set.group {
+			tab, err := v.s.articles()
+			if err != nil {
+				return err
+			}
+			set.tab = tab
+			set.byNum = make(map[int32]string, len(set.docs))
+			set.paraAt = map[paraRef]*score.Para{}
+			for k := range set.docs {
+				if a, ok := tab.number[k]; ok {
+					set.byNum[a] = k
+				}
+			}
+		}
+		readers, err := v.openReaders()
+		if err != nil {
+			return err
+		}
+		set.readers = readers
+	}
+	for _, t := range add {
+		slot := set.slot[t]
+		for si, rd := range set.readers {
+			for _, f := range []string{FieldText, FieldTitle, FieldSection} {
+				if f == FieldTitle && !set.title || f == FieldSection && !set.section {
+					continue
+				}
+				tfr, err := rd.TermFieldReader(ctx, []byte(t), f, true, f == FieldText, false)
+				if err != nil {
+					return fmt.Errorf("postings of %s in %s: %w", t, f, err)
+				}
+				var doc bindex.TermFieldDoc
+				for {
+					dm, err := tfr.Next(doc.Reset())
+					if err != nil {
+						tfr.Close()
+						return fmt.Errorf("postings of %s in %s: %w", t, f, err)
+					}
+					if dm == nil {
+						break
+					}
+					num, ok := docNumber(dm.ID)
+					if !ok {
+						tfr.Close()
+						return fmt.Errorf("postings of %s: unexpected document id %x", t, dm.ID)
+					}
+					if !set.group {
+						// A paragraph: the candidate itself.
+						key, ok := set.refs[paraRef{si, num}]
+						if !ok {
+							continue // not a candidate
+						}
+						d := set.docs[key]
+						switch f {
+						case FieldText:
+							d.TF[slot] = float64(dm.Freq)
+						case FieldTitle:
+							d.Title[slot] = float64(dm.Freq)
+						case FieldSection:
+							d.Section[slot] = float64(dm.Freq)
+						}
+						continue
+					}
+					key, ok := set.byNum[set.tab.of(si, num)]
+					if !ok {
+						continue // not a candidate
+					}
+					d := set.docs[key]
+					if f == FieldTitle {
+						d.Title[slot] = float64(dm.Freq) // every paragraph carries the title
+						continue
+					}
+					ref := paraRef{si, num}
+					p := set.paraAt[ref]
+					if p == nil {
+						// Length -1 until a word of its text says it.
+						p = &score.Para{ID: ref.placeholder(), Length: -1, TF: make([]float64, len(set.terms)),
+							Section: make([]float64, len(set.terms))}
+						set.paraAt[ref] = p
+						d.Paras = append(d.Paras, p)
+					}
+					if f == FieldSection {
+						p.Section[slot] = float64(dm.Freq)
+						continue
+					}
+					if p.Length < 0 {
+						p.Length = normLength(dm.Norm)
+					}
+					p.TF[slot] = float64(dm.Freq)
+					d.TF[slot] += float64(dm.Freq)
+				}
+				tfr.Close()
+			}
+		}
+	}
+	return nil
+}
+
+// normLength is the field length a posting's norm (1/√length) says.
+func normLength(norm float64) int {
+	if norm <= 0 {
+		return 0
+	}
+	return int(math.Round(1 / (norm * norm)))
 }
 
 // articleOf returns the article id of a paragraph document id (see
@@ -72,11 +286,48 @@ func (set *rankSet) paragraphIDs(keys []string) []string {
 	return ids
 }
 
+// paragraphCount is the number of paragraphs of the candidates of keys
+// (at least 1, at most maxRankParagraphs): the size of a search that
+// reads them all, which sizes its collector.
+func (set *rankSet) paragraphCount(keys []string) int {
+	if !set.group {
+		return max(1, min(len(keys), maxRankParagraphs))
+	}
+	n := 0
+	for _, k := range keys {
+		if d := set.docs[k]; d != nil {
+			n += d.Paragraphs
+		}
+	}
+	return max(1, min(n, maxRankParagraphs))
+}
+
+// scope is a query matching the candidates' paragraphs: by article id
+// with group (one term per article; naming each paragraph's id costs a
+// dictionary lookup per paragraph), else by paragraph id.
+func (set *rankSet) scope() bquery.Query {
+	if !set.group {
+		return bleve.NewDocIDQuery(set.keys)
+	}
+	qs := make([]bquery.Query, 0, len(set.keys))
+	for _, k := range set.keys {
+		if set.docs[k] != nil {
+			tq := bleve.NewTermQuery(k)
+			tq.SetField(FieldArticleID)
+			qs = append(qs, tq)
+		}
+	}
+	if len(qs) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
 // loadRankSet reads the lengths of the candidates of keys (articles with
 // group, else paragraphs).
-func (v view) loadRankSet(ctx context.Context, keys []string, group, title, positions bool) (*rankSet, error) {
+func (v view) loadRankSet(ctx context.Context, keys []string, group, title, section, positions bool) (*rankSet, error) {
 	set := &rankSet{group: group, keys: keys, docs: make(map[string]*score.Doc, len(keys)),
-		paras: map[string]*score.Para{}, slot: map[string]int{}, title: title, positions: positions}
+		paras: map[string]*score.Para{}, slot: map[string]int{}, title: title, section: section, positions: positions}
 	lens, err := v.readLengths(ctx, keys, group)
 	if err != nil {
 		return nil, err
@@ -108,15 +359,18 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 	}
 	grow := func(v []float64) []float64 { return append(v, make([]float64, len(set.terms)-len(v))...) }
 	for _, d := range set.docs {
-		d.TF, d.Title = grow(d.TF), grow(d.Title)
+		d.TF, d.Title, d.Section = grow(d.TF), grow(d.Title), grow(d.Section)
 		if set.positions {
 			d.Pos = append(d.Pos, make([][]int, len(set.terms)-len(d.Pos))...)
 		}
 		for _, p := range d.Paras {
-			p.TF = grow(p.TF)
+			p.TF, p.Section = grow(p.TF), grow(p.Section)
 		}
 	}
-	scope := bleve.NewDocIDQuery(set.paragraphIDs(set.keys))
+	if !set.positions && (set.group || set.refs != nil) {
+		return v.countFromPostings(ctx, set, add)
+	}
+	scope := set.scope()
 	var words []bquery.Query
 	for _, t := range add {
 		tq := bleve.NewTermQuery(t)
@@ -127,9 +381,16 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 			tq.SetField(FieldTitle)
 			words = append(words, tq)
 		}
+		if set.section {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(FieldSection)
+			words = append(words, tq)
+		}
 	}
-	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(scope, bleve.NewDisjunctionQuery(words...)), maxRankParagraphs, 0, false)
+	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(scope, bleve.NewDisjunctionQuery(words...)),
+		set.paragraphCount(set.keys), 0, false)
 	sr.IncludeLocations = true
+	sr.Score = "none"
 	res, err := v.run(ctx, sr)
 	if err != nil {
 		return err
@@ -165,9 +426,19 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 		var p *score.Para
 		if set.group {
 			if p = set.paras[dm.ID]; p == nil {
-				p = &score.Para{ID: dm.ID, Length: plen[dm.ID], TF: make([]float64, len(set.terms))}
+				p = &score.Para{ID: dm.ID, Length: plen[dm.ID], TF: make([]float64, len(set.terms)),
+					Section: make([]float64, len(set.terms))}
 				set.paras[dm.ID] = p
 				d.Paras = append(d.Paras, p)
+			}
+		}
+		for term, locs := range dm.Locations[FieldSection] {
+			if i, ok := set.slot[term]; ok {
+				if p != nil {
+					p.Section[i] = float64(len(locs))
+				} else {
+					d.Section[i] = float64(len(locs))
+				}
 			}
 		}
 		base := paragraphNumber(dm.ID) * 1_000_000 // positions never span two paragraphs
@@ -191,54 +462,33 @@ func (v view) countTerms(ctx context.Context, set *rankSet, terms []string) erro
 }
 
 // readFrequencies returns the number of documents (articles with group and
-// not rk.ParagraphDF, else paragraphs) and how many hold each term.
+// not rk.ParagraphDF, else paragraphs) and how many of them hold each term
+// in their text or the other fields scored, title and section headings
+// (BM25F's document frequency is over the whole document).
 func (v view) readFrequencies(ctx context.Context, terms []string, group bool, rk *Ranking) (int, map[string]int, error) {
-	if group && !rk.ParagraphDF {
-		return v.countArticleDF(ctx, terms)
-	}
-	return v.countParagraphDF(terms)
+	return v.countDF(ctx, terms, group && !rk.ParagraphDF, rk.TitleWeight > 0, rk.SectionWeight > 0)
 }
 
-// countParagraphDF returns the number of paragraphs and how many hold each
-// term in their text, from the field dictionaries of the view's shards.
-func (v view) countParagraphDF(terms []string) (int, map[string]int, error) {
-	n := 0
-	df := make(map[string]int, len(terms))
-	for _, idx := range v.s.shards {
-		c, err := idx.DocCount()
-		if err != nil {
-			return 0, nil, fmt.Errorf("count documents: %w", err)
-		}
-		n += int(c)
-		for _, t := range terms {
-			d, err := idx.FieldDictRange(FieldText, []byte(t), []byte(t))
-			if err != nil {
-				return 0, nil, fmt.Errorf("read dictionary of %s: %w", FieldText, err)
-			}
-			for {
-				e, err := d.Next()
-				if err != nil {
-					d.Close()
-					return 0, nil, fmt.Errorf("read dictionary of %s: %w", FieldText, err)
-				}
-				if e == nil {
-					break
-				}
-				if e.Term == t {
-					df[t] += int(e.Count)
-				}
-			}
-			d.Close()
-		}
+// countDF returns the number of documents (articles when byArticle, else
+// paragraphs) and how many hold each term, in their text, or with title
+// their title, or with section a section heading. A term not cached for the generation is counted from its
+// postings in each shard: paragraphs are counted once (a bitmap of
+// document numbers), articles once each through the generation's table of
+// which article each paragraph belongs to (articleTable). No search is
+// run, no stored field read.
+func (v view) countDF(ctx context.Context, terms []string, byArticle, title, section bool) (int, map[string]int, error) {
+	n := v.s.status.Documents
+	key := "p"
+	if byArticle {
+		n, key = v.s.status.Articles, "a"
 	}
-	return n, df, nil
-}
-
-// countArticleDF returns the number of articles and how many of them hold
-// each term in their text: one search per term not cached, counting the
-// terms of the article facet.
-func (v view) countArticleDF(ctx context.Context, terms []string) (int, map[string]int, error) {
-	articles := v.s.status.Articles
+	if title {
+		key += "t"
+	}
+	if section {
+		key += "s"
+	}
+	key += "/"
 	c := v.s.cache
 	df := make(map[string]int, len(terms))
 	var missing []string
@@ -247,34 +497,224 @@ func (v view) countArticleDF(ctx context.Context, terms []string) (int, map[stri
 		c.df = map[string]int{}
 	}
 	for _, t := range terms {
-		if n, ok := c.df[t]; ok {
-			df[t] = n
+		if d, ok := c.df[key+t]; ok {
+			df[t] = d
 		} else {
 			missing = append(missing, t)
 		}
 	}
 	c.mu.Unlock()
-	for _, t := range missing {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(FieldText)
-		sr := bleve.NewSearchRequestOptions(tq, 0, 0, false)
-		sr.AddFacet("article", bleve.NewFacetRequest(FieldArticleID, max(articles, 1)))
-		res, err := v.run(ctx, sr)
-		if err != nil {
+	if len(missing) == 0 {
+		return n, df, nil
+	}
+	var tab *articleTable
+	if byArticle {
+		var err error
+		if tab, err = v.s.articles(); err != nil {
 			return 0, nil, err
 		}
-		if f := res.Facets["article"]; f != nil && f.Terms != nil {
-			df[t] = len(f.Terms.Terms())
+	}
+	fields := []string{FieldText}
+	if title {
+		fields = append(fields, FieldTitle)
+	}
+	if section {
+		fields = append(fields, FieldSection)
+	}
+	readers, err := v.openReaders()
+	if err != nil {
+		return 0, nil, fmt.Errorf("document frequencies: %w", err)
+	}
+	defer func() {
+		for _, rd := range readers {
+			rd.Close()
+		}
+	}()
+	shards := uint64(len(readers))
+	var seen bitmap
+	for _, t := range missing {
+		seen.clear()
+		count := 0
+		for si, rd := range readers {
+			for _, f := range fields {
+				c, err := countPostings(ctx, rd, t, f, func(num uint64) (uint64, bool) {
+					if !byArticle {
+						return num*shards + uint64(si), true // a paragraph: its number in its shard
+					}
+					a := tab.of(si, num)
+					return uint64(a), a >= 0 // a deleted paragraph's number has none
+				}, &seen)
+				if err != nil {
+					return 0, nil, err
+				}
+				count += c
+			}
+		}
+		df[t] = count
+	}
+	c.mu.Lock()
+	for _, t := range missing {
+		c.df[key+t] = df[t]
+	}
+	c.mu.Unlock()
+	return n, df, nil
+}
+
+// countPostings adds to seen the member (of) of each document in the
+// postings of term in field, and returns how many were new.
+func countPostings(ctx context.Context, rd bindex.IndexReader, term, field string, of func(uint64) (uint64, bool), seen *bitmap) (int, error) {
+	tfr, err := rd.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, fmt.Errorf("postings of %s in %s: %w", term, field, err)
+	}
+	defer tfr.Close()
+	count := 0
+	var doc bindex.TermFieldDoc
+	for {
+		d, err := tfr.Next(doc.Reset())
+		if err != nil {
+			return 0, fmt.Errorf("postings of %s in %s: %w", term, field, err)
+		}
+		if d == nil {
+			return count, nil
+		}
+		num, ok := docNumber(d.ID)
+		if !ok {
+			return 0, fmt.Errorf("postings of %s in %s: unexpected document id %x", term, field, d.ID)
+		}
+		if m, ok := of(num); ok && seen.add(m) {
+			count++
 		}
 	}
-	if len(missing) > 0 {
-		c.mu.Lock()
-		for _, t := range missing {
-			c.df[t] = df[t]
-		}
-		c.mu.Unlock()
+}
+
+// docNumber reads a scorch internal document id: the document's number
+// in the index snapshot, 8 bytes big-endian.
+func docNumber(id bindex.IndexInternalID) (uint64, bool) {
+	if len(id) != 8 {
+		return 0, false
 	}
-	return articles, df, nil
+	return binary.BigEndian.Uint64(id), true
+}
+
+// bitmap is a set of small numbers that clears in the time of its
+// members.
+type bitmap struct {
+	words   []uint64
+	touched []int
+}
+
+// add puts x in the set and reports whether it was new.
+func (b *bitmap) add(x uint64) bool {
+	w := int(x / 64)
+	if w >= len(b.words) {
+		b.words = append(b.words, make([]uint64, w+1-len(b.words))...)
+	}
+	bit := uint64(1) << (x % 64)
+	if b.words[w]&bit != 0 {
+		return false
+	}
+	if b.words[w] == 0 {
+		b.touched = append(b.touched, w)
+	}
+	b.words[w] |= bit
+	return true
+}
+
+func (b *bitmap) clear() {
+	for _, w := range b.touched {
+		b.words[w] = 0
+	}
+	b.touched = b.touched[:0]
+}
+
+// articleTable says which article each paragraph of a generation belongs
+// to: per shard, the article number (0, 1, ... over the generation) of each
+// document number, -1 for none. It is built once per generation, by the
+// first search that needs it (snapshot.articles), from the postings of the
+// article id field: one dictionary walk per shard.
+type articleTable struct {
+	shards [][]int32
+	number map[string]int32 // each article id's number
+}
+
+func (t *articleTable) of(shard int, num uint64) int32 {
+	s := t.shards[shard]
+	if num >= uint64(len(s)) {
+		return -1
+	}
+	return s[num]
+}
+
+// buildArticleTable reads the article of every paragraph of shards.
+func buildArticleTable(shards []bleve.Index) (*articleTable, error) {
+	t := &articleTable{shards: make([][]int32, len(shards))}
+	number := map[string]int32{}
+	for si, idx := range shards {
+		ai, err := idx.Advanced()
+		if err != nil {
+			return nil, err
+		}
+		rd, err := ai.Reader()
+		if err != nil {
+			return nil, err
+		}
+		err = func() error {
+			defer rd.Close()
+			dict, err := rd.FieldDict(FieldArticleID)
+			if err != nil {
+				return err
+			}
+			defer dict.Close()
+			var tab []int32
+			for {
+				e, err := dict.Next()
+				if err != nil {
+					return err
+				}
+				if e == nil {
+					break
+				}
+				a, ok := number[e.Term]
+				if !ok {
+					a = int32(len(number))
+					number[e.Term] = a
+				}
+				tfr, err := rd.TermFieldReader(context.Background(), []byte(e.Term), FieldArticleID, false, false, false)
+				if err != nil {
+					return err
+				}
+				var doc bindex.TermFieldDoc
+				for {
+					d, err := tfr.Next(doc.Reset())
+					if err != nil {
+						tfr.Close()
+						return err
+					}
+					if d == nil {
+						break
+					}
+					num, ok := docNumber(d.ID)
+					if !ok {
+						tfr.Close()
+						return fmt.Errorf("unexpected document id %x", d.ID)
+					}
+					for uint64(len(tab)) <= num {
+						tab = append(tab, -1)
+					}
+					tab[num] = a
+				}
+				tfr.Close()
+			}
+			t.shards[si] = tab
+			return nil
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("article table of shard %d: %w", si, err)
+		}
+	}
+	t.number = number
+	return t, nil
 }
 
 // docLength is the number of tokens of the text and the title of a
@@ -428,8 +868,9 @@ func nextRune(s string) rune {
 // in set (every paragraph of an article with group) as the text analyzer
 // makes them, and their number.
 func (v view) analyzeTexts(ctx context.Context, set *rankSet, keys []string) (map[string]map[string]int, map[string]int, error) {
-	sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(set.paragraphIDs(keys)), maxRankParagraphs, 0, false)
+	sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(set.paragraphIDs(keys)), set.paragraphCount(keys), 0, false)
 	sr.Fields = []string{FieldText}
+	sr.Score = "none"
 	res, err := v.run(ctx, sr)
 	if err != nil {
 		return nil, nil, err

@@ -40,6 +40,11 @@ type snapshot struct {
 	// could not be computed (searches then gather them).
 	stats *bsearch.BM25Stats
 	cache *rankCache
+	// artOnce builds art, the article of each paragraph, for the
+	// rescoring's article document frequencies: once per generation.
+	artOnce sync.Once
+	art     *articleTable
+	artErr  error
 
 	// mu is held shared by every search using the snapshot and
 	// exclusively by retire; retired, set under it, sends a search that
@@ -98,12 +103,21 @@ type view struct {
 	s *snapshot
 }
 
+// articles returns the generation's article table, building it the first
+// time.
+func (s *snapshot) articles() (*articleTable, error) {
+	s.artOnce.Do(func() { s.art, s.artErr = buildArticleTable(s.shards) })
+	return s.art, s.artErr
+}
+
 // rankCache holds what the rescoring reads from a generation and would
-// read again: stored text and a term's articles do not change within a
-// generation. It belongs to one snapshot.
+// read again: stored text and a term's document frequency do not change
+// within a generation. It belongs to one snapshot.
 type rankCache struct {
 	mu sync.Mutex
-	// df is the number of articles holding each text term.
+	// df is the document frequency of each term, keyed by what is
+	// counted ("a" articles or "p" paragraphs, "t" with titles, "s" with
+	// section headings, "/", the term; countDF).
 	df map[string]int
 	// lengths are those of paragraphs by id and of articles by "a/" and
 	// their id.

@@ -120,7 +120,7 @@ func (t *translator) translate(n query.Node) bquery.Query {
 				qs = append(qs, q)
 			}
 		}
-		return disjunction(qs)
+		return anyOf(qs)
 	case *query.And:
 		var must, not []bquery.Query
 		positives := 0
@@ -148,6 +148,11 @@ func (t *translator) translate(n query.Node) bquery.Query {
 		if len(must) == 0 {
 			// Every word was punctuation only: nothing to search for.
 			return nil
+		}
+		if t.matchAny && len(not) == 0 {
+			// The very query of "a OR b OR c": the same candidates in the
+			// same first-stage order, so the same ranking (rank.go).
+			return anyOf(must)
 		}
 		b := bleve.NewBooleanQuery()
 		if t.matchAny {
@@ -240,6 +245,19 @@ func (t *translator) prefix(field, text string) bquery.Query {
 	}
 	// No word starts so: match nothing rather than drop the clause.
 	return bleve.NewMatchNoneQuery()
+}
+
+// anyOf matches what any of qs matches: the one query of an explicit OR
+// ("a OR b OR c") and of the same words with match=any ("a b c"), so that
+// both find the same candidates in the same order and rank alike.
+func anyOf(qs []bquery.Query) bquery.Query {
+	if len(qs) < 2 {
+		return disjunction(qs)
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddShould(qs...)
+	b.SetMinShould(1)
+	return b
 }
 
 // stemSlack is how much shorter than a typed prefix a stem may be.

@@ -1,14 +1,24 @@
 // Command relevance measures the ranking quality of the search service on
-// the TIME test collection: it indexes the collection with the project's
-// own code, runs its 83 queries through the API's code path (query.Parse,
-// index.Reader.Search with group=article, size 100) under each ranking
-// configuration and prints MAP, nDCG@10 and P@10 as a Markdown table.
+// the TIME test collection or the Reuters-21578 training stories: it
+// indexes the collection with the project's own code, runs its queries
+// through the API's code path (query.Parse, index.Reader.Search with
+// group=article, size 100; as they are, with match=any, or joined by
+// explicit ORs) under each ranking configuration and prints MAP, nDCG@10
+// and P@10 as a Markdown table. Every configuration runs unless -config
+// selects some.
 //
 //	go run ./bench/relevance                        # every configuration
 //	go run ./bench/relevance -config api-any        # one (a prefix selects several)
 //	go run ./bench/relevance -config rm3- -cv       # and cross-validate picking the best
 //	go run ./bench/relevance -config 'bm25-mix0.5$,rm3-' -cv  # "$": that name only
 //	go run ./bench/relevance -corpus ../shared/corpus/time -titles first-line
+//	go run ./bench/relevance -collection reuters -config 'api-,cv-' -kfold
+//	go run ./bench/relevance -collection reuters -export /tmp/r  # for fts5.py
+//
+// -kfold chooses among the cv- configurations run by 5-fold
+// cross-validation over the queries and prints the out-of-fold figures;
+// -collection reuters runs the ModApte training stories of Reuters-21578
+// with the queries of internal/relevance/testdata/reuters-queries.txt.
 package main
 
 import (
@@ -27,6 +37,9 @@ func main() {
 	perQuery := flag.Bool("queries", false, "also print each query's AP, nDCG@10 and P@10")
 	titles := flag.String("titles", "number", `seed title lines: "number" ("TIME 017 (01/04/63)") or "first-line" (the document's first line)`)
 	cv := flag.Bool("cv", false, "also cross-validate picking the best of the configurations run (2 folds: odd and even query ids)")
+	kfold := flag.Bool("kfold", false, "also choose among the cv- configurations run by 5-fold cross-validation and print the out-of-fold figures")
+	collection := flag.String("collection", "time", `"time" or "reuters" (ModApte training stories)`)
+	export := flag.String("export", "", "write the collection's documents, queries and judgments as TSV files into this folder (for bench/relevance/fts5.py) and exit")
 	flag.Parse()
 	style := relevance.TitleNumber
 	switch *titles {
@@ -37,15 +50,64 @@ func main() {
 		fmt.Fprintln(os.Stderr, "relevance: -titles is number or first-line")
 		os.Exit(2)
 	}
-	if err := run(*corpus, *only, style, *perQuery, *cv); err != nil {
+	if *collection == "reuters" && *corpus == "../shared/corpus/time" {
+		*corpus = "../shared/corpus/reuters21578"
+	}
+	if *export != "" {
+		if err := exportTSV(*collection, *corpus, *export); err != nil {
+			fmt.Fprintln(os.Stderr, "relevance:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(*collection, *corpus, *only, style, *perQuery, *cv, *kfold); err != nil {
 		fmt.Fprintln(os.Stderr, "relevance:", err)
 		os.Exit(1)
 	}
 }
 
-func run(corpus, only string, titles relevance.TitleStyle, perQuery, cv bool) error {
+func load(collection, corpus string) (*relevance.Collection, error) {
+	switch collection {
+	case "time":
+		return relevance.LoadTIME(corpus)
+	case "reuters":
+		return relevance.LoadReutersTrain(corpus, "internal/relevance/"+relevance.ReutersQueries)
+	}
+	return nil, fmt.Errorf("unknown collection %q", collection)
+}
+
+// exportTSV writes docs.tsv (ordinal, title, text), queries.tsv (id,
+// text) and qrels.tsv (id, ordinal) into dir.
+func exportTSV(collection, corpus, dir string) error {
+	c, err := load(collection, corpus)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	clean := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	var docs, qs, rels strings.Builder
+	for _, d := range c.Docs {
+		fmt.Fprintf(&docs, "%d\t%s\t%s\n", d.Ordinal, clean(d.Title), clean(strings.Join(d.Lines, " ")))
+	}
+	for _, q := range c.Queries {
+		fmt.Fprintf(&qs, "%d\t%s\n", q.ID, clean(q.Text))
+		for o := range c.Qrels[q.ID] {
+			fmt.Fprintf(&rels, "%d\t%d\n", q.ID, o)
+		}
+	}
+	for name, b := range map[string]string{"docs.tsv": docs.String(), "queries.tsv": qs.String(), "qrels.tsv": rels.String()} {
+		if err := os.WriteFile(dir+"/"+name, []byte(b), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func run(collection, corpus, only string, titles relevance.TitleStyle, perQuery, cv, kfold bool) error {
 	ctx := context.Background()
-	c, err := relevance.LoadTIME(corpus)
+	c, err := load(collection, corpus)
 	if err != nil {
 		return err
 	}
@@ -80,6 +142,19 @@ func run(corpus, only string, titles relevance.TitleStyle, perQuery, cv bool) er
 		}
 	}
 	fmt.Print(relevance.Table(rows))
+	if kfold {
+		var grid []relevance.Scores
+		for _, r := range rows {
+			if strings.HasPrefix(r.Config, "cv-") {
+				grid = append(grid, r)
+			}
+		}
+		if len(grid) > 0 {
+			s, picks := relevance.KFold(grid, relevance.Folds)
+			fmt.Printf("\n%s over %d configurations: MAP %.3f, nDCG@10 %.3f, P@10 %.3f (out of fold; picks by fold: %s)\n",
+				s.Config, len(grid), s.MAP, s.NDCG10, s.P10, strings.Join(picks, ", "))
+		}
+	}
 	if cv && len(rows) > 1 {
 		s, picks := relevance.CrossValidate(rows)
 		fmt.Printf("\n%s: MAP %.3f, nDCG@10 %.3f, P@10 %.3f (odd queries scored with %s, even with %s)\n",

@@ -26,7 +26,10 @@ type Doc struct {
 	Ordinal int    // 1-based position in the collection file: what the judgments name
 	Number  string // the number on its header line ("017")
 	Date    string // the issue date on its header line ("01/04/63")
-	Lines   []string
+	// Title, when set, is the seed's title line whatever the style (a
+	// collection with real titles: Reuters).
+	Title string
+	Lines []string
 }
 
 // Query is one query of the collection.
@@ -252,8 +255,10 @@ func OrdinalOf(seed string) int {
 // Paragraphing is left to the article parser.
 func (d Doc) Seed(style TitleStyle) []byte {
 	var b strings.Builder
-	switch style {
-	case TitleFirstLine:
+	switch {
+	case d.Title != "":
+		b.WriteString(d.Title)
+	case style == TitleFirstLine:
 		for _, l := range d.Lines {
 			if t := strings.TrimSpace(l); t != "" {
 				b.WriteString(t)

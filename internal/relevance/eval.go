@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/ingest"
@@ -103,6 +104,9 @@ type Config struct {
 	// Paragraphs searches paragraphs (group=paragraph) and ranks each
 	// article where its first paragraph comes.
 	Paragraphs bool
+	// OR joins the query's words with explicit ORs ("a OR b OR c"), with
+	// the default match (MatchAny is then beside the point).
+	OR bool
 }
 
 // QueryScore is the result of one query.
@@ -201,6 +205,17 @@ func (b *Bench) Search(ctx context.Context, text string, cfg Config) ([]int, err
 		if q, err = b.keywords(ctx, q, cfg.Keywords); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.OR {
+		// Words only: a lone "." is no search term, and an OR beside it
+		// would dangle.
+		var words []string
+		for _, w := range strings.Fields(q) {
+			if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+				words = append(words, w)
+			}
+		}
+		q = strings.Join(words, " OR ")
 	}
 	node, err := query.Parse(q)
 	if err != nil {
@@ -316,6 +331,60 @@ func CrossValidate(rows []Scores) (Scores, [2]string) {
 		picks[fold] = rows[best].Config
 		for _, q := range rows[best].PerQuery {
 			if q.ID%2 == fold {
+				out.PerQuery = append(out.PerQuery, q)
+				out.MAP += q.AP
+				out.NDCG10 += q.NDCG10
+				out.P10 += q.P10
+			}
+		}
+	}
+	out.Queries = len(out.PerQuery)
+	if n := float64(out.Queries); n > 0 {
+		out.MAP, out.NDCG10, out.P10 = out.MAP/n, out.NDCG10/n, out.P10/n
+	}
+	return out, picks
+}
+
+// Folds is the number of folds of KFold.
+const Folds = 5
+
+// KFold is the out-of-fold estimate of choosing among configurations by
+// MAP: the judged queries, in id order, are dealt into k folds (the i-th
+// to fold i mod k); each fold is scored with the configuration that has
+// the best MAP on the other k-1 folds (the first listed on a tie). Every
+// figure it returns is out of fold: no query is scored by a choice it took
+// part in. It returns the scores and the configuration picked for each
+// fold.
+func KFold(rows []Scores, k int) (Scores, []string) {
+	out := Scores{Config: fmt.Sprintf("%d-fold cross-validated", k)}
+	picks := make([]string, k)
+	if len(rows) == 0 {
+		return out, picks
+	}
+	foldOf := map[int]int{}
+	for i, q := range rows[0].PerQuery {
+		foldOf[q.ID] = i % k
+	}
+	mapOut := func(s Scores, fold int) float64 {
+		sum, n := 0.0, 0
+		for _, q := range s.PerQuery {
+			if foldOf[q.ID] != fold {
+				sum += q.AP
+				n++
+			}
+		}
+		return sum / float64(max(n, 1))
+	}
+	for fold := range k {
+		best := 0
+		for i, s := range rows {
+			if mapOut(s, fold) > mapOut(rows[best], fold) {
+				best = i
+			}
+		}
+		picks[fold] = rows[best].Config
+		for _, q := range rows[best].PerQuery {
+			if foldOf[q.ID] == fold {
 				out.PerQuery = append(out.PerQuery, q)
 				out.MAP += q.AP
 				out.NDCG10 += q.NDCG10

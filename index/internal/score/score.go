@@ -81,6 +81,47 @@ func (p BM25) Score(ts []Term, tf func(slot int) float64, dl, avgdl float64) flo
 	return s
 }
 
+// Field is one field of a document for BM25F: the occurrences of each
+// word in it (by Term.Slot), its length in tokens, the average length of
+// the field over the documents, and its weight.
+type Field struct {
+	Weight      float64
+	TF          []float64
+	Length, Avg float64
+}
+
+// ScoreF is BM25F (Robertson, Zaragoza and Taylor 2004, "Simple BM25
+// extension to multiple weighted fields"): each field's occurrences of a
+// word are normalised by the field's own length (b, relative to the
+// field's average), weighted and added into one pseudo term frequency,
+// which is saturated once (k1) and weighted by the word's idf. With one
+// field of weight 1 it is Score.
+func (p BM25) ScoreF(ts []Term, fs []Field) float64 {
+	var norm [4]float64 // no allocation for up to four fields
+	ns := norm[:0]
+	for _, f := range fs {
+		ns = append(ns, f.Weight/(1-p.B+p.B*f.Length/max(f.Avg, 1)))
+	}
+	s, matched, all := 0.0, 0.0, 0.0
+	for _, q := range ts {
+		all += q.Weight * q.IDF
+		tf := 0.0
+		for i, f := range fs {
+			if f.Weight > 0 && q.Slot < len(f.TF) {
+				tf += f.TF[q.Slot] * ns[i]
+			}
+		}
+		if tf > 0 {
+			s += q.Weight * q.IDF * (tf*(p.K1+1)/(tf+p.K1) + p.Delta)
+			matched += q.Weight * q.IDF
+		}
+	}
+	if p.Coord > 0 && all > 0 {
+		s *= math.Pow(matched/all, p.Coord)
+	}
+	return s
+}
+
 // ProxWindow is the widest gap between two query words that earns a
 // proximity bonus.
 const ProxWindow = 5

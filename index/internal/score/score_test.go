@@ -188,3 +188,24 @@ func TestExpand(t *testing.T) {
 		t.Errorf("an empty query expands to %v", got)
 	}
 }
+
+func TestScoreF(t *testing.T) {
+	ts := []Term{{Slot: 0, Weight: 1, IDF: 2}, {Slot: 1, Weight: 1, IDF: 1}}
+	p := BM25{K1: 1.2, B: 0.75}
+	// One field of weight 1 is BM25.
+	text := Field{Weight: 1, TF: []float64{2, 0}, Length: 20, Avg: 10}
+	if got, want := p.ScoreF(ts, []Field{text}), p.Score(ts, func(i int) float64 { return text.TF[i] }, 20, 10); !near(got, want) {
+		t.Errorf("one field: %v, want %v", got, want)
+	}
+	// Each field normalised by its own length, weighted, added, then
+	// saturated once: text 2/(0.25+0.75·2) + 2 × title 1/(0.25+0.75·0.5).
+	title := Field{Weight: 2, TF: []float64{1, 0}, Length: 2, Avg: 4}
+	tf := 2/(0.25+0.75*2) + 2*1/(0.25+0.75*0.5)
+	if got, want := p.ScoreF(ts, []Field{text, title}), 2*tf*2.2/(tf+1.2); !near(got, want) {
+		t.Errorf("text and title: %v, want %v", got, want)
+	}
+	// A field of weight 0 counts for nothing; a word in no field scores 0.
+	if got := p.ScoreF(ts, []Field{{Weight: 0, TF: []float64{5, 5}, Length: 1, Avg: 1}}); got != 0 {
+		t.Errorf("weight 0: %v", got)
+	}
+}
