@@ -140,8 +140,46 @@ func answers(t *testing.T, dir string) []string {
 	return out
 }
 
+// server is the S3-compatible server the package's tests share (nil when
+// none is installed: serverFor skips).
+var server struct {
+	srv *s3test.Server
+	err error
+}
+
+func TestMain(m *testing.M) {
+	bin, err := s3test.Binary()
+	var dir string
+	if err == nil {
+		dir, err = os.MkdirTemp("", "objstore-s3-")
+	}
+	if err == nil {
+		server.srv, err = s3test.Run(bin, dir)
+	}
+	server.err = err
+	code := m.Run()
+	if server.srv != nil {
+		server.srv.Stop()
+	}
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+func serverFor(t *testing.T) *s3test.Server {
+	t.Helper()
+	if server.srv == nil {
+		if _, err := s3test.Binary(); err != nil {
+			t.Skip(s3test.Missing(err))
+		}
+		t.Fatalf("the S3-compatible server did not start: %v", server.err)
+	}
+	return server.srv
+}
+
 func TestPublishFollowUpdate(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := serverFor(t)
 	ctx := context.Background()
 	s := openStore(t, srv, "s3://news/archive/main", nil)
 	ensureBucket(t, s)
@@ -229,7 +267,7 @@ func TestPublishFollowUpdate(t *testing.T) {
 // nothing half-placed and finishes on the next pull; a store unreachable
 // for a while leaves the cache serving its generation.
 func TestPullInterruptedAndUnreachable(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := serverFor(t)
 	ctx := context.Background()
 	s := openStore(t, srv, "s3://news/interrupted", nil)
 	ensureBucket(t, s)
@@ -298,7 +336,7 @@ func TestPullInterruptedAndUnreachable(t *testing.T) {
 // TestPullRejectsCorruptBlob: a blob whose bytes do not match its hash is
 // never placed in the cache.
 func TestPullRejectsCorruptBlob(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := serverFor(t)
 	ctx := context.Background()
 	s := openStore(t, srv, "s3://news/corrupt", nil)
 	ensureBucket(t, s)

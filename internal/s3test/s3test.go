@@ -21,6 +21,7 @@ type Server struct {
 	// Endpoint is its S3 API: "http://127.0.0.1:PORT".
 	Endpoint string
 	cmd      *exec.Cmd
+	log      *os.File
 }
 
 // Binary finds the server's binary: $NEWSEARCH_WEED, else `weed` on PATH.
@@ -41,10 +42,28 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	bin, err := Binary()
 	if err != nil {
-		t.Skipf("no S3-compatible server to test against (%v): .ci/run builds SeaweedFS's weed; set NEWSEARCH_WEED to its path", err)
+		t.Skipf("%s", Missing(err))
 	}
-	dir := t.TempDir()
-	ports := freePorts(t, 4)
+	s, err := Run(bin, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Missing says why tests that need the server are skipped.
+func Missing(err error) string {
+	return fmt.Sprintf("no S3-compatible server to test against (%v): .ci/run builds SeaweedFS's weed; set NEWSEARCH_WEED to its path", err)
+}
+
+// Run starts the server binary with its data in dir (for a TestMain that
+// shares one server among a package's tests); Stop ends it.
+func Run(bin, dir string) (*Server, error) {
+	ports, err := freePorts(4)
+	if err != nil {
+		return nil, err
+	}
 	// Each service also listens on its port + 10000 (gRPC).
 	args := []string{"server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-dir=" + dir,
 		"-master.port=" + strconv.Itoa(ports[0]), "-volume.port=" + strconv.Itoa(ports[1]),
@@ -52,28 +71,33 @@ func Start(t testing.TB) *Server {
 		"-s3", "-s3.port=" + strconv.Itoa(ports[3]),
 		"-master.volumeSizeLimitMB=64", "-volume.max=100"}
 	cmd := exec.Command(bin, args...)
-	logf, err := os.Create(filepath.Join(dir, "weed.log"))
+	logPath := filepath.Join(dir, "weed.log")
+	logf, err := os.Create(logPath)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	s := &Server{Endpoint: "http://127.0.0.1:" + strconv.Itoa(ports[3]), cmd: cmd}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
 		logf.Close()
-	})
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	s := &Server{Endpoint: "http://127.0.0.1:" + strconv.Itoa(ports[3]), cmd: cmd, log: logf}
 	if err := s.waitReady(60 * time.Second); err != nil {
-		b, _ := os.ReadFile(filepath.Join(dir, "weed.log"))
+		s.Stop()
+		b, _ := os.ReadFile(logPath)
 		if len(b) > 4000 {
 			b = b[len(b)-4000:]
 		}
-		t.Fatalf("the S3 server did not answer: %v\n%s", err, b)
+		return nil, fmt.Errorf("the S3 server did not answer: %w\n%s", err, b)
 	}
-	return s
+	return s, nil
+}
+
+// Stop ends the server.
+func (s *Server) Stop() {
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+	s.log.Close()
 }
 
 // waitReady polls until the S3 API lists buckets.
@@ -99,8 +123,7 @@ func (s *Server) waitReady(limit time.Duration) error {
 }
 
 // freePorts returns n ports free on loopback, each with its port + 10000.
-func freePorts(t testing.TB, n int) []int {
-	t.Helper()
+func freePorts(n int) ([]int, error) {
 	var out []int
 	used := map[int]bool{}
 	for tries := 0; len(out) < n && tries < 1000; tries++ {
@@ -112,9 +135,9 @@ func freePorts(t testing.TB, n int) []int {
 		out = append(out, p)
 	}
 	if len(out) < n {
-		t.Fatal("no free ports on loopback")
+		return nil, fmt.Errorf("no free ports on loopback")
 	}
-	return out
+	return out, nil
 }
 
 func free(port int) bool {
