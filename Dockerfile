@@ -9,7 +9,8 @@ COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/indexer ./cmd/indexer \
  && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/searchd ./cmd/searchd \
  && cp -r seeds /out/seeds \
- && /out/indexer -seeds /out/seeds -index /out/index -log-format text
+ && /out/indexer -seeds /out/seeds -index /out/index -log-format text \
+ && mkdir -p /out/cache /out/work
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/indexer /out/searchd /usr/local/bin/
@@ -17,6 +18,9 @@ COPY --from=build /out/indexer /out/searchd /usr/local/bin/
 # programs run as (a new named volume mounted on /index starts as a copy).
 COPY --from=build --chown=65532:65532 /out/seeds /seeds
 COPY --from=build --chown=65532:65532 /out/index /index
+# The local copies of an index kept in object storage (docker-compose.replicas.yml).
+COPY --from=build --chown=65532:65532 /out/cache /cache
+COPY --from=build --chown=65532:65532 /out/work /work
 # The defaults of -seeds and -index, whatever the working directory.
 ENV NEWSEARCH_SEEDS=/seeds NEWSEARCH_INDEX=/index
 WORKDIR /

@@ -22,6 +22,7 @@ import (
 	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/ingest"
 	"github.com/newsroom/newsearch/internal/logging"
+	"github.com/newsroom/newsearch/internal/objstore"
 	"github.com/newsroom/newsearch/internal/progress"
 	"github.com/newsroom/newsearch/internal/webpage"
 )
@@ -38,7 +39,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	fs := flag.NewFlagSet("indexer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	seeds := fs.String("seeds", flagenv.String("NEWSEARCH_SEEDS", "seeds"), "folder of seed articles (env NEWSEARCH_SEEDS)")
-	dir := fs.String("index", flagenv.String("NEWSEARCH_INDEX", "data/index"), "index directory searchd serves (env NEWSEARCH_INDEX)")
+	dir := fs.String("index", flagenv.String("NEWSEARCH_INDEX", "data/index"), "index searchd serves: a directory, or s3://BUCKET/PREFIX in an S3-compatible store (endpoint, region and credentials from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) (env NEWSEARCH_INDEX)")
+	cache := fs.String("cache", flagenv.String("NEWSEARCH_CACHE", "data/cache"), "with -index s3://...: the local working copy the index is built in before it is uploaded (env NEWSEARCH_CACHE)")
 	shards := fs.Int("shards", index.DefaultShards, "shards seeds are hashed into; each is rebuilt only when one of its seeds changes (more: cheaper updates, slower searches)")
 	maxUpdates := fs.Int("max-updates", index.DefaultMaxUpdates, "times a shard is updated (a copy of it with the changed seeds) before it is rebuilt whole; 0 never updates, always rebuilds (so does a negative value, the old spelling)")
 	watch := fs.Bool("watch", false, "keep running and rebuild whenever the seeds folder changes")
@@ -82,7 +84,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		// "At most 0 updates": WriterOptions says it explicitly.
 		wo.MaxUpdates, wo.NoUpdates = 0, true
 	}
-	w, err := index.OpenWriter(*dir, wo)
+	local, push := *dir, func(context.Context) error { return nil }
+	if objstore.IsURL(*dir) {
+		// Build in the local copy, brought level with the store first, and
+		// upload each generation published there.
+		store, err := objstore.Open(*dir, objstore.Options{Logger: log})
+		if err != nil {
+			return err
+		}
+		remote, err := store.OpenWriter(ctx, *cache, 0)
+		if err != nil {
+			return err
+		}
+		defer remote.Close(context.Background())
+		local = *cache
+		push = func(ctx context.Context) error {
+			st, err := remote.Push(ctx)
+			if err != nil {
+				return fmt.Errorf("upload to %s: %w", *dir, err)
+			}
+			if st.Manifest != "" {
+				log.Info("uploaded", "index", *dir, "generation", st.Manifest, "shards_sent", st.ShardsSent,
+					"shards_kept", st.ShardsKept, "files_sent", st.FilesSent, "bytes_sent", st.BytesSent)
+			}
+			return nil
+		}
+	}
+	w, err := index.OpenWriter(local, wo)
 	if err != nil {
 		return err
 	}
@@ -101,11 +129,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		log.Info("watching", "seeds", *seeds, "index", *dir)
 		ingest.Watch(ctx, w, opts, ingest.WatchOptions{Debounce: *debounce, Rescan: *rescan}, func(s ingest.Summary, err error) {
 			if err != nil {
-				log.Error("rebuild failed", "err", diskFull(err, *dir))
+				log.Error("rebuild failed", "err", diskFull(err, local))
 				return
 			}
 			if s.Published {
 				log.Info("rebuilt", "summary", s.String())
+			}
+			if err := push(ctx); err != nil {
+				log.Error("upload failed; tried again after the next change", "err", err)
 			}
 		})
 		return nil
@@ -113,9 +144,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	sum, err := ingest.Rebuild(ctx, w, opts)
 	bar.Done()
 	if err != nil {
-		return diskFull(err, *dir)
+		return diskFull(err, local)
 	}
 	fmt.Fprintln(stdout, sum.String())
+	if err := push(ctx); err != nil {
+		return err
+	}
 	for _, s := range sum.Skipped {
 		fmt.Fprintf(stdout, "skipped %s: %s\n", s.Seed, s.Reason)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/logging"
+	"github.com/newsroom/newsearch/internal/objstore"
 	"github.com/newsroom/newsearch/internal/search"
 	"github.com/newsroom/newsearch/internal/server"
 )
@@ -38,7 +39,8 @@ func main() {
 func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) (err error) {
 	fs := flag.NewFlagSet("searchd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("index", flagenv.String("NEWSEARCH_INDEX", "data/index"), "index directory the indexer publishes (env NEWSEARCH_INDEX)")
+	dir := fs.String("index", flagenv.String("NEWSEARCH_INDEX", "data/index"), "index the indexer publishes: a directory, or s3://BUCKET/PREFIX in an S3-compatible store (endpoint, region and credentials from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) (env NEWSEARCH_INDEX)")
+	cache := fs.String("cache", flagenv.String("NEWSEARCH_CACHE", "data/cache"), "with -index s3://...: local folder the served generations' shards are downloaded into (env NEWSEARCH_CACHE)")
 	addr := fs.String("addr", flagenv.String("NEWSEARCH_ADDR", ":8080"), "listen address host:port (env NEWSEARCH_ADDR)")
 	poll := fs.Duration("poll", time.Second, "how often to look for a new generation besides file events")
 	timeout := fs.Duration("search-timeout", search.DefaultTimeout, "deadline of one request, all of its searches together (the fallback to any of the words, partial results, the suggestion)")
@@ -75,7 +77,28 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	// From here on a failure is a log line in the chosen format.
 	defer func() { err = logging.Fail(log, err) }()
 
-	reader, err := index.NewReader(*dir, log)
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	defer stopWatch()
+	serve := *dir
+	if objstore.IsURL(*dir) {
+		// A replica: the follower downloads each generation CURRENT names
+		// into the cache and moves the cache's CURRENT once it is whole;
+		// the reader serves the cache like any index directory.
+		store, err := objstore.Open(*dir, objstore.Options{Logger: log})
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(*cache, 0o755); err != nil {
+			return fmt.Errorf("create cache: %w", err)
+		}
+		follower := store.NewFollower(*cache)
+		if _, err := follower.Sync(ctx); err != nil {
+			log.Warn("could not pull from the object store yet; serving the cache and trying again", "index", *dir, "cache", *cache, "err", err)
+		}
+		go follower.Run(watchCtx, *poll)
+		serve = *cache
+	}
+	reader, err := index.NewReader(serve, log)
 	if err != nil {
 		return err
 	}
@@ -84,15 +107,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		if !*wait {
 			return fmt.Errorf("no index to serve in %s (run the indexer first, or pass -wait to wait for it): %w", *dir, err)
 		}
-		if _, serr := os.Stat(*dir); serr != nil {
+		if _, serr := os.Stat(serve); serr != nil {
 			log.Warn("the index directory does not exist yet; answering 503 until the indexer publishes into it",
 				"index", *dir, "err", serr)
 		} else {
 			log.Warn("no index to serve yet; answering 503 until the indexer publishes one", "index", *dir, "err", err)
 		}
 	}
-	watchCtx, stopWatch := context.WithCancel(context.Background())
-	defer stopWatch()
 	go reader.Watch(watchCtx, *poll)
 
 	// index.Reader → search.Service (the query's policy, one deadline per
