@@ -14,31 +14,11 @@ import (
 // titleWindow lines is the title; the rest is page furniture. A date
 // between the title and the body wins over one above the title.
 func (p *parser) above(bs int) {
-	seen := 0
-	titleAt := -1
-	// The nearest headline of several words, else the nearest of one word.
-	for i := bs - 1; i >= 0 && seen < titleWindow; i-- {
-		l := &p.lines[i]
-		if l.Kind != unset {
-			continue
-		}
-		seen++
-		if p.chrome(l.Text) || isNotice(l.Text) || p.metaShape(l.Text) {
-			continue
-		}
-		if isTitleShape(l.Text) && (titleAt < 0 || !multiWord(p.lines[titleAt].Text)) {
-			if titleAt < 0 || multiWord(l.Text) {
-				titleAt = i
-			}
-			if multiWord(l.Text) {
-				break
-			}
-		}
-	}
-	// A headline-shaped line with a byline or date line right under it is
-	// the headline, even when other lines stand nearer the body.
-	if signed := p.signedTitle(bs); signed >= 0 {
-		titleAt = signed
+	titleAt := p.titleAbove(bs)
+	if titleAt < 0 {
+		// A headline-shaped line with a byline or date line right under
+		// it is the headline, even when other lines stand nearer the body.
+		titleAt = p.signedTitle(bs)
 	}
 	if titleAt >= 0 {
 		p.lines[titleAt].Kind = KindTitle
@@ -214,6 +194,55 @@ func (p *parser) signedHead() bool {
 // cleanHead is the most lines a clean article has above its body: a
 // headline, a byline, a date, a place, a time.
 const cleanHead = 8
+
+// titleAbove is the line above the body (within titleWindow non-blank
+// lines) most shaped like its headline, -1 when none is: a headline is a
+// few words to a few dozen, does not end as a sentence of a caption does,
+// and stands by the story's byline or date; of two alike, the nearer.
+func (p *parser) titleAbove(bs int) int {
+	var near []int // non-blank lines above the body, nearest first
+	for i := bs - 1; i >= 0 && len(near) < titleWindow+2; i-- {
+		if p.lines[i].Kind != KindBlank {
+			near = append(near, i)
+		}
+	}
+	best, bestScore := -1, 0
+	for k, i := range near {
+		if k >= titleWindow {
+			break
+		}
+		l := p.lines[i]
+		t := l.Text
+		if l.Kind != unset || p.chrome(t) || isNotice(t) || p.metaShape(t) || !isTitleShape(t) {
+			continue
+		}
+		score := 4
+		switch n := wordCount(t); {
+		case n >= 4:
+			score += 4
+		case n >= 2 || multiWord(t):
+			score += 2
+		}
+		if strings.HasSuffix(t, ".") {
+			score -= 4 // a caption or a sentence of a teaser
+		}
+		// The byline or date within two lines around it.
+		for d := -2; d <= 2; d++ {
+			if d == 0 || k+d < 0 || k+d >= len(near) {
+				continue
+			}
+			if o := p.lines[near[k+d]].Text; p.metaShape(strings.TrimLeft(o, "•*- ")) || looseAuthor(o) != "" {
+				score += 3
+				break
+			}
+		}
+		score -= k / 4
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return best
+}
 
 // signedTitle returns the nearest line within titleWindow lines above bs
 // that has the shape of a headline of several words and a byline or date
