@@ -23,6 +23,7 @@ type Weights struct {
 	Follow int // percent of the body's score a later block needs to join it (0: none)
 	Run    int // this many short lines in a row inside the body are furniture (0: none)
 	Signed int // bonus of the prose right under the page's first byline or date line (0: none)
+	Lead   int // the most non-blank lines between the body and a lead paragraph above it (0: no lead)
 }
 
 // DefaultWeights are the costs Parse uses. Their order follows from the
@@ -32,7 +33,42 @@ type Weights struct {
 // extraction development set (bench/internal/textpath,
 // TestWeightsCrossValidated; the protocol is in bench/RESULTS.md).
 func DefaultWeights() Weights {
-	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 0, Run: 3, Signed: 100}
+	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 50, Run: 3, Signed: 200, Lead: 4}
+}
+
+// lead extends the body block upwards to the story's lead: a paragraph of
+// prose above the block with at most w.Lead other lines between (a
+// dateline, a caption's credit, a share bar) that the costs of those
+// lines kept out of it. The lines between are metadata or furniture. It
+// returns the new first line of the block.
+func (p *parser) lead(scores []int, bs int) int {
+	if p.w.Lead <= 0 {
+		return bs
+	}
+	first, gap := bs, 0
+	for i := bs - 1; i >= 0 && gap <= p.w.Lead; i-- {
+		l := p.lines[i]
+		if l.Kind == KindBlank {
+			continue
+		}
+		t := l.Text
+		if l.Kind == unset && scores[i] >= proseWords && endsSentence(t) && !isConsent(t) {
+			first, gap = i, 0
+			continue
+		}
+		gap++
+	}
+	for i := first + 1; i < bs; i++ {
+		l := &p.lines[i]
+		if l.Kind != unset || scores[i] >= proseWords {
+			continue
+		}
+		l.Kind = KindChrome
+		if p.metaLine(l.Text) {
+			l.Kind = KindMeta
+		}
+	}
+	return first
 }
 
 // signedWindow is how many non-blank lines under a byline or date line
@@ -89,6 +125,9 @@ const (
 // text, negative for the furniture of a page.
 func (p *parser) lineScore(i int) int {
 	t := p.lines[i].Text
+	if isConsent(t) {
+		return -p.w.Chrome
+	}
 	if len(t) > longLineBytes && hasClausePunct(t) {
 		// Running text: too long for a label, a byline or a date line.
 		if u := units(t); !isMenuRow(t, u) {

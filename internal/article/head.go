@@ -365,7 +365,7 @@ func (p *parser) lineChrome(i int) bool {
 
 // chrome reports whether a line is site furniture wherever it stands.
 func (p *parser) chrome(t string) bool {
-	return isShareBar(t) || isFollowLine(t) || isWidget(t)
+	return isShareBar(t) || isFollowLine(t) || isWidget(t) || isConsent(t)
 }
 
 // meta handles the metadata lines that may stand anywhere: editors and

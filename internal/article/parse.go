@@ -165,6 +165,7 @@ func (p *parser) classify() {
 		return
 	}
 	be = p.continuation(scores, bs, be)
+	bs = p.lead(scores, bs)
 	p.dropRuns(scores, bs, be)
 	p.body0 = bs
 	p.above(bs)

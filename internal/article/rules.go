@@ -177,3 +177,17 @@ var tailRe = regexp.MustCompile(`(?i)^(` +
 func isTail(line string) bool {
 	return !moreWords(line, 8) && tailRe.MatchString(line)
 }
+
+// consentRe matches what a cookie or privacy consent notice says about
+// the site: cookies together with the site, the browser, consent or
+// settings, in the languages of the development set.
+var consentRe = regexp.MustCompile(`(?i)cookie`)
+
+// consentContextRe is the other half of a consent notice's sentence.
+var consentContextRe = regexp.MustCompile(`(?i)(web ?seite|website|site|browser|datenschutz|privacy|einstellung|setting|zustimm|einwillig|akzept|accept|consent|verwende|nutz|use[sd]? |utilis|stron|zgod|aktivier|deaktivier|enable|disable|speicher|store)`)
+
+// isConsent reports whether a line is part of a cookie or privacy consent
+// notice: a page's notice about itself, never the story.
+func isConsent(line string) bool {
+	return consentRe.MatchString(line) && consentContextRe.MatchString(line)
+}
