@@ -4,6 +4,7 @@ package article
 // notices below it, and what makes a line metadata or site furniture.
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -213,7 +214,7 @@ func (p *parser) titleAbove(bs int) int {
 		}
 		l := p.lines[i]
 		t := l.Text
-		if l.Kind != unset || p.chrome(t) || isNotice(t) || p.metaShape(t) || !isTitleShape(t) {
+		if l.Kind != unset || p.chrome(t) || isNotice(t) || p.metaShape(t) || !isTitleShape(t) || isCredit(t) {
 			continue
 		}
 		score := 4
@@ -243,6 +244,16 @@ func (p *parser) titleAbove(bs int) int {
 	}
 	return best
 }
+
+// creditRe matches the lines around a story's picture that are no
+// headline: a picture's credit or source ("Foto: dpa", "© AdobeStock",
+// "(Elizabeth Conley / Houston Chronicle)"), a form's or an image's
+// placeholder in brackets, a byline.
+var creditRe = regexp.MustCompile(`(?i)^((bild|foto|fotos|photo|image|quelle|source|credit|grafik|illustration|video)s?\s*:|by |von |\(.*\)$)|©|\(c\)|getty images|\[`)
+
+// isCredit reports whether a line is a picture's credit, a placeholder or
+// a byline (see creditRe).
+func isCredit(t string) bool { return creditRe.MatchString(t) }
 
 // signedTitle returns the nearest line within titleWindow lines above bs
 // that has the shape of a headline of several words and a byline or date
