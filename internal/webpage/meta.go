@@ -109,6 +109,20 @@ func cleanTitle(title, site string) string {
 // site's name, in <title> and og:title, while the h1 is the headline the
 // reader sees.
 func headline(root *html.Node, title, site, pageURL string, body []doc.Paragraph) string {
+	h := chooseHeadline(root, title, site, pageURL, body)
+	// A date before the headline ("23.01.2022 - Headline") is the
+	// article's date, not its title.
+	if loc := leadingDate.FindStringIndex(h); loc != nil && loc[1] < len(h) {
+		h = h[loc[1]:]
+	}
+	return h
+}
+
+// leadingDate is a numeric date and a separator at the start of a title.
+var leadingDate = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-–—|:•·]\s*`)
+
+// chooseHeadline is headline before its date is taken off.
+func chooseHeadline(root *html.Node, title, site, pageURL string, body []doc.Paragraph) string {
 	sites := []string{site, hostName(pageURL)}
 	if h := agreedHeadline(root, metaTitles(root, title), sites...); h != "" {
 		return h

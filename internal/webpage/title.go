@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-shiori/dom"
 	"golang.org/x/net/html"
@@ -284,7 +285,8 @@ func agreedHeadline(root *html.Node, metas []statement, sites ...string) string 
 			if len(k) < 12 {
 				continue
 			}
-			if strings.HasSuffix(hk, " "+k) && len(strings.Fields(hk[:len(hk)-len(k)])) <= maxKicker {
+			if kicker, ok := strings.CutSuffix(hk, k); ok && kicker != "" && apart(kicker, k) &&
+				wordsIn(kicker) <= maxKicker {
 				consider(g.text, g.weight, h.level)
 			}
 			if rest, ok := strings.CutPrefix(hk, k+" "); ok && startsTail(rest) {
@@ -345,6 +347,27 @@ func hostName(pageURL string) string {
 		u = u[:i]
 	}
 	return u
+}
+
+// apart says whether a kicker run into a headline stands apart from it:
+// a space or punctuation between them ("Kicker Headline",
+// "Kicker:Headline", "Kicker\"Quote\""), not the middle of a word.
+func apart(kicker, headline string) bool {
+	k, _ := utf8.DecodeLastRuneInString(kicker)
+	h, _ := utf8.DecodeRuneInString(headline)
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	return !isWord(k) || !isWord(h)
+}
+
+// wordsIn counts the words of s, leaving out lone punctuation.
+func wordsIn(s string) int {
+	n := 0
+	for _, f := range strings.Fields(s) {
+		if strings.IndexFunc(f, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // startsTail says whether s begins as what follows a headline on its
