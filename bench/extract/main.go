@@ -4,9 +4,13 @@
 // title, date and author on the pages that have each annotated, and pages
 // per second.
 //
-//	go run ./bench/extract [-set ../shared/corpus/extraction-dev] [-j 2] [-path html]
+//	go run ./bench/extract [-set ../shared/corpus/extraction-dev] [-j 2] [-path html] [-part dev,held] [-wrong]
 //
-// Each path is one entry of the table eval.Paths. A path's body is its
+// Each path is scored on the development part and on the held-out part of
+// the set, one row each (extraction.Split: a fixed hash of the page key;
+// the protocol is in bench/RESULTS.md); -wrong prints the wrong titles,
+// for looking into the development part's. Each path is one entry of the
+// table eval.Paths. A path's body is its
 // paragraphs joined by newlines (section headings included, as the article
 // page shows them), scored with the set's metric. A title is right when it
 // equals the annotated one after eval.SameTitle's normalisation (white
