@@ -402,3 +402,51 @@ func (p *parser) setDate(d dateParts) {
 		p.date, p.hasDate = d, true
 	}
 }
+
+// dateWindow is how many non-blank lines above the body, and into it, a
+// date standing on a short line of its own or in a byline's line may be
+// from the body's start to date the article.
+const (
+	dateWindowAbove = 30
+	dateWindowBelow = 5
+)
+
+// nearDate dates an article that no dateline, byline or metadata line
+// dated: the date on the nearest short line around the start of the body
+// ("19.11.2021", "Gunter Frank / 22.04.2020 / 06:15"), above it first.
+func (p *parser) nearDate() {
+	if p.hasDate || p.body0 >= len(p.lines) {
+		return
+	}
+	try := func(i int) bool {
+		t := p.lines[i].Text
+		if p.lines[i].Kind == KindBlank || endsSentence(t) {
+			return false
+		}
+		if d, ok := looseDate(t); ok {
+			p.setDate(d)
+			return true
+		}
+		return false
+	}
+	seen := 0
+	for i := p.body0 - 1; i >= 0 && seen < dateWindowAbove; i-- {
+		if p.lines[i].Kind == KindBlank {
+			continue
+		}
+		seen++
+		if try(i) {
+			return
+		}
+	}
+	seen = 0
+	for i := p.body0; i < len(p.lines) && seen < dateWindowBelow; i++ {
+		if p.lines[i].Kind == KindBlank {
+			continue
+		}
+		seen++
+		if try(i) {
+			return
+		}
+	}
+}

@@ -58,6 +58,7 @@ func ParseWeighted(seed string, data []byte, w Weights) (*Article, error) {
 	p := newParser(string(data))
 	p.w = w
 	p.classify()
+	p.nearDate()
 	a := p.article(seed)
 	if len(a.Paragraphs) == 0 {
 		return a, ErrNoBody
