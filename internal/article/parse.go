@@ -59,6 +59,7 @@ func ParseWeighted(seed string, data []byte, w Weights) (*Article, error) {
 	p.w = w
 	p.classify()
 	p.nearDate()
+	p.nearAuthor()
 	a := p.article(seed)
 	if len(a.Paragraphs) == 0 {
 		return a, ErrNoBody
