@@ -54,3 +54,32 @@ func TestLeadJoinsBody(t *testing.T) {
 		t.Errorf("title %q", a.Title)
 	}
 }
+
+// TestNearDateAndAuthor: an article no dateline or byline dated or named
+// takes both from the short lines around the start of its body.
+func TestNearDateAndAuthor(t *testing.T) {
+	t.Parallel()
+	text := "Home | News | Sport | Weather\n\nGunter Frank / 22.04.2020 / 06:15 / Seite ausdrucken\n\n" +
+		"A headline about the town hall\n\n" +
+		"The repairs will cost more than two million euros and will be paid by the state and the town together, as agreed last spring.\n\n" +
+		"Work starts in January. The offices move to the school for the year, and the library stays where it is for now.\n\n" +
+		"The mayor said the building had waited too long. The roof leaks, the heating fails every winter and the lift is broken.\n"
+	a, err := Parse("near.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Published.Format("2006-01-02"); got != "2020-04-22" {
+		t.Errorf("published %s, want 2020-04-22", got)
+	}
+	if a.Author != "Gunter Frank" {
+		t.Errorf("author %q, want Gunter Frank", a.Author)
+	}
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{{"Gunter Frank", true}, {"Walter von Aachen", true}, {"Seite ausdrucken", false}, {"Kommentare 34", false}, {"Home", false}} {
+		if got := isName(tt.s); got != tt.want {
+			t.Errorf("isName(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
