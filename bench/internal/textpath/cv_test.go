@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 
@@ -19,11 +18,7 @@ func bodyOf(key, text string, w article.Weights) string {
 	if a == nil {
 		return ""
 	}
-	parts := make([]string, len(a.Paragraphs))
-	for i, para := range a.Paragraphs {
-		parts[i] = para.Text
-	}
-	return strings.Join(parts, "\n")
+	return Body(a)
 }
 
 // TestWeightsCrossValidated chooses internal/article's line-shape weights
