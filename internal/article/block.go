@@ -33,7 +33,7 @@ type Weights struct {
 // extraction development set (bench/internal/textpath,
 // TestWeightsCrossValidated; the protocol is in bench/RESULTS.md).
 func DefaultWeights() Weights {
-	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 50, Run: 3, Signed: 200, Lead: 4}
+	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 50, Run: 3, Signed: 400, Lead: 8}
 }
 
 // lead extends the body block upwards to the story's lead: a paragraph of
