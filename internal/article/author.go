@@ -58,3 +58,97 @@ func looseAuthor(line string) string {
 	}
 	return strings.Join(name, " ")
 }
+
+// nearAuthor names the author of an article that no byline named: from
+// the nearest short line around the start of the body (the same window as
+// nearDate's) that names one after a word for "by" ("Posted 11. April
+// 2018 by Walter von Aachen"), that is a lone "Von"/"By" with the name on
+// the next line, or that is a dateline with a name as one of its parts
+// ("Gunter Frank / 22.04.2020 / 06:15", "Marie Merlet | lundi 9 décembre").
+func (p *parser) nearAuthor() {
+	if p.author != "" || p.body0 >= len(p.lines) {
+		return
+	}
+	var near []int // non-blank lines, nearest first: above the body, then into it
+	for i, seen := p.body0-1, 0; i >= 0 && seen < dateWindowAbove; i-- {
+		if p.lines[i].Kind != KindBlank {
+			near = append(near, i)
+			seen++
+		}
+	}
+	for i, seen := p.body0, 0; i < len(p.lines) && seen < dateWindowBelow; i++ {
+		if p.lines[i].Kind != KindBlank {
+			near = append(near, i)
+			seen++
+		}
+	}
+	for _, i := range near {
+		t := strings.TrimLeft(p.lines[i].Text, "•*-· ")
+		if endsSentence(t) && moreWords(t, 12) {
+			continue
+		}
+		if name := looseAuthor(t); name != "" {
+			p.author = name
+			return
+		}
+		if l := strings.ToLower(t); l == "von" || l == "by" || l == "von:" || l == "by:" {
+			if j := p.nextNonBlank(i); j >= 0 {
+				if name := strings.TrimLeft(p.lines[j].Text, "•*-· "); isName(name) {
+					p.author = name
+					return
+				}
+			}
+		}
+		if _, ok := looseDate(t); ok {
+			for _, part := range splitDateline(t) {
+				if isName(part) {
+					p.author = part
+					return
+				}
+			}
+		}
+	}
+}
+
+// nextNonBlank is the index of the next non-blank line after i, or -1.
+func (p *parser) nextNonBlank(i int) int {
+	for j := i + 1; j < len(p.lines); j++ {
+		if p.lines[j].Kind != KindBlank {
+			return j
+		}
+	}
+	return -1
+}
+
+// splitDateline splits a dateline at its separators (a bar, a slash or a
+// bullet standing apart).
+func splitDateline(t string) []string {
+	f := func(r rune) bool { return r == '|' || r == '•' || r == '·' }
+	var out []string
+	for _, part := range strings.FieldsFunc(strings.ReplaceAll(t, " / ", " | "), f) {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// isName reports whether s reads as a person's name: two to four words,
+// each starting with a capital letter (particles such as "von" aside),
+// without digits.
+func isName(s string) bool {
+	w := strings.Fields(s)
+	if len(w) < 2 || len(w) > 4 || strings.IndexFunc(s, unicode.IsDigit) >= 0 {
+		return false
+	}
+	for i, x := range w {
+		r, _ := utf8.DecodeRuneInString(x)
+		if !unicode.IsUpper(r) && !(i > 0 && i < len(w)-1 && (x == "von" || x == "van" || x == "de" || x == "der" || x == "del")) {
+			return false
+		}
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}

@@ -6,36 +6,106 @@ import (
 	"unicode/utf8"
 )
 
-// weights are the costs of the line shapes that find the body block. A
+// Weights are the costs of the line shapes that find the body block. A
 // line of running text scores its length in words, so a block of
 // paragraphs outweighs the short lines between them (headings, captions);
 // a short line, a list item or a label costs a little, a line of site
 // furniture much more, so that a run of menu items, a share bar or a
 // comment-count line separates the story from prose elsewhere on the page
-// (comments, teasers).
-type weights struct {
-	short  int // a short line that does not end a sentence
-	bullet int // extra for a list item: menus and link lists are lists
-	count  int // a short line with a count: "Comments (113)", "1 Kommentar"
-	chrome int // a line that is furniture by its form: share bar, widget label
-	menu   int // a long line of words without punctuation, or with separators
-	follow int // percent of the body's score a later block needs to join it (0: none)
-	run    int // this many short lines in a row inside the body are furniture (0: none)
+// (comments, teasers). Parse uses DefaultWeights; ParseWeighted takes
+// others, for tuning them (bench/internal/textpath cross-validates them).
+type Weights struct {
+	Short  int // a short line that does not end a sentence
+	Bullet int // extra for a list item: menus and link lists are lists
+	Count  int // a short line with a count: "Comments (113)", "1 Kommentar"
+	Chrome int // a line that is furniture by its form: share bar, widget label
+	Menu   int // a long line of words without punctuation, or with separators
+	Follow int // percent of the body's score a later block needs to join it (0: none)
+	Run    int // this many short lines in a row inside the body are furniture (0: none)
+	Signed int // bonus of the prose right under the page's first byline or date line (0: none)
+	Lead   int // the most non-blank lines between the body and a lead paragraph above it (0: no lead)
 }
 
-// defaultWeights are the costs Parse uses. Their order follows from the
+// DefaultWeights are the costs Parse uses. Their order follows from the
 // shapes (furniture costs more than a short line, a list item more than a
-// plain short line); the values of short, follow and run are those most
-// folds chose in a 5-fold cross-validation over the pages of the
-// extraction development set (TestTextPathCrossValidated).
-func defaultWeights() weights {
-	return weights{short: 9, bullet: 2, count: 8, chrome: 20, menu: 5, follow: 50, run: 3}
+// plain short line); the values of Short, Follow, Run and Signed are those
+// chosen by a 5-fold cross-validation over the development part of the
+// extraction development set (bench/internal/textpath,
+// TestWeightsCrossValidated; the protocol is in bench/RESULTS.md).
+func DefaultWeights() Weights {
+	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 50, Run: 3, Signed: 400, Lead: 8}
+}
+
+// lead extends the body block upwards to the story's lead: a paragraph of
+// prose above the block with at most w.Lead other lines between (a
+// dateline, a caption's credit, a share bar) that the costs of those
+// lines kept out of it. The lines between are metadata or furniture. It
+// returns the new first line of the block.
+func (p *parser) lead(scores []int, bs int) int {
+	if p.w.Lead <= 0 {
+		return bs
+	}
+	first, gap := bs, 0
+	for i := bs - 1; i >= 0 && gap <= p.w.Lead; i-- {
+		l := p.lines[i]
+		if l.Kind == KindBlank {
+			continue
+		}
+		t := l.Text
+		if l.Kind == unset && scores[i] >= proseWords && endsSentence(t) && !isConsent(t) {
+			first, gap = i, 0
+			continue
+		}
+		gap++
+	}
+	for i := first + 1; i < bs; i++ {
+		l := &p.lines[i]
+		if l.Kind != unset || scores[i] >= proseWords {
+			continue
+		}
+		l.Kind = KindChrome
+		if p.metaLine(l.Text) {
+			l.Kind = KindMeta
+		}
+	}
+	return first
+}
+
+// signedWindow is how many non-blank lines under a byline or date line
+// the story's first paragraph may start.
+const signedWindow = 3
+
+// sign adds w.Signed to the first line of prose under the first byline or
+// date line of the page: the story is signed and dated above its first
+// paragraph, where a cookie notice, a comment section or a teaser list
+// that outweighs it is not (a comment section's dates come after the
+// story's).
+func (p *parser) sign(scores []int) {
+	if p.w.Signed <= 0 {
+		return
+	}
+	for i := range p.lines {
+		if scores[i] >= 0 || p.lines[i].Kind == KindBlank || !p.metaShape(p.lines[i].Text) {
+			continue
+		}
+		seen := 0
+		for j := i + 1; j < len(p.lines) && seen < signedWindow; j++ {
+			if p.lines[j].Kind == KindBlank {
+				continue
+			}
+			seen++
+			if scores[j] >= proseWords {
+				scores[j] += p.w.Signed
+				return
+			}
+		}
+	}
 }
 
 // bulletExtra is the extra cost of a list item.
-func bulletExtra(t string, w weights) int {
+func bulletExtra(t string, w Weights) int {
 	if isBullet(t) {
-		return w.bullet
+		return w.Bullet
 	}
 	return 0
 }
@@ -55,6 +125,9 @@ const (
 // text, negative for the furniture of a page.
 func (p *parser) lineScore(i int) int {
 	t := p.lines[i].Text
+	if isConsent(t) {
+		return -p.w.Chrome
+	}
 	if len(t) > longLineBytes && hasClausePunct(t) {
 		// Running text: too long for a label, a byline or a date line.
 		if u := units(t); !isMenuRow(t, u) {
@@ -62,30 +135,30 @@ func (p *parser) lineScore(i int) int {
 		}
 	}
 	if p.lineChrome(i) {
-		return -p.w.chrome
+		return -p.w.Chrome
 	}
 	if p.metaShape(t) {
-		return -p.w.short // a byline or dateline: part of the page's head, not of the prose
+		return -p.w.Short // a byline or dateline: part of the page's head, not of the prose
 	}
 	u := units(t)
 	bullet := isBullet(t)
 	extra := 0
 	if bullet {
-		extra = p.w.bullet
+		extra = p.w.Bullet
 	}
 	switch {
 	case u < midWords && hasCount(t) && !endsSentence(t):
-		return -p.w.count
+		return -p.w.Count
 	case isMenuRow(t, u):
-		return -p.w.menu
+		return -p.w.Menu
 	case u >= proseWords && !hasClausePunct(t):
-		return -p.w.menu
+		return -p.w.Menu
 	case u >= proseWords || (endsSentence(t) && u >= 3 && !bullet) || (bullet && u >= midWords && endsClause(t)):
 		return min(u, maxLineGain) - extra
 	case u >= midWords:
 		return 1 - extra
 	}
-	return -p.w.short - extra
+	return -p.w.Short - extra
 }
 
 // units is a line's length in words, up to maxLineGain+1 (a longer line
@@ -193,10 +266,10 @@ func bestBlock(scores []int) (int, int) {
 // continuation extends the body past be with the blocks of prose that
 // follow it across furniture (an advertisement, a gallery, a box of links
 // in the middle of the story): a later block that scores at least
-// w.follow percent of the body so far joins it, and the furniture between
+// w.Follow percent of the body so far joins it, and the furniture between
 // is marked as such. It returns the new end of the body.
 func (p *parser) continuation(scores []int, bs, be int) int {
-	if p.w.follow <= 0 {
+	if p.w.Follow <= 0 {
 		return be
 	}
 	total := 0
@@ -213,7 +286,7 @@ func (p *parser) continuation(scores []int, bs, be int) int {
 		for i := s; i <= e; i++ {
 			sum += scores[i]
 		}
-		if sum*100 < total*p.w.follow {
+		if sum*100 < total*p.w.Follow {
 			break
 		}
 		for i := be + 1; i < s; i++ {
@@ -229,16 +302,16 @@ func (p *parser) continuation(scores []int, bs, be int) int {
 	return be
 }
 
-// dropRuns marks as furniture the runs of w.run or more consecutive short
+// dropRuns marks as furniture the runs of w.Run or more consecutive short
 // lines inside the body block (blank lines do not end a run): a list of
 // links or a box of labels that the prose around it outweighed. 0: none.
 func (p *parser) dropRuns(scores []int, bs, be int) {
-	if p.w.run <= 0 {
+	if p.w.Run <= 0 {
 		return
 	}
 	var run []int
 	flush := func() {
-		if len(run) >= p.w.run {
+		if len(run) >= p.w.Run {
 			for _, i := range run {
 				if p.lines[i].Kind == unset {
 					p.lines[i].Kind = KindChrome

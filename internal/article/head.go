@@ -4,6 +4,7 @@ package article
 // notices below it, and what makes a line metadata or site furniture.
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,31 +15,11 @@ import (
 // titleWindow lines is the title; the rest is page furniture. A date
 // between the title and the body wins over one above the title.
 func (p *parser) above(bs int) {
-	seen := 0
-	titleAt := -1
-	// The nearest headline of several words, else the nearest of one word.
-	for i := bs - 1; i >= 0 && seen < titleWindow; i-- {
-		l := &p.lines[i]
-		if l.Kind != unset {
-			continue
-		}
-		seen++
-		if p.chrome(l.Text) || isNotice(l.Text) || p.metaShape(l.Text) {
-			continue
-		}
-		if isTitleShape(l.Text) && (titleAt < 0 || !multiWord(p.lines[titleAt].Text)) {
-			if titleAt < 0 || multiWord(l.Text) {
-				titleAt = i
-			}
-			if multiWord(l.Text) {
-				break
-			}
-		}
-	}
-	// A headline-shaped line with a byline or date line right under it is
-	// the headline, even when other lines stand nearer the body.
-	if signed := p.signedTitle(bs); signed >= 0 {
-		titleAt = signed
+	titleAt := p.titleAbove(bs)
+	if titleAt < 0 {
+		// A headline-shaped line with a byline or date line right under
+		// it is the headline, even when other lines stand nearer the body.
+		titleAt = p.signedTitle(bs)
 	}
 	if titleAt >= 0 {
 		p.lines[titleAt].Kind = KindTitle
@@ -215,6 +196,65 @@ func (p *parser) signedHead() bool {
 // headline, a byline, a date, a place, a time.
 const cleanHead = 8
 
+// titleAbove is the line above the body (within titleWindow non-blank
+// lines) most shaped like its headline, -1 when none is: a headline is a
+// few words to a few dozen, does not end as a sentence of a caption does,
+// and stands by the story's byline or date; of two alike, the nearer.
+func (p *parser) titleAbove(bs int) int {
+	var near []int // non-blank lines above the body, nearest first
+	for i := bs - 1; i >= 0 && len(near) < titleWindow+2; i-- {
+		if p.lines[i].Kind != KindBlank {
+			near = append(near, i)
+		}
+	}
+	best, bestScore := -1, 0
+	for k, i := range near {
+		if k >= titleWindow {
+			break
+		}
+		l := p.lines[i]
+		t := l.Text
+		if l.Kind != unset || p.chrome(t) || isNotice(t) || p.metaShape(t) || !isTitleShape(t) || isCredit(t) {
+			continue
+		}
+		score := 4
+		switch n := wordCount(t); {
+		case n >= 4:
+			score += 4
+		case n >= 2 || multiWord(t):
+			score += 2
+		}
+		if strings.HasSuffix(t, ".") {
+			score -= 4 // a caption or a sentence of a teaser
+		}
+		// The byline or date within two lines around it.
+		for d := -2; d <= 2; d++ {
+			if d == 0 || k+d < 0 || k+d >= len(near) {
+				continue
+			}
+			if o := p.lines[near[k+d]].Text; p.metaShape(strings.TrimLeft(o, "•*- ")) || looseAuthor(o) != "" {
+				score += 3
+				break
+			}
+		}
+		score -= k / 4
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return best
+}
+
+// creditRe matches the lines around a story's picture that are no
+// headline: a picture's credit or source ("Foto: dpa", "© AdobeStock",
+// "(Elizabeth Conley / Houston Chronicle)"), a form's or an image's
+// placeholder in brackets, a byline.
+var creditRe = regexp.MustCompile(`(?i)^((bild|foto|fotos|photo|image|quelle|source|credit|grafik|illustration|video)s?\s*:|by |von |\(.*\)$)|©|\(c\)|getty images|\[`)
+
+// isCredit reports whether a line is a picture's credit, a placeholder or
+// a byline (see creditRe).
+func isCredit(t string) bool { return creditRe.MatchString(t) }
+
 // signedTitle returns the nearest line within titleWindow lines above bs
 // that has the shape of a headline of several words and a byline or date
 // line as the next non-blank line, or -1.
@@ -336,7 +376,7 @@ func (p *parser) lineChrome(i int) bool {
 
 // chrome reports whether a line is site furniture wherever it stands.
 func (p *parser) chrome(t string) bool {
-	return isShareBar(t) || isFollowLine(t) || isWidget(t)
+	return isShareBar(t) || isFollowLine(t) || isWidget(t) || isConsent(t)
 }
 
 // meta handles the metadata lines that may stand anywhere: editors and
@@ -360,5 +400,53 @@ func (p *parser) meta(t string) bool {
 func (p *parser) setDate(d dateParts) {
 	if !p.hasDate {
 		p.date, p.hasDate = d, true
+	}
+}
+
+// dateWindow is how many non-blank lines above the body, and into it, a
+// date standing on a short line of its own or in a byline's line may be
+// from the body's start to date the article.
+const (
+	dateWindowAbove = 30
+	dateWindowBelow = 5
+)
+
+// nearDate dates an article that no dateline, byline or metadata line
+// dated: the date on the nearest short line around the start of the body
+// ("19.11.2021", "Gunter Frank / 22.04.2020 / 06:15"), above it first.
+func (p *parser) nearDate() {
+	if p.hasDate || p.body0 >= len(p.lines) {
+		return
+	}
+	try := func(i int) bool {
+		t := p.lines[i].Text
+		if p.lines[i].Kind == KindBlank || endsSentence(t) {
+			return false
+		}
+		if d, ok := looseDate(t); ok {
+			p.setDate(d)
+			return true
+		}
+		return false
+	}
+	seen := 0
+	for i := p.body0 - 1; i >= 0 && seen < dateWindowAbove; i-- {
+		if p.lines[i].Kind == KindBlank {
+			continue
+		}
+		seen++
+		if try(i) {
+			return
+		}
+	}
+	seen = 0
+	for i := p.body0; i < len(p.lines) && seen < dateWindowBelow; i++ {
+		if p.lines[i].Kind == KindBlank {
+			continue
+		}
+		seen++
+		if try(i) {
+			return
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 // text.
 func (p *parser) body(be int) {
 	end := -1 // the last end-of-story marker: an editors or follow-us line
+	be = p.tail(be)
 	for i := p.body0; i <= be; i++ {
 		l := &p.lines[i]
 		if l.Kind != unset {
@@ -52,6 +53,35 @@ func (p *parser) body(be int) {
 		}
 	}
 }
+
+// tail ends the body block at the first line that opens what follows the
+// story (isTail) once the story has run for tailAfter words, and returns
+// the new last line of the block; the lines cut off are furniture.
+func (p *parser) tail(be int) int {
+	words := 0
+	for i := p.body0; i <= be; i++ {
+		l := &p.lines[i]
+		if l.Kind != unset {
+			continue
+		}
+		if words >= tailAfter && isTail(l.Text) {
+			for j := i; j <= be; j++ {
+				if p.lines[j].Kind == unset {
+					p.lines[j].Kind = KindChrome
+					if p.meta(p.lines[j].Text) {
+						p.lines[j].Kind = KindMeta
+					}
+				}
+			}
+			return i - 1
+		}
+		words += wordCount(l.Text)
+	}
+	return be
+}
+
+// tailAfter is the fewest words of story before a tail label ends it.
+const tailAfter = 50
 
 // isProse reports whether a line reads as running text.
 func isProse(t string) bool {

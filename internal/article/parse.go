@@ -36,12 +36,12 @@ var bom = []byte{0xef, 0xbb, 0xbf}
 // A seed that is empty, binary, not UTF-8 or has no body text is an error
 // wrapping one of ErrEmpty, ErrBinary, ErrInvalidUTF8 or ErrNoBody.
 func Parse(seed string, data []byte) (*Article, error) {
-	return parseWith(seed, data, defaultWeights())
+	return ParseWeighted(seed, data, DefaultWeights())
 }
 
-// parseWith is Parse with the given line-shape weights (the evaluation
-// cross-validates them).
-func parseWith(seed string, data []byte, w weights) (*Article, error) {
+// ParseWeighted is Parse with the given line-shape weights instead of
+// DefaultWeights: for tuning them on annotated pages.
+func ParseWeighted(seed string, data []byte, w Weights) (*Article, error) {
 	data = bytes.TrimPrefix(data, bom)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrEmpty
@@ -58,6 +58,8 @@ func parseWith(seed string, data []byte, w weights) (*Article, error) {
 	p := newParser(string(data))
 	p.w = w
 	p.classify()
+	p.nearDate()
+	p.nearAuthor()
 	a := p.article(seed)
 	if len(a.Paragraphs) == 0 {
 		return a, ErrNoBody
@@ -98,7 +100,7 @@ func splitLines(s string) []string {
 
 // parser holds the state of one parse.
 type parser struct {
-	w weights
+	w Weights
 	// chromeMemo memoises chrome per line: 0 not yet asked, 1 yes, 2 no.
 	chromeMemo []int8
 	raw        []string
@@ -146,6 +148,7 @@ func (p *parser) classify() {
 			scores[i] = p.lineScore(i)
 		}
 	}
+	p.sign(scores)
 	bs, be := bestBlock(scores)
 	if bs < 0 {
 		for i := range p.lines {
@@ -164,6 +167,7 @@ func (p *parser) classify() {
 		return
 	}
 	be = p.continuation(scores, bs, be)
+	bs = p.lead(scores, bs)
 	p.dropRuns(scores, bs, be)
 	p.body0 = bs
 	p.above(bs)

@@ -158,3 +158,36 @@ func isSourceLine(t string) bool {
 	r, _ := utf8.DecodeRuneInString(name)
 	return !unicode.IsLower(r) && !endsSentence(name)
 }
+
+// tailRe matches the labels that open what follows a story on its page,
+// in the languages of the development set: related reading, the comment
+// section and its form, the author's box, the newsletter. A story does not
+// go on past one: what follows it is the page's.
+var tailRe = regexp.MustCompile(`(?i)^(` +
+	`(mehr|weitere|ähnliche|verwandte|passende|neueste|aktuelle|beliebte|meistgelesene)( \pL+)? (zum thema|artikel|beiträge|beitraege|nachrichten|news|themen|meldungen|stories|videos)( zu.*| aus.*| von.*| zum thema.*)?` +
+	`|das (könnte|koennte) (sie|dich) (auch )?interessieren|auch interessant|lesen sie (auch|mehr|dazu)|zum weiterlesen|weiterlesen|auch lesen` +
+	`|(\d+ )?kommentare?( \(\d+\))?|kommentar (schreiben|verfassen|abgeben)|(schreibe|hinterlasse|schreib) (einen|einen kommentar|eine antwort|einen kommentar)( .*)?|antwort hinterlassen|diskussion` +
+	`|über (den|die) (autor|autorin|verfasser)(in)?|zur person|about the author` +
+	`|leave a (reply|comment)|(\d+ )?(comments|responses|replies)( to .*)?|related (posts|articles|stories)|more from .*|you (may|might) also like|read next` +
+	`|zobacz (też|także|również)|czytaj (też|także|również)|komentarze|articles? (similaires|liés)|à lire aussi|lire aussi|commentaires?` +
+	`|newsletter( abonnieren| bestellen| anmelden)?` +
+	`)[:.!?]?$`)
+
+// isTail reports whether a short line opens what follows a story.
+func isTail(line string) bool {
+	return !moreWords(line, 8) && tailRe.MatchString(line)
+}
+
+// consentRe matches what a cookie or privacy consent notice says about
+// the site: cookies together with the site, the browser, consent or
+// settings, in the languages of the development set.
+var consentRe = regexp.MustCompile(`(?i)cookie`)
+
+// consentContextRe is the other half of a consent notice's sentence.
+var consentContextRe = regexp.MustCompile(`(?i)(web ?seite|website|site|browser|datenschutz|privacy|einstellung|setting|zustimm|einwillig|akzept|accept|consent|verwende|nutz|use[sd]? |utilis|stron|zgod|aktivier|deaktivier|enable|disable|speicher|store)`)
+
+// isConsent reports whether a line is part of a cookie or privacy consent
+// notice: a page's notice about itself, never the story.
+func isConsent(line string) bool {
+	return consentRe.MatchString(line) && consentContextRe.MatchString(line)
+}

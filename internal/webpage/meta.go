@@ -100,14 +100,50 @@ func cleanTitle(title, site string) string {
 	return title
 }
 
-// headline is the article's title: the heading (h1 or h2) right above the
+// headline is the article's title: a heading that agrees with another
+// statement of the title (agreedHeadline); else the heading (h1 or h2) right above the
 // body's first paragraph when it agrees with the title of the page's
 // metadata; else an h1 that agrees with it, or the page's only
 // substantial h1; else the metadata's title without the site's name.
 // Sites put a shortened or rewritten title, often with a section or the
 // site's name, in <title> and og:title, while the h1 is the headline the
 // reader sees.
-func headline(root *html.Node, title, site string, body []doc.Paragraph) string {
+func headline(root *html.Node, title, site, pageURL string, body []doc.Paragraph) string {
+	h := chooseHeadline(root, title, site, pageURL, body)
+	// A date before the headline ("23.01.2022 - Headline") is the
+	// article's date, not its title.
+	if loc := leadingDate.FindStringIndex(h); loc != nil && loc[1] < len(h) {
+		h = h[loc[1]:]
+	}
+	return h
+}
+
+// leadingDate is a numeric date and a separator at the start of a title.
+var leadingDate = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-–—|:•·]\s*`)
+
+// chooseHeadline is headline before its date is taken off.
+func chooseHeadline(root *html.Node, title, site, pageURL string, body []doc.Paragraph) string {
+	sites := []string{site, hostName(pageURL)}
+	if h := agreedHeadline(root, metaTitles(root, title), sites...); h != "" {
+		return h
+	}
+	h := unagreedHeadline(root, title, site, body)
+	if isSiteName(h, sites) {
+		// The site's name is no headline (a logo in an h1): the heading
+		// above the body, else the metadata's title, when not the site's
+		// name too.
+		for _, alt := range []string{headingAbove(root, body), cleanTitle(title, site)} {
+			if alt != "" && !isSiteName(alt, sites) {
+				return alt
+			}
+		}
+	}
+	return h
+}
+
+// unagreedHeadline is the headline when no heading agrees with a statement of the
+// title: see headline.
+func unagreedHeadline(root *html.Node, title, site string, body []doc.Paragraph) string {
 	meta := cleanTitle(title, site)
 	if h := headingAbove(root, body); h != "" && overlap(h, title) >= 0.5 {
 		return h

@@ -88,7 +88,7 @@ func extract(root *html.Node, pageURL string) (*doc.Document, error) {
 	}
 	m := res.Metadata
 	all := paragraphs(res.ContentNode)
-	title := headline(meta, m.Title, m.Sitename, all)
+	title := headline(meta, m.Title, m.Sitename, pageURL, all)
 	paras := untitled(all, title, m.Title)
 	if words(paras) < minWords {
 		return nil, fmt.Errorf("webpage: %w", ErrNoBody)

@@ -58,7 +58,11 @@ type Result struct {
 	Elapsed              time.Duration
 	FailedKeys           []string
 	WrongTitle, WrongDay []string // keys, for looking into failures
+	WrongTitles          []Wrong  // the wrong titles themselves
 }
+
+// Wrong is a page's extracted title beside the annotated one.
+type Wrong struct{ Key, Got, Want string }
 
 // PagesPerSecond is the pages extracted per second of wall time.
 func (r Result) PagesPerSecond() float64 {
@@ -118,6 +122,7 @@ func Run(pages []extraction.Page, f Func, jobs int) Result {
 				r.Title.Right++
 			} else {
 				r.WrongTitle = append(r.WrongTitle, p.Key)
+				r.WrongTitles = append(r.WrongTitles, Wrong{p.Key, o.e.Title, p.Title})
 			}
 		}
 		if p.Date != "" {

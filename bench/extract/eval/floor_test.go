@@ -14,16 +14,17 @@ import (
 // from the repository root, three levels above this package.
 const devSet = "../../../../shared/corpus/extraction-dev"
 
-// Floors of the HTML path on the development set, fixed from the issue's
-// bar (body F of go-trafilatura's published figure, titles and dates), not
-// from what the code happens to score. The title floor is below the bar:
-// see floorTitle.
+// Floors of the HTML path over the development set, slightly under the
+// held-out part's figures when they were set (bench/RESULTS.md,
+// "Extraction": body F 0.924, titles 0.89, dates 0.834 held out; 0.915,
+// 0.888, 0.864 over all pages), and the body floor above the bar
+// (F 0.904, go-trafilatura's published figure).
 const (
-	floorBodyF = 0.90
-	floorDate  = 0.80
-	// floorTitle is just below the measured title accuracy, which is short
-	// of the bar (0.90): the bar is kept in view in RESULTS.md.
-	floorTitle = 0.84
+	floorBodyF = 0.905
+	floorDate  = 0.82
+	// floorTitle is under the held-out title accuracy, which is short of
+	// the bar (0.90): the bar is kept in view in RESULTS.md.
+	floorTitle = 0.87
 )
 
 // raceSample is the stride of the fixed sample scored under the race
@@ -53,6 +54,17 @@ func TestHTMLFloor(t *testing.T) {
 	t.Logf("%d pages in %v: body P %.3f R %.3f F %.3f, title %s, date %s, author %s, failed %d",
 		r.Pages, time.Since(start).Round(time.Millisecond), r.Body.Precision(), r.Body.Recall(), r.Body.F(),
 		r.Title, r.Date, r.Author, r.Failed)
+	if !raceEnabled {
+		// The parts of the protocol, for the record (the floors hold all pages).
+		dev, held := extraction.Split(pages)
+		for _, part := range []struct {
+			name  string
+			pages []extraction.Page
+		}{{"development", dev}, {"held-out", held}} {
+			pr := Run(part.pages, HTML, runtime.GOMAXPROCS(0))
+			t.Logf("%s part, %d pages: body F %.3f, title %s, date %s", part.name, pr.Pages, pr.Body.F(), pr.Title, pr.Date)
+		}
+	}
 	if f := r.Body.F(); f < floorBodyF {
 		t.Errorf("body F %.3f, floor %.2f", f, floorBodyF)
 	}

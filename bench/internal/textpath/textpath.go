@@ -24,10 +24,10 @@ func CacheDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "out", "visibletext")
 }
 
-// TextPath returns what the text path makes of page: the body (paragraph
-// texts joined by newlines), the title, the date as YYYY-MM-DD ("" when
-// none was found) and the author. A page whose text has no body is not an
-// error: it gives empty strings.
+// TextPath returns what the text path makes of page: the body (Body: the
+// paragraphs under their section headings, one a line), the title, the
+// date as YYYY-MM-DD ("" when none was found) and the author. A page whose
+// text has no body is not an error: it gives empty strings.
 func TextPath(p extraction.Page) (body, title, date, author string, err error) {
 	html, err := p.HTML()
 	if err != nil {
@@ -46,12 +46,28 @@ func Parse(name, text string) (body, title, date, author string, err error) {
 	if a == nil {
 		return "", "", "", "", nil // not text the parser takes: nothing extracted
 	}
-	parts := make([]string, len(a.Paragraphs))
-	for i, para := range a.Paragraphs {
-		parts[i] = para.Text
-	}
 	if !a.Published.IsZero() {
 		date = a.Published.Format("2006-01-02")
 	}
-	return strings.Join(parts, "\n"), a.Title, date, a.Author, nil
+	return Body(a), a.Title, date, a.Author, nil
+}
+
+// Body is an article's body as its page shows it, as the HTML path's
+// (webpage.Body): each section heading once, before its first paragraph,
+// then the paragraphs, one a line.
+func Body(a *article.Article) string {
+	var b strings.Builder
+	section := ""
+	for _, p := range a.Paragraphs {
+		if p.Section != section {
+			section = p.Section
+			if section != "" {
+				b.WriteString(section)
+				b.WriteByte('\n')
+			}
+		}
+		b.WriteString(p.Text)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

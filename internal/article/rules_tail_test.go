@@ -1,0 +1,85 @@
+package article
+
+import "testing"
+
+// TestPageNotices: the lines that open what follows a story, consent
+// notices and pictures' credits, against story lines alike in form.
+func TestPageNotices(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		line string
+		f    func(string) bool
+		name string
+		want bool
+	}{
+		{"Mehr zum Thema", isTail, "isTail", true},
+		{"Das könnte Sie auch interessieren:", isTail, "isTail", true},
+		{"Schreibe einen Kommentar", isTail, "isTail", true},
+		{"Leave a Reply", isTail, "isTail", true},
+		{"Zobacz także", isTail, "isTail", true},
+		{"Über den Autor", isTail, "isTail", true},
+		{"Mehr Geld für die Schulen", isTail, "isTail", false},
+		{"Diese Website verwendet Cookies, damit wir Dir die bestmögliche Benutzererfahrung bieten können.", isConsent, "isConsent", true},
+		{"We use cookies to improve your experience on our site.", isConsent, "isConsent", true},
+		{"She baked cookies for the neighbours.", isConsent, "isConsent", false},
+		{"Foto: Sean Gallup/Getty Images", isCredit, "isCredit", true},
+		{"(Elizabeth Conley / Houston Chronicle)", isCredit, "isCredit", true},
+		{"Liebeshoroskop Januar 2023 © AdobeStock", isCredit, "isCredit", true},
+		{"Größtes solarthermisches Kraftwerk der Welt entsteht in Dubai", isCredit, "isCredit", false},
+	} {
+		if got := tt.f(tt.line); got != tt.want {
+			t.Errorf("%s(%q) = %v, want %v", tt.name, tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestLeadJoinsBody: a lead paragraph above the body, parted from it by a
+// dateline and a share bar, is the story's first paragraph.
+func TestLeadJoinsBody(t *testing.T) {
+	t.Parallel()
+	text := "Home | News | Sport | Weather\n\nA headline about the town hall\n\n" +
+		"The town hall will close for a year of repairs, the council said on Monday after a long debate about its cost.\n\n" +
+		"19.10.2019 12.09\nShare on Facebook Share on Twitter\n\n" +
+		"The repairs will cost more than two million euros and will be paid by the state and the town together, as agreed last spring.\n\n" +
+		"Work starts in January. The offices move to the school for the year, and the library stays where it is for now.\n\n" +
+		"The mayor said the building had waited too long. The roof leaks, the heating fails every winter and the lift is broken.\n"
+	a, err := Parse("lead.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Paragraphs) == 0 || a.Paragraphs[0].Text[:20] != "The town hall will c" {
+		t.Errorf("paragraphs %+v, want the lead first", a.Paragraphs)
+	}
+	if a.Title != "A headline about the town hall" {
+		t.Errorf("title %q", a.Title)
+	}
+}
+
+// TestNearDateAndAuthor: an article no dateline or byline dated or named
+// takes both from the short lines around the start of its body.
+func TestNearDateAndAuthor(t *testing.T) {
+	t.Parallel()
+	text := "Home | News | Sport | Weather\n\nGunter Frank / 22.04.2020 / 06:15 / Seite ausdrucken\n\n" +
+		"A headline about the town hall\n\n" +
+		"The repairs will cost more than two million euros and will be paid by the state and the town together, as agreed last spring.\n\n" +
+		"Work starts in January. The offices move to the school for the year, and the library stays where it is for now.\n\n" +
+		"The mayor said the building had waited too long. The roof leaks, the heating fails every winter and the lift is broken.\n"
+	a, err := Parse("near.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Published.Format("2006-01-02"); got != "2020-04-22" {
+		t.Errorf("published %s, want 2020-04-22", got)
+	}
+	if a.Author != "Gunter Frank" {
+		t.Errorf("author %q, want Gunter Frank", a.Author)
+	}
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{{"Gunter Frank", true}, {"Walter von Aachen", true}, {"Seite ausdrucken", false}, {"Kommentare 34", false}, {"Home", false}} {
+		if got := isName(tt.s); got != tt.want {
+			t.Errorf("isName(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

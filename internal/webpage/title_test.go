@@ -1,0 +1,87 @@
+package webpage
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// TestTitleParts: the whole title and every run of its pieces between
+// separators.
+func TestTitleParts(t *testing.T) {
+	t.Parallel()
+	got := titleParts("Site » Section » Headline")
+	for _, want := range []string{"Site » Section » Headline", "Headline", "Section » Headline", "Site", "Section"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("titleParts: %q missing from %q", want, got)
+		}
+	}
+	if got := titleParts("Just a headline"); !slices.Equal(got, []string{"Just a headline"}) {
+		t.Errorf("titleParts without separators = %q", got)
+	}
+}
+
+// TestAgreedHeadline: the heading that another statement of the title
+// gives wins, its kicker or the site's name left out.
+func TestAgreedHeadline(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, page, want string }{
+		{"kicker in its own element",
+			`<title>Kicker: The headline of the story | Site</title><h1><span>Kicker</span><span>The headline of the story</span></h1>`,
+			"The headline of the story"},
+		{"kicker run into the heading",
+			`<meta property="og:title" content="The headline of the story"><h1>Kicker words The headline of the story</h1>`,
+			"The headline of the story"},
+		{"site name in the h1, headline in an h2",
+			`<title>Four Years Remaining » Blog Archive » The headline of the story</title><h1>Four Years Remaining</h1><h2>The headline of the story</h2>`,
+			"The headline of the story"},
+		{"og:title outweighs <title>",
+			`<title>Section: Rewritten headline | Site</title><meta property="og:title" content="Reader's headline"><h1>Section: Rewritten headline</h1><h2>Reader's headline</h2>`,
+			"Reader's headline"},
+		{"a date after the headline",
+			`<meta property="og:title" content="The headline of the story"><h1>The headline of the story 02.02.2022 • Presse</h1>`,
+			"The headline of the story"},
+		{"no agreement", `<title>Something else</title><h1>The headline of the story</h1>`, ""},
+	} {
+		root, err := html.Parse(strings.NewReader(tt.page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := agreedHeadline(root, metaTitles(root, ""), "Four Years", "fouryears"); got != tt.want {
+			t.Errorf("%s: agreedHeadline = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestIsSiteName: a short text that is the site's name or most of it.
+func TestIsSiteName(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		s, site string
+		want    bool
+	}{
+		{"Disfunctions.de", "disfunctions", true},
+		{"Four Years Remaining", "fouryears", true},
+		{"Tote Hummeln unter Linden", "Hummeln", false},
+		{"A headline of many words about the site", "site", false},
+		{"L-Mag", "l-mag", true},
+	} {
+		if got := isSiteName(tt.s, []string{tt.site}); got != tt.want {
+			t.Errorf("isSiteName(%q, %q) = %v, want %v", tt.s, tt.site, got, tt.want)
+		}
+	}
+	if got := hostName("https://www.fouryears.eu/2019/10/x"); got != "fouryears" {
+		t.Errorf("hostName = %q, want fouryears", got)
+	}
+}
+
+// TestLeadingDate: a date before the headline is taken off.
+func TestLeadingDate(t *testing.T) {
+	t.Parallel()
+	root, _ := html.Parse(strings.NewReader(`<h1>23.01.2022 - The headline of the story</h1>`))
+	if got := headline(root, "23.01.2022 - The headline of the story", "", "", nil); got != "The headline of the story" {
+		t.Errorf("headline = %q", got)
+	}
+}
