@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/logging"
@@ -79,7 +81,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
-	serve := *dir
+	serve, reg := *dir, prometheus.NewRegistry()
 	if objstore.IsURL(*dir) {
 		// A replica: the follower downloads each generation CURRENT names
 		// into the cache and moves the cache's CURRENT once it is whole;
@@ -96,6 +98,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 			log.Warn("could not pull from the object store yet; serving the cache and trying again", "index", *dir, "cache", *cache, "err", err)
 		}
 		go follower.Run(watchCtx, *poll)
+		reg.MustRegister(follower.Collectors()...)
 		serve = *cache
 	}
 	reader, err := index.NewReader(serve, log)
@@ -119,7 +122,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	// index.Reader → search.Service (the query's policy, one deadline per
 	// request) → server (HTTP).
 	svc := search.New(reader, search.Options{Timeout: *timeout})
-	srv, err := server.New(server.Config{Service: svc, Logger: log, MaxInFlight: *inFlight})
+	srv, err := server.New(server.Config{Service: svc, Logger: log, MaxInFlight: *inFlight, Registry: reg})
 	if err != nil {
 		return err
 	}

@@ -147,6 +147,12 @@ func TestReplicasFollowTheStore(t *testing.T) {
 		t.Errorf("%d of %d requests failed while generations were published", failed.Load(), served.Load())
 	}
 
+	for _, a := range addrs {
+		code, body := httpGet(a + "/metrics")
+		if code != http.StatusOK || !strings.Contains(body, "searchd_store_generation 4") || !strings.Contains(body, "searchd_store_sync_failing 0") {
+			t.Errorf("%s/metrics does not report the store's generation 4:\n%.2000s", a, body)
+		}
+	}
 	for _, q := range []string{"harbour", "storm minister", `"the river"`, "edition -court", "senate OR bridge&group=article"} {
 		var bodies []string
 		for _, a := range addrs {
