@@ -175,6 +175,11 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	if err != nil {
 		return fail(err)
 	}
+	// The rescoring's article table is built here, while the old
+	// generation still serves, so that no search pays for it.
+	if _, err := next.articles(); err != nil {
+		r.log.Warn("could not build the article table; rescored searches of this generation will fail with this error", "err", err)
+	}
 	r.cur.Store(next)
 	old.retire() // waits for the searches holding the old snapshot
 	closed := 0
