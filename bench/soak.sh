@@ -19,7 +19,7 @@ rm -rf "$work"
 mkdir -p "$out/bin" "$work/seeds/new"
 go build -o "$out/bin/" ./cmd/indexer ./cmd/searchd ./bench/load
 corpus="${SOAK_CORPUS:-}"
-for c in ../shared/corpus/bbc /work/shared/corpus/bbc; do
+for c in ../shared/corpus/bbc; do
   [ -z "$corpus" ] && [ -d "$c" ] && corpus="$c"
 done
 [ -n "$corpus" ] || corpus=seeds
