@@ -44,7 +44,7 @@ const (
 
 // MappingVersion changes whenever the mapping or the document layout
 // changes; shards built with another version are rebuilt.
-const MappingVersion = "8"
+const MappingVersion = "9"
 
 // PublishedLayout is how the published field holds a date: UTC to the
 // second, fixed width, so that its order as a string is the order in time
@@ -70,10 +70,26 @@ const (
 
 // NewMapping returns the explicit index mapping of paragraph documents.
 func NewMapping() (mapping.IndexMapping, error) {
+	return newMapping(cjkWords)
+}
+
+// newMapping returns the mapping with Han characters cut as cjk says
+// (the evaluation compares the modes; the index uses words).
+func newMapping(cjk cjkMode) (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
+	tokenizer := nfkcTokenizerName
+	if cjk != cjkWords {
+		tokenizer = "news_cjk_" + [...]string{cjkBigrams: "bigrams", cjkUnigrams: "unigrams"}[cjk]
+		if err := m.AddCustomTokenizer(tokenizer, map[string]any{
+			"type": nfkcTokenizerName,
+			"cjk":  tokenizer[len("news_cjk_"):],
+		}); err != nil {
+			return nil, fmt.Errorf("tokenizer: %w", err)
+		}
+	}
 	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     nfkcTokenizerName,
+		"tokenizer":     tokenizer,
 		"token_filters": []string{foldFilterName, apostropheFilterName, stemmerName},
 	}); err != nil {
 		return nil, fmt.Errorf("text analyzer: %w", err)

@@ -241,6 +241,7 @@ func (v view) expandQuery(ctx context.Context, qs []queryWord, set *rankSet, sco
 	if err != nil {
 		return nil, err
 	}
+	dropFeedbackNoise(tfs)
 	docs := make([]score.FeedbackDoc, len(top))
 	for i, k := range top {
 		docs[i] = score.FeedbackDoc{Score: scores[k], TF: tfs[k], Length: lens[k]}

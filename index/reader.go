@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -281,7 +282,8 @@ func (r *Reader) Close() error {
 // More than MaxTermSearchers is ErrTooBroad.
 func (v view) expandPrefix(field, prefix string) ([]string, error) {
 	base := prefix
-	if runes := []rune(prefix); len(runes)-stemSlack >= 3 {
+	runes := []rune(prefix)
+	if len(runes)-stemSlack >= 3 {
 		base = string(runes[:len(runes)-stemSlack])
 	}
 	seen := map[string]bool{}
@@ -301,7 +303,9 @@ func (v view) expandPrefix(field, prefix string) ([]string, error) {
 				break
 			}
 			t := e.Term
-			if seen[t] || !(strings.HasPrefix(t, prefix) || (strings.HasPrefix(prefix, t) && len(t) >= len(prefix)-stemSlack)) {
+			// A stem is at most stemSlack characters shorter (not bytes:
+			// a Han character is 3).
+			if seen[t] || !(strings.HasPrefix(t, prefix) || (strings.HasPrefix(prefix, t) && utf8.RuneCountInString(t) >= len(runes)-stemSlack)) {
 				continue
 			}
 			seen[t] = true

@@ -205,6 +205,13 @@ func (t *translator) words(field, text string) bquery.Query {
 func (t *translator) prefix(field, text string) bquery.Query {
 	// As the analyzers read a word (fold.go): "CAFÉ*" finds "cafeteria".
 	text = fold(norm.NFKC.String(text))
+	if hasHan(text) && len(t.text.Analyze([]byte(text))) > 1 {
+		// Chinese: the index holds words of at most cjkMaxWord characters
+		// (cjk.go), so no term starts with 北京地铁; the words typed, as
+		// a phrase, find it and the longer words that start with it
+		// (北京地铁站 is indexed 北京 地铁 站).
+		return t.words(field, text)
+	}
 	byField := map[string]bquery.Query{}
 	var qs []bquery.Query
 	for _, f := range fieldsFor(field) {
