@@ -427,7 +427,7 @@ func mappedDocuments(a *article.Article) []paragraphDoc {
 			d.fields[FieldPublished] = a.Published.UTC().Format(PublishedLayout)
 			d.fields[FieldPublishedAt] = a.Published.Format(time.RFC3339)
 		}
-		if fs := FacetTerms(a.Source, a.Author, a.Published); len(fs) > 0 {
+		if fs := FacetTerms(a.Source, a.Author, a.Published, ""); len(fs) > 0 {
 			d.fields[FieldFacets] = fs
 		}
 		for k, v := range d.fields {

@@ -40,11 +40,14 @@ const (
 	// FieldURL is the article's own address on the web (Document.URL):
 	// stored to be shown, never searched.
 	FieldURL = "url"
+	// FieldLanguage is the article's language (Document.Language), stored
+	// to be shown; the lang: filter and the facet read FieldFacets.
+	FieldLanguage = "lang"
 )
 
 // MappingVersion changes whenever the mapping or the document layout
 // changes; shards built with another version are rebuilt.
-const MappingVersion = "9"
+const MappingVersion = "9" // 9: Chinese words, languages
 
 // PublishedLayout is how the published field holds a date: UTC to the
 // second, fixed width, so that its order as a string is the order in time
@@ -101,6 +104,9 @@ func newMapping(cjk cjkMode) (mapping.IndexMapping, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("name analyzer: %w", err)
 	}
+	if err := addLanguageAnalyzers(m, tokenizer); err != nil {
+		return nil, err
+	}
 	m.ScoringModel = bindex.BM25Scoring
 	m.DefaultAnalyzer = textAnalyzer
 	m.StoreDynamic = false
@@ -147,6 +153,7 @@ func newMapping(cjk cjkMode) (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(FieldFacets, kw(false, true))
 	doc.AddFieldMappingsAt(FieldEditors, storedOnly())
 	doc.AddFieldMappingsAt(FieldURL, storedOnly())
+	doc.AddFieldMappingsAt(FieldLanguage, storedOnly())
 	doc.AddFieldMappingsAt(FieldPublishedAt, storedOnly())
 
 	// The paragraph number is only read back (it is also the end of the
@@ -189,9 +196,14 @@ const (
 )
 
 // FacetTerms returns the FieldFacets terms of an article: its source,
-// author and month of publication (in its own offset), those it has.
-func FacetTerms(source, author string, published time.Time) []string {
+// author, month of publication (in its own offset) and language, those
+// it has. An undetermined language ("und") has its term, which says that
+// the index holds text of the neutral analyzer, but is no facet value.
+func FacetTerms(source, author string, published time.Time, lang string) []string {
 	var fs []string
+	if lang != "" {
+		fs = append(fs, languageTerm(lang))
+	}
 	if source != "" {
 		fs = append(fs, facetSource+facetSep+source)
 	}

@@ -3,6 +3,8 @@ package index
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/newsroom/newsearch/internal/language"
 )
 
 // normalizeDocument readies a document read from a seed for indexing,
@@ -12,7 +14,13 @@ import (
 // paragraph, a search would find the whole article as one hit, its BM25
 // length would be the article's, and its snippet could show only a corner
 // of it.
+//
+// Its language, as its reader declared it, becomes a bare language code
+// (de-AT is de): the analyzer and the facet go by it.
 func normalizeDocument(d *Document) {
+	if d.Language != language.Undetermined {
+		d.Language = language.Tag(d.Language)
+	}
 	var out []Paragraph
 	for i, p := range d.Paragraphs {
 		parts := splitCJKParagraph(p.Text)

@@ -202,8 +202,8 @@ func (v view) analyzeQuery(q query.Node, rk *Ranking) ([]queryWord, error) {
 			}
 			continue
 		}
-		for _, tok := range v.r.text.Analyze([]byte(s)) {
-			add(string(tok.Term))
+		for _, term := range v.queryTerms(s) { // languages.go
+			add(term)
 		}
 	}
 	content := 0

@@ -157,6 +157,11 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	if err != nil {
 		return fail(err)
 	}
+	langs, err := indexLanguages(shards)
+	if err != nil {
+		return fail(err)
+	}
+	next.texts = textAnalyzers(r.mapping, append(langs, "en"))
 	r.cur.Store(next)
 	old.retire() // waits for the searches holding the old snapshot
 	closed := 0

@@ -12,6 +12,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/newsroom/newsearch/internal/language"
 	"github.com/newsroom/newsearch/internal/query"
 	"github.com/newsroom/newsearch/internal/snippet"
 )
@@ -20,7 +21,7 @@ import (
 // shared slice that a caller could change under every search).
 func storedFields() []string {
 	return []string{FieldArticleID, FieldSeed, FieldTitle, FieldSection, FieldParagraph, FieldText,
-		FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors, FieldURL}
+		FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors, FieldURL, FieldLanguage}
 }
 
 // searchContext adds the term-expansion cap and asks for index-wide term
@@ -383,7 +384,7 @@ func facets(res *bleve.SearchResult, req Request) *Facets {
 	if req.NoFacets {
 		return nil
 	}
-	fs := Facets{Source: []FacetCount{}, Author: []FacetCount{}, Month: []FacetCount{}}
+	fs := Facets{Source: []FacetCount{}, Author: []FacetCount{}, Month: []FacetCount{}, Language: []FacetCount{}}
 	if f, ok := res.Facets["facets"]; ok && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
 			name, value, ok := strings.Cut(t.Term, facetSep)
@@ -398,6 +399,10 @@ func facets(res *bleve.SearchResult, req Request) *Facets {
 				fs.Author = append(fs.Author, c)
 			case facetMonth:
 				fs.Month = append(fs.Month, c)
+			case facetLanguage:
+				if value != language.Undetermined {
+					fs.Language = append(fs.Language, c)
+				}
 			}
 		}
 	}
@@ -410,7 +415,7 @@ func facets(res *bleve.SearchResult, req Request) *Facets {
 		})
 		return cs[:min(n, len(cs))]
 	}
-	fs.Source, fs.Author, fs.Month = top(fs.Source, 10), top(fs.Author, 10), top(fs.Month, 24)
+	fs.Source, fs.Author, fs.Month, fs.Language = top(fs.Source, 10), top(fs.Author, 10), top(fs.Month, 24), top(fs.Language, 10)
 	slices.SortStableFunc(fs.Month, func(a, b FacetCount) int { return strings.Compare(b.Value, a.Value) })
 	return &fs
 }
@@ -428,6 +433,7 @@ func makeHit(dm *bsearch.DocumentMatch) Hit {
 		Author:    str(FieldAuthor),
 		Source:    str(FieldSource),
 		URL:       str(FieldURL),
+		Language:  str(FieldLanguage),
 		Text:      str(FieldText),
 		Score:     dm.Score,
 	}

@@ -37,6 +37,9 @@ type snapshot struct {
 	// could not be computed (searches then gather them).
 	stats *bsearch.BM25Stats
 	cache *rankCache
+	// texts are the text analyzers of the languages the generation holds
+	// (languages.go), English first; nil: English alone.
+	texts []namedAnalyzer
 
 	// mu is held shared by every search using the snapshot and
 	// exclusively by retire; retired, set under it, sends a search that

@@ -1,0 +1,63 @@
+package index
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestLanguages: each article is analysed by its language (German plurals
+// are found by their singular), a query without lang: finds every
+// language's articles, lang: keeps one language's, the facet counts them
+// and each hit says its language.
+func TestLanguages(t *testing.T) {
+	r, _ := buildIndex(t, map[string][]byte{"feed.jsonl": []byte(strings.Join([]string{
+		`{"id":"de1","title":"Wohnen","body":"Die Häuser in Berlin sind teuer geworden.","language":"de-DE"}`,
+		`{"id":"de2","title":"Politik","body":"Der Kanzler sprach über die Wahlen.","language":"de"}`,
+		`{"id":"fr1","title":"Logement","body":"Les chevaux de l'hôpital sont rentrés.","language":"fr"}`,
+		`{"id":"en1","title":"Housing","body":"The houses in Berlin became expensive.","language":"en"}`,
+		`{"id":"zh1","title":"地铁","body":"北京地铁站今天开通。","language":"zh-Hans"}`,
+		`{"id":"xx1","title":"Berlin","body":"Berlin houses and Häuser, unknown tongue.","language":"und"}`,
+	}, "\n") + "\n")})
+	search := func(q string) (*Result, []string) {
+		t.Helper()
+		res, err := r.Search(context.Background(), Request{Query: mustParse(t, q), Size: 10, Group: true})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		var titles []string
+		for _, h := range res.Hits {
+			titles = append(titles, h.Title+"/"+h.Language)
+		}
+		slices.Sort(titles)
+		return res, titles
+	}
+	for q, want := range map[string][]string{
+		"haus":            {"Wohnen/de"},                             // Häuser, German light stem
+		"häuser":          {"Berlin/und", "Wohnen/de"},               // as written, and the German stem
+		"lang:de haus":    {"Wohnen/de"},                             //
+		"lang:de berlin":  {"Wohnen/de"},                             //
+		"berlin":          {"Berlin/und", "Housing/en", "Wohnen/de"}, //
+		"cheval":          {"Logement/fr"},                           // chevaux
+		"hopital":         {"Logement/fr"},                           // l'hôpital: elision, accents
+		"house":           {"Housing/en"},                            // Porter: houses
+		"lang:en house":   {"Housing/en"},                            //
+		"-lang:de berlin": {"Berlin/und", "Housing/en"},              //
+		"地铁 lang:zh":      {"地铁/zh"},                                 //
+		"wahl":            {"Politik/de"},                            // Wahlen
+	} {
+		if _, got := search(q); !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", q, got, want)
+		}
+	}
+	res, _ := search("berlin OR cheval OR 地铁")
+	var langs []string
+	for _, c := range res.Facets.Language {
+		langs = append(langs, c.Value)
+	}
+	slices.Sort(langs)
+	if !slices.Equal(langs, []string{"de", "en", "fr", "zh"}) {
+		t.Errorf("language facet %v", res.Facets.Language)
+	}
+}

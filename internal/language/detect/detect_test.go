@@ -1,0 +1,66 @@
+package detect
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func TestDetect(t *testing.T) {
+	d := New()
+	for want, text := range map[string]string{
+		"en":  "The prime minister said on Tuesday that the government would not raise taxes before the election.",
+		"de":  "Die Bundesregierung hat am Dienstag beschlossen, die Steuern vor der Wahl nicht zu erhöhen.",
+		"fr":  "Le gouvernement a annoncé mardi qu'il n'augmenterait pas les impôts avant les élections.",
+		"es":  "El gobierno anunció el martes que no subirá los impuestos antes de las elecciones generales.",
+		"it":  "Il governo ha annunciato martedì che non aumenterà le tasse prima delle elezioni.",
+		"zh":  "北京地铁公司今天宣布，新的地铁线路将在明年年底前建成并投入运营，方便沿线市民出行。",
+		"ja":  "東京都は今日、新しい地下鉄の路線を来年末までに開業すると発表しました。",
+		"ru":  "Правительство объявило во вторник, что не будет повышать налоги до выборов.",
+		"und": "OK 123",
+	} {
+		if got := d.Detect(text); got != want {
+			t.Errorf("%.30s…: %s, want %s", text, got, want)
+		}
+	}
+}
+
+// TestDetectorCost reports what detection costs the indexer (one call per
+// article, on its first 1,000 characters), over 500 BBC articles.
+func TestDetectorCost(t *testing.T) {
+	files, _ := filepath.Glob("../../../../shared/corpus/bbc/*/*.txt")
+	if len(files) == 0 {
+		t.Skip("no ../shared/corpus/bbc")
+	}
+	files = files[:min(len(files), 500)]
+	var texts []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	d := New()
+	start := time.Now()
+	d.Detect(texts[0])
+	load := time.Since(start)
+	start = time.Now()
+	counts := map[string]int{}
+	for _, s := range texts {
+		counts[d.Detect(s)]++
+	}
+	took := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	t.Logf("first call (loads the models) %v; %d articles in %v (%.2f ms each); heap +%d MiB; %v",
+		load, len(texts), took, float64(took.Microseconds())/1000/float64(len(texts)), (int64(m1.HeapAlloc)-int64(m0.HeapAlloc))>>20, counts)
+	if counts["en"] < len(texts)*9/10 {
+		t.Errorf("English seeds: %v", counts)
+	}
+}
