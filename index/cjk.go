@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/go-ego/gse"
 )
@@ -55,14 +56,65 @@ var zhDict = sync.OnceValues(func() (*gse.Segmenter, error) {
 	return seg, nil
 })
 
-// hasHan reports whether s has a Han character.
+// hasHan reports whether s has a Han character. Every Han character is
+// at U+2E80 or above, three or four bytes in UTF-8 led by 0xE2 or more:
+// other bytes are skipped undecoded.
 func hasHan(s string) bool {
-	for _, r := range s {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0xE2 {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+		i += size - 1
+	}
+	return false
+}
+
+// The dictionary is loaded by the first analysis of Han text: 2.5 s that
+// a search's deadline cannot wait for. So a Reader loads it in the
+// background as soon as it serves a generation holding Han text (which
+// every indexed article with any records in its facets: hanTerm), and a
+// generation without any needs no analysis of a query's Han words, which
+// cannot match there (the translator matches nothing for them).
+
+// hanTerm is the FieldFacets term of an article with Han characters.
+var hanTerm = "script" + facetSep + "han"
+
+// documentHasHan reports whether a document has Han characters in its
+// title, a section heading or a paragraph.
+func documentHasHan(d *Document) bool {
+	if hasHan(d.Title) {
+		return true
+	}
+	for _, p := range d.Paragraphs {
+		if hasHan(p.Text) || hasHan(p.Section) {
 			return true
 		}
 	}
 	return false
+}
+
+// servesHan reports whether any of the shards holds an article with Han
+// characters.
+func servesHan(shards []bleve.Index) (bool, error) {
+	for _, idx := range shards {
+		d, err := idx.FieldDictPrefix(FieldFacets, []byte(hanTerm))
+		if err != nil {
+			return false, fmt.Errorf("read scripts: %w", err)
+		}
+		e, err := d.Next()
+		d.Close()
+		if err != nil {
+			return false, fmt.Errorf("read scripts: %w", err)
+		}
+		if e != nil && e.Term == hanTerm {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // isHanToken reports whether a token is one Han character.

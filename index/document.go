@@ -136,7 +136,11 @@ func (dm *docMaker) document(d *Document) ([]preparedDoc, error) {
 			return nil, err
 		}
 	}
-	if err := add(&shared, FieldFacets, FacetTerms(d.Source, d.Author, d.Published, d.Language)...); err != nil {
+	facets := FacetTerms(d.Source, d.Author, d.Published, d.Language)
+	if documentHasHan(d) {
+		facets = append(facets, hanTerm) // cjk.go
+	}
+	if err := add(&shared, FieldFacets, facets...); err != nil {
 		return nil, err
 	}
 	para := dm.specs[FieldParagraph]

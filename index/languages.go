@@ -185,6 +185,9 @@ func (v view) textAnalyzers() []namedAnalyzer { return v.s.texts }
 // those that the analyzers of the other served languages make and it does
 // not.
 func (v view) queryTerms(s string) []string {
+	if !v.s.han && hasHan(s) {
+		return nil // matches nothing: no Han text in the index
+	}
 	var out []string
 	for _, tok := range v.r.text.Analyze([]byte(s)) {
 		out = append(out, string(tok.Term))

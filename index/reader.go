@@ -162,6 +162,12 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 		return fail(err)
 	}
 	next.texts = textAnalyzers(r.mapping, append(langs, "en"))
+	if next.han, err = servesHan(shards); err != nil {
+		return fail(err)
+	}
+	if next.han {
+		go zhDict() // cjk.go: loaded before the first Chinese query needs it
+	}
 	r.cur.Store(next)
 	old.retire() // waits for the searches holding the old snapshot
 	closed := 0

@@ -40,6 +40,9 @@ type snapshot struct {
 	// texts are the text analyzers of the languages the generation holds
 	// (languages.go), English first; nil: English alone.
 	texts []namedAnalyzer
+	// han: the generation holds Han text (cjk.go); without any, a
+	// query's Han words match nothing and are not analysed.
+	han bool
 
 	// mu is held shared by every search using the snapshot and
 	// exclusively by retire; retired, set under it, sends a search that

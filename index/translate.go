@@ -55,7 +55,10 @@ type translator struct {
 	// the query to; nil: text alone.
 	texts []namedAnalyzer
 	// all are the analyzers of every language, by language, for lang:.
-	all      func(langs []string) []namedAnalyzer
+	all func(langs []string) []namedAnalyzer
+	// han: the index holds Han text; without any, Han words match
+	// nothing and are not analysed (cjk.go).
+	han      bool
 	dict     func(field, prefix string) ([]string, error) // prefix search terms; nil: plain prefix queries
 	err      error                                        // the first failure of dict
 	matchAny bool                                         // bare words: any may match (ranked), instead of all
@@ -70,7 +73,8 @@ type translator struct {
 // dictionaries.
 func newTranslator(v view, matchAny, paragraphs bool) *translator {
 	return &translator{text: v.r.text, name: v.r.name, matchAny: matchAny, paragraphs: paragraphs, dict: v.expandPrefix,
-		texts: v.textAnalyzers(), all: func(langs []string) []namedAnalyzer { return textAnalyzers(v.r.mapping, langs) }}
+		texts: v.textAnalyzers(), all: func(langs []string) []namedAnalyzer { return textAnalyzers(v.r.mapping, langs) },
+		han: v.s.han}
 }
 
 // inParagraph makes the clause of a word that names no field, from its
@@ -194,6 +198,9 @@ func (t *translator) translate(n query.Node) bquery.Query {
 // word the analyzer splits into several tokens ("covid-19", "10:30") is
 // matched as a phrase; one it reduces to nothing is left out.
 func (t *translator) words(field, text string) bquery.Query {
+	if !t.han && hasHan(text) {
+		return bleve.NewMatchNoneQuery() // no Han text in the index
+	}
 	byField := map[string]bquery.Query{}
 	var qs []bquery.Query
 	for _, f := range fieldsFor(field) {
@@ -238,6 +245,9 @@ func (t *translator) words(field, text string) bquery.Query {
 func (t *translator) prefix(field, text string) bquery.Query {
 	// As the analyzers read a word (fold.go): "CAFÉ*" finds "cafeteria".
 	text = fold(norm.NFKC.String(text))
+	if !t.han && hasHan(text) {
+		return bleve.NewMatchNoneQuery() // no Han text in the index
+	}
 	if hasHan(text) && len(t.text.Analyze([]byte(text))) > 1 {
 		// Chinese: the index holds words of at most cjkMaxWord characters
 		// (cjk.go), so no term starts with 北京地铁; the words typed, as

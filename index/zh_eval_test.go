@@ -181,7 +181,7 @@ func TestChineseEvaluation(t *testing.T) {
 			}
 			dict.Close()
 		}
-		tr := &translator{text: m.AnalyzerNamed(textAnalyzer), name: m.AnalyzerNamed(nameAnalyzer), paragraphs: true}
+		tr := &translator{text: m.AnalyzerNamed(textAnalyzer), name: m.AnalyzerNamed(nameAnalyzer), paragraphs: true, han: true}
 		var sumP, sumAP, sumRecall float64
 		falseHits := 0
 		var perQuery []string
