@@ -136,7 +136,7 @@ func (dm *docMaker) document(d *Document) ([]preparedDoc, error) {
 			return nil, err
 		}
 	}
-	facets := FacetTerms(d.Source, d.Author, d.Published, d.Language)
+	facets := FacetTerms(d.Source, d.Author, d.Published)
 	if documentHasHan(d) {
 		facets = append(facets, hanTerm) // cjk.go
 	}

@@ -427,7 +427,7 @@ func mappedDocuments(a *article.Article) []paragraphDoc {
 			d.fields[FieldPublished] = a.Published.UTC().Format(PublishedLayout)
 			d.fields[FieldPublishedAt] = a.Published.Format(time.RFC3339)
 		}
-		fs := FacetTerms(a.Source, a.Author, a.Published, "")
+		fs := FacetTerms(a.Source, a.Author, a.Published)
 		if documentHasHan(a.Document()) {
 			fs = append(fs, hanTerm)
 		}

@@ -136,21 +136,12 @@ type namedAnalyzer struct {
 	analysis.Analyzer
 }
 
-// facetLanguage is the facet of FieldFacets that holds an article's
-// language.
-const facetLanguage = "lang"
-
-// languageTerm is the FieldFacets term of articles in language lang.
-func languageTerm(lang string) string { return facetLanguage + facetSep + lang }
-
-// indexLanguages lists the languages of the shards' articles, from their
-// facet terms.
+// indexLanguages lists the languages of the shards' articles.
 func indexLanguages(shards []bleve.Index) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
-	prefix := languageTerm("")
 	for _, idx := range shards {
-		d, err := idx.FieldDictPrefix(FieldFacets, []byte(prefix))
+		d, err := idx.FieldDict(FieldLanguage)
 		if err != nil {
 			return nil, fmt.Errorf("read languages: %w", err)
 		}
@@ -163,7 +154,7 @@ func indexLanguages(shards []bleve.Index) ([]string, error) {
 			if e == nil {
 				break
 			}
-			if l := strings.TrimPrefix(e.Term, prefix); !seen[l] {
+			if l := e.Term; !seen[l] {
 				seen[l] = true
 				out = append(out, l)
 			}

@@ -161,6 +161,7 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	if err != nil {
 		return fail(err)
 	}
+	next.langs = langs
 	next.texts = textAnalyzers(r.mapping, append(langs, "en"))
 	if next.han, err = servesHan(shards); err != nil {
 		return fail(err)

@@ -192,6 +192,7 @@ func (v view) search(ctx context.Context, req Request) (*Result, error) {
 	if req.Size < 1 {
 		req.Size = 10
 	}
+	req.languageFacet = len(v.s.langs) > 1 // languages.go
 	q, err := v.bleveQuery(ctx, req)
 	if err != nil {
 		return nil, err
@@ -234,6 +235,9 @@ func newRequest(q bquery.Query, req Request, size, from int, articleFacet, byID 
 		// Every value: the field mixes three facets, each cut to its own
 		// size afterwards (facets).
 		sr.AddFacet("facets", bleve.NewFacetRequest(FieldFacets, maxFacetValues))
+		if req.languageFacet {
+			sr.AddFacet("language", bleve.NewFacetRequest(FieldLanguage, maxFacetValues))
+		}
 	}
 	if articleFacet {
 		sr.AddFacet("article", bleve.NewFacetRequest(FieldArticleID, MaxWindow))
@@ -399,10 +403,13 @@ func facets(res *bleve.SearchResult, req Request) *Facets {
 				fs.Author = append(fs.Author, c)
 			case facetMonth:
 				fs.Month = append(fs.Month, c)
-			case facetLanguage:
-				if value != language.Undetermined {
-					fs.Language = append(fs.Language, c)
-				}
+			}
+		}
+	}
+	if f, ok := res.Facets["language"]; ok && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			if t.Term != language.Undetermined {
+				fs.Language = append(fs.Language, FacetCount{Value: t.Term, Count: t.Count})
 			}
 		}
 	}

@@ -40,6 +40,10 @@ type snapshot struct {
 	// texts are the text analyzers of the languages the generation holds
 	// (languages.go), English first; nil: English alone.
 	texts []namedAnalyzer
+	// langs are the languages of the generation's articles ("und"
+	// included); the language facet is counted only when there are two
+	// or more.
+	langs []string
 	// han: the generation holds Han text (cjk.go); without any, a
 	// query's Han words match nothing and are not analysed.
 	han bool

@@ -361,8 +361,12 @@ func tokensToPhrase(toks analysis.TokenStream) [][]string {
 // languageQuery matches the articles in the language a lang: filter names
 // (de, "de-AT", German is not a code: it matches nothing).
 func languageQuery(text string) bquery.Query {
-	q := bleve.NewTermQuery(languageTerm(language.Tag(text)))
-	q.SetField(FieldFacets)
+	l := language.Tag(text)
+	if strings.EqualFold(strings.TrimSpace(text), language.Undetermined) {
+		l = language.Undetermined
+	}
+	q := bleve.NewTermQuery(l)
+	q.SetField(FieldLanguage)
 	return q
 }
 

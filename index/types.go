@@ -54,6 +54,9 @@ type Request struct {
 	// largest single cost of a search, which scripts that only want hits
 	// need not pay.
 	NoFacets bool
+	// languageFacet: count the matching paragraphs by language (set by
+	// the search where the index holds several languages).
+	languageFacet bool
 	// Rank is how results sorted by relevance are ordered (ranking.go).
 	// nil means DefaultRanking for any-words requests (MatchAny) and
 	// bleve's own order (RankBleve) for all-words ones; results sorted by
@@ -90,7 +93,7 @@ type FacetCount struct {
 
 // Facets counts the matching paragraphs by source, author, month and
 // language (an ISO 639-1 code; articles of undetermined language are in
-// none).
+// none; empty where the index holds one language).
 type Facets struct {
 	Source   []FacetCount `json:"source"`
 	Author   []FacetCount `json:"author"`

@@ -138,7 +138,7 @@ func fields(p seeds.Paragraph) map[string]any {
 		f[index.FieldPublished] = p.Published.UTC().Format(index.PublishedLayout)
 		f[index.FieldPublishedAt] = p.Published.Format(time.RFC3339)
 	}
-	if fs := index.FacetTerms(p.Source, p.Author, p.Published, ""); len(fs) > 0 {
+	if fs := index.FacetTerms(p.Source, p.Author, p.Published); len(fs) > 0 {
 		f[index.FieldFacets] = fs
 	}
 	for k, v := range f {
