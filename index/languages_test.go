@@ -51,6 +51,17 @@ func TestLanguages(t *testing.T) {
 			t.Errorf("%s: %q, want %q", q, got, want)
 		}
 	}
+	// lang: stays a filter when any word may match, and excludes by
+	// paragraph in grouped searches (never too broad).
+	for q, want := range map[string]int{"lang:de haus kanzler": 2, "lang:fr haus kanzler": 0} {
+		res, err := r.Search(context.Background(), Request{Query: mustParse(t, q), Size: 10, Group: true, MatchAny: true})
+		if err != nil || len(res.Hits) != want {
+			t.Errorf("%s (any word): %d hits, want %d (%v)", q, len(res.Hits), want, err)
+		}
+	}
+	if _, got := search("-lang:en -lang:und berlin OR haus"); !slices.Equal(got, []string{"Wohnen/de"}) {
+		t.Errorf("exclusions: %q", got)
+	}
 	res, _ := search("berlin OR cheval OR 地铁")
 	var langs []string
 	for _, c := range res.Facets.Language {

@@ -112,7 +112,9 @@ func splitExclusions(n query.Node) (query.Node, []query.Node) {
 	}
 	var keep, out []query.Node
 	for _, c := range and.Children {
-		if neg, ok := c.(*query.Not); ok {
+		// -lang:en excludes by paragraph: the same, as language is the
+		// article's, and never too broad.
+		if neg, ok := c.(*query.Not); ok && !isLanguageFilter(neg.Child) {
 			out = append(out, neg.Child)
 		} else {
 			keep = append(keep, c)

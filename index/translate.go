@@ -152,7 +152,7 @@ func (t *translator) translate(n query.Node) bquery.Query {
 			t.texts = t.all(langs)
 			defer func() { t.texts = saved }()
 		}
-		var must, not []bquery.Query
+		var must, not, filters []bquery.Query
 		positives := 0
 		for _, c := range n.Children {
 			if neg, ok := c.(*query.Not); ok {
@@ -162,6 +162,11 @@ func (t *translator) translate(n query.Node) bquery.Query {
 				continue
 			}
 			positives++
+			if isLanguageFilter(c) {
+				// A filter, whatever the mode: any words, but in German.
+				filters = append(filters, t.translate(c))
+				continue
+			}
 			if q := t.translate(c); q != nil {
 				must = append(must, q)
 			}
@@ -175,16 +180,19 @@ func (t *translator) translate(n query.Node) bquery.Query {
 			b.AddMustNot(not...)
 			return b
 		}
-		if len(must) == 0 {
+		if len(must) == 0 && len(filters) == 0 {
 			// Every word was punctuation only: nothing to search for.
 			return nil
 		}
 		b := bleve.NewBooleanQuery()
-		if t.matchAny {
+		if t.matchAny && len(must) > 0 {
 			b.AddShould(must...)
 			b.SetMinShould(1)
-		} else {
+		} else if len(must) > 0 {
 			b.AddMust(must...)
+		}
+		if len(filters) > 0 {
+			b.AddMust(filters...)
 		}
 		if len(not) > 0 {
 			b.AddMustNot(not...)
@@ -382,4 +390,17 @@ func scopedLanguages(n *query.And) []string {
 		}
 	}
 	return langs
+}
+
+// isLanguageFilter reports whether n is a lang: filter.
+func isLanguageFilter(n query.Node) bool {
+	switch n := n.(type) {
+	case *query.Term:
+		return n.Field == query.FieldLang
+	case *query.Phrase:
+		return n.Field == query.FieldLang
+	case *query.Prefix:
+		return n.Field == query.FieldLang
+	}
+	return false
 }
