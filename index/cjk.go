@@ -126,6 +126,20 @@ func isHanToken(tok *analysis.Token) bool {
 	return size == len(tok.Term) && unicode.Is(unicode.Han, r)
 }
 
+// isRunToken reports whether a token belongs to a run that mode cuts: a
+// Han character, and in bigram mode (Japanese) a hiragana one too, which
+// the unicode tokenizer also gives one a token (katakana come as words).
+func isRunToken(tok *analysis.Token, mode cjkMode) bool {
+	if isHanToken(tok) {
+		return true
+	}
+	if mode != cjkBigrams || tok.Type != analysis.Ideographic {
+		return false
+	}
+	r, size := utf8.DecodeRune(tok.Term)
+	return size == len(tok.Term) && unicode.Is(unicode.Hiragana, r)
+}
+
 // segmentCJK replaces each run of adjacent one-character Han tokens by the
 // tokens of mode, renumbering positions; a stream without Han tokens is
 // returned as it is.
@@ -135,7 +149,7 @@ func segmentCJK(toks analysis.TokenStream, mode cjkMode) analysis.TokenStream {
 	}
 	has := false
 	for _, tok := range toks {
-		if isHanToken(tok) {
+		if isRunToken(tok, mode) {
 			has = true
 			break
 		}
@@ -152,13 +166,13 @@ func segmentCJK(toks analysis.TokenStream, mode cjkMode) analysis.TokenStream {
 	}
 	out := make(analysis.TokenStream, 0, len(toks))
 	for i := 0; i < len(toks); {
-		if !isHanToken(toks[i]) {
+		if !isRunToken(toks[i], mode) {
 			out = append(out, toks[i])
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && isHanToken(toks[j]) && toks[j].Start == toks[j-1].End {
+		for j < len(toks) && isRunToken(toks[j], mode) && toks[j].Start == toks[j-1].End {
 			j++
 		}
 		out = appendRun(out, toks[i:j], mode, seg)

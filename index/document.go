@@ -70,7 +70,7 @@ func newDocMaker(m mapping.IndexMapping) (*docMaker, error) {
 		dm.specs[name] = s
 	}
 	dm.byLanguage = map[string]map[string]fieldSpec{}
-	for _, lang := range append(slices.Collect(maps.Keys(stemmers)), "und") {
+	for _, lang := range append(slices.Collect(maps.Keys(stemmers)), "und", "ja") {
 		an := analyzerName(lang)
 		a := impl.AnalyzerNamed(an)
 		if a == nil {

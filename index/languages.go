@@ -61,11 +61,19 @@ var stemmers = map[string]string{
 // neutralAnalyzer analyses text of a language without a stemmer here.
 const neutralAnalyzer = "news_neutral"
 
+// japaneseAnalyzer is the neutral analyzer with Han and hiragana cut into
+// overlapping bigrams (cjk.go): the Chinese dictionary does not know
+// Japanese words (it reads 東京都 as 東 京都, "Kyoto"), bigrams need none,
+// and a query's bigrams, as a phrase, find the word wherever it is.
+const japaneseAnalyzer = "news_ja"
+
 // analyzerName is the name of the text analyzer of a language code.
 func analyzerName(lang string) string {
 	switch {
 	case lang == "" || lang == "en":
 		return textAnalyzer
+	case lang == "ja":
+		return japaneseAnalyzer
 	case stemmers[lang] != "":
 		return "news_" + lang
 	}
@@ -81,6 +89,19 @@ func addLanguageAnalyzers(m *mapping.IndexMappingImpl, tokenizer string) error {
 		"token_filters": []string{foldFilterName},
 	}); err != nil {
 		return fmt.Errorf("neutral analyzer: %w", err)
+	}
+	if err := m.AddCustomTokenizer("news_ja_bigrams", map[string]any{
+		"type": nfkcTokenizerName,
+		"cjk":  "bigrams",
+	}); err != nil {
+		return fmt.Errorf("japanese tokenizer: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(japaneseAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     "news_ja_bigrams",
+		"token_filters": []string{foldFilterName},
+	}); err != nil {
+		return fmt.Errorf("japanese analyzer: %w", err)
 	}
 	for lang, stem := range stemmers {
 		filters := []string{foldFilterName}

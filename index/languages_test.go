@@ -72,3 +72,28 @@ func TestLanguages(t *testing.T) {
 		t.Errorf("language facet %v", res.Facets.Language)
 	}
 }
+
+// TestJapanese: Japanese articles are cut into bigrams, so that 東京 is
+// found in 東京都 (the Chinese dictionary reads 東 京都) and highlighted
+// whole; Chinese articles beside them keep their words.
+func TestJapanese(t *testing.T) {
+	r, _ := buildIndex(t, map[string][]byte{"feed.jsonl": []byte(strings.Join([]string{
+		`{"id":"ja1","title":"交通","body":"東京都の地下鉄は今日も混雑しました。","language":"ja"}`,
+		`{"id":"zh1","title":"交通","body":"北京地铁站今天开通。","language":"zh"}`,
+	}, "\n") + "\n")})
+	for q, want := range map[string]string{"東京": "東京", "地下鉄": "地下鉄", "混雑": "混雑", "地铁": "地铁", "東京都": "東京都"} {
+		res, err := r.Search(context.Background(), Request{Query: mustParse(t, q), Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var spans []string
+		for _, h := range res.Hits {
+			for _, m := range h.Matches {
+				spans = append(spans, h.Text[m.Start:m.End])
+			}
+		}
+		if !slices.Equal(spans, []string{want}) {
+			t.Errorf("%s: %q", q, spans)
+		}
+	}
+}

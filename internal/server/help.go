@@ -40,7 +40,7 @@ var help = Help{
 		{"word*", "prefix: words starting with it (at least 2 letters before the *)", "espion*"},
 		{"covid-19, 10:30, U.S.", "words with punctuation inside are searched as a phrase of their parts", "covid-19"},
 		{"lang:code", "only articles in that language (ISO 639-1: en, de, fr, zh…), the words beside it read as words of that language; -lang:code leaves a language out; the language facet counts them", "wahlen lang:de"},
-		{"中文, 日本語", "Chinese and Japanese are searched by words, not characters: 地铁 finds 地铁 and 地铁站 but not 天地 铁路; a longer query (北京地铁) is the phrase of its words; matches are highlighted whole", "北京地铁"},
+		{"中文, 日本語", "Chinese and Japanese are searched by words, not characters: 地铁 finds 地铁 and 地铁站 but not 天地 铁路; a longer query (北京地铁) is the phrase of its words; Japanese articles by overlapping bigrams (東京 finds 東京都); matches are highlighted whole", "北京地铁"},
 	},
 	Params: []Param{
 		{"q", "the query, at most 1,024 bytes"},
