@@ -69,13 +69,13 @@ func TestDetectorCost(t *testing.T) {
 // other language for it.
 func TestPlainEnglish(t *testing.T) {
 	for text, want := range map[string]bool{
-		"The prime minister said on Tuesday that the government would not raise taxes before the election, and that it was time for a change.": true,
+		"The prime minister said on Tuesday that the government would not raise taxes before the election, and that it was time for a change.":             true,
 		"Die Bundesregierung hat am Dienstag beschlossen, die Steuern vor der Wahl nicht zu erhöhen, und das ist ein wichtiges Signal für die Wirtschaft.": false,
-		"De regering heeft dinsdag besloten de belastingen voor de verkiezingen niet te verhogen, en dat is een belangrijk signaal voor de economie.": false,
-		"Le gouvernement a annoncé mardi qu'il n'augmenterait pas les impôts avant les élections, et que la situation est sous contrôle.": false,
-		"El gobierno anunció el martes que no subirá los impuestos antes de las elecciones, y que la situación está bajo control.": false,
-		"Il governo ha annunciato martedì che non aumenterà le tasse prima delle elezioni, e che la situazione è sotto controllo.": false,
-		"Regeringen meddelade på tisdagen att den inte kommer att höja skatterna före valet, och att läget är under kontroll.": false,
+		"De regering heeft dinsdag besloten de belastingen voor de verkiezingen niet te verhogen, en dat is een belangrijk signaal voor de economie.":      false,
+		"Le gouvernement a annoncé mardi qu'il n'augmenterait pas les impôts avant les élections, et que la situation est sous contrôle.":                  false,
+		"El gobierno anunció el martes que no subirá los impuestos antes de las elecciones, y que la situación está bajo control.":                         false,
+		"Il governo ha annunciato martedì che non aumenterà le tasse prima delle elezioni, e che la situazione è sotto controllo.":                         false,
+		"Regeringen meddelade på tisdagen att den inte kommer att höja skatterna före valet, och att läget är under kontroll.":                             false,
 	} {
 		if got := plainEnglish(text); got != want {
 			t.Errorf("%.40s…: %v", text, got)
