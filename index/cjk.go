@@ -28,8 +28,13 @@ import (
 // find 中华人民共和国, and a query for a long word, cut the same way, is
 // the phrase of its pieces. Queries go through the same analyzer.
 //
-// The other modes exist for the evaluation (bench/RESULTS.md): overlapping
-// bigrams, and single characters (what the unicode tokenizer gives).
+// A word of one character stands beside the next one when the pair is a
+// dictionary word inside a longer one (外交部长 → 外交 部 部长 长, 部长 at
+// the position of 部), so that 部长 finds it too.
+//
+// Japanese articles use bigrams (the Chinese dictionary does not know
+// Japanese words; languages.go); single characters, what the unicode
+// tokenizer gives, exist for the evaluation (bench/RESULTS.md).
 
 // cjkMode is how runs of Han characters are cut into tokens.
 type cjkMode int
