@@ -20,6 +20,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	"github.com/blevesearch/bleve/v2/analysis/lang/sv"
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/newsroom/newsearch/internal/language"
 )
 
 // Languages. Each article is analysed by its language (Document.Language,
@@ -223,4 +225,17 @@ func (v view) queryTerms(s string) []string {
 		}
 	}
 	return out
+}
+
+// manyLanguages reports whether the generation holds articles of two
+// languages or more (undetermined ones aside): only then is the language
+// facet worth counting.
+func (s *snapshot) manyLanguages() bool {
+	n := 0
+	for _, l := range s.langs {
+		if l != language.Undetermined {
+			n++
+		}
+	}
+	return n > 1
 }

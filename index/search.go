@@ -194,7 +194,7 @@ func (v view) search(ctx context.Context, req Request) (*Result, error) {
 	if req.Size < 1 {
 		req.Size = 10
 	}
-	req.languageFacet = len(v.s.langs) > 1 // languages.go
+	req.languageFacet = v.s.manyLanguages() // languages.go
 	q, err := v.bleveQuery(ctx, req)
 	if err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func New() *Detector {
 	return &Detector{d: lingua.NewLanguageDetectorBuilder().
 		FromLanguages(detected...).
 		WithLowAccuracyMode().
-		WithMinimumRelativeDistance(0.05).
+		WithMinimumRelativeDistance(0.25).
 		Build()}
 }
 
@@ -42,6 +42,11 @@ func New() *Detector {
 // article tells its language as well as all of it does, at a fraction of
 // the cost.
 const sample = 300
+
+// minConfidence is the least confidence (0 to 1, over the detected
+// languages) lingua must have in its language for the detector to take
+// it.
+const minConfidence = 0.6
 
 // minLetters is the fewest letters a text needs to be told at all.
 const minLetters = 20
@@ -70,11 +75,27 @@ func (d *Detector) Detect(text string) string {
 	if letters < minLetters {
 		return language.Undetermined
 	}
-	l, ok := d.d.DetectLanguageOf(text)
-	if !ok {
+	// Telegraphic text (an earnings table: "Shr 92 cts vs 83 cts") has
+	// no language; lingua still names one, with little confidence.
+	values := d.d.ComputeLanguageConfidenceValues(text)
+	if len(values) == 0 || values[0].Value() < minConfidence {
 		return language.Undetermined
 	}
-	return code(l)
+	l := code(values[0].Language())
+	if latinFunctionWords[l] {
+		// It names German or French for wire-service tables too, which
+		// have no language: prose of those languages has their common
+		// words. Without any, a text with English ones is English (the
+		// tables' headers and datelines), else undetermined.
+		_, common, foreign, _ := countWords(text)
+		if foreign < 2 {
+			if common > 0 {
+				return "en"
+			}
+			return language.Undetermined
+		}
+	}
+	return l
 }
 
 // code is the ISO 639-1 code of l; Norwegian Bokmål is "no", as bleve
@@ -101,6 +122,10 @@ var (
 		"och att det som är på för inte av og er til ikke ja ei että") // sv, da, no, fi
 )
 
+// latinFunctionWords are the languages whose common words are among
+// otherWords.
+var latinFunctionWords = wordSet("de fr es it pt nl sv da no fi")
+
 func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
@@ -116,7 +141,13 @@ func wordSet(words string) map[string]bool {
 // first and far more of the second). It spares lingua's 4 ms an article
 // on the indexer's most common case; anything else goes to lingua.
 func plainEnglish(text string) bool {
-	words, common, foreign, nonASCII := 0, 0, 0, 0
+	words, common, foreign, nonASCII := countWords(text)
+	return words >= 12 && nonASCII*20 <= words && common*10 >= words && common >= 4*foreign
+}
+
+// countWords counts the words of text, those among englishWords, those
+// among otherWords and those not in ASCII.
+func countWords(text string) (words, common, foreign, nonASCII int) {
 	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
 		words++
 		ascii := true
@@ -137,5 +168,5 @@ func plainEnglish(text string) bool {
 			foreign++
 		}
 	}
-	return words >= 12 && nonASCII*20 <= words && common*10 >= words && common >= 4*foreign
+	return words, common, foreign, nonASCII
 }

@@ -69,14 +69,14 @@ func TestDetectorCost(t *testing.T) {
 // other language for it.
 func TestPlainEnglish(t *testing.T) {
 	for text, want := range map[string]bool{
-		"The prime minister said on Tuesday that the government would not raise taxes before the election, and that it was time for a change.":             true,
-		"Die Bundesregierung hat am Dienstag beschlossen, die Steuern vor der Wahl nicht zu erhöhen, und das ist ein wichtiges Signal für die Wirtschaft.": false,
-		"De regering heeft dinsdag besloten de belastingen voor de verkiezingen niet te verhogen, en dat is een belangrijk signaal voor de economie.":      false,
-		"Le gouvernement a annoncé mardi qu'il n'augmenterait pas les impôts avant les élections, et que la situation est sous contrôle.":                  false,
-		"El gobierno anunció el martes que no subirá los impuestos antes de las elecciones, y que la situación está bajo control.":                         false,
-		"Il governo ha annunciato martedì che non aumenterà le tasse prima delle elezioni, e che la situazione è sotto controllo.":                         false,
+		"The prime minister said on Tuesday that the government would not raise taxes before the election, and that it was time for a change.":                                                                                                                                                  true,
+		"Die Bundesregierung hat am Dienstag beschlossen, die Steuern vor der Wahl nicht zu erhöhen, und das ist ein wichtiges Signal für die Wirtschaft.":                                                                                                                                      false,
+		"De regering heeft dinsdag besloten de belastingen voor de verkiezingen niet te verhogen, en dat is een belangrijk signaal voor de economie.":                                                                                                                                           false,
+		"Le gouvernement a annoncé mardi qu'il n'augmenterait pas les impôts avant les élections, et que la situation est sous contrôle.":                                                                                                                                                       false,
+		"El gobierno anunció el martes que no subirá los impuestos antes de las elecciones, y que la situación está bajo control.":                                                                                                                                                              false,
+		"Il governo ha annunciato martedì che non aumenterà le tasse prima delle elezioni, e che la situazione è sotto controllo.":                                                                                                                                                              false,
 		"PALL CORP <PLL> SECOND QUARTER SALES, ORDERS UP\n\nBy Reuters Staff (Reuters) 13:24, March 2, 1987\n\nCHICAGO, March 2 - Pall Corp said sales for the second quarter ended January 31 were up 17.5 pct to 94.0 mln dlrs from 80.0 mln dlrs a year before and orders were up 15.5 pct.": true,
-		"Regeringen meddelade på tisdagen att den inte kommer att höja skatterna före valet, och att läget är under kontroll.":                             false,
+		"Regeringen meddelade på tisdagen att den inte kommer att höja skatterna före valet, och att läget är under kontroll.":                                                                                                                                                                  false,
 	} {
 		if got := plainEnglish(text); got != want {
 			t.Errorf("%.40s…: %v", text, got)
