@@ -79,23 +79,30 @@ func (d *Detector) Detect(text string) string {
 	// no language; lingua still names one, with little confidence.
 	values := d.d.ComputeLanguageConfidenceValues(text)
 	if len(values) == 0 || values[0].Value() < minConfidence {
-		return language.Undetermined
+		return undetermined(text)
 	}
 	l := code(values[0].Language())
 	if latinFunctionWords[l] {
-		// It names German or French for wire-service tables too, which
-		// have no language: prose of those languages has their common
-		// words. Without any, a text with English ones is English (the
-		// tables' headers and datelines), else undetermined.
-		_, common, foreign, _ := countWords(text)
-		if foreign < 2 {
-			if common > 0 {
-				return "en"
-			}
-			return language.Undetermined
+		// It names German or French for wire-service tables too, and
+		// confidently: prose of those languages has their common words.
+		if _, _, foreign, _ := countWords(text); foreign < 2 {
+			return undetermined(text)
 		}
 	}
 	return l
+}
+
+// undetermined is the language of a text the detector cannot tell: a
+// text of plain ASCII words (names, abbreviations, figures: an earnings
+// table, a list of results) is English, the service's default language,
+// whose analysis finds its words as well as any (and spares every query
+// of an English index the neutral analysis beside the English one);
+// anything else is language.Undetermined, analysed neutrally.
+func undetermined(text string) string {
+	if words, _, _, nonASCII := countWords(text); words > 0 && nonASCII == 0 {
+		return "en"
+	}
+	return language.Undetermined
 }
 
 // code is the ISO 639-1 code of l; Norwegian Bokmål is "no", as bleve

@@ -10,19 +10,20 @@ import (
 
 func TestDetect(t *testing.T) {
 	d := New()
-	for want, text := range map[string]string{
-		"en":  "The prime minister said on Tuesday that the government would not raise taxes before the election.",
-		"de":  "Die Bundesregierung hat am Dienstag beschlossen, die Steuern vor der Wahl nicht zu erhöhen.",
-		"fr":  "Le gouvernement a annoncé mardi qu'il n'augmenterait pas les impôts avant les élections.",
-		"es":  "El gobierno anunció el martes que no subirá los impuestos antes de las elecciones generales.",
-		"it":  "Il governo ha annunciato martedì che non aumenterà le tasse prima delle elezioni.",
-		"zh":  "北京地铁公司今天宣布，新的地铁线路将在明年年底前建成并投入运营，方便沿线市民出行。",
-		"ja":  "東京都は今日、新しい地下鉄の路線を来年末までに開業すると発表しました。",
-		"ru":  "Правительство объявило во вторник, что не будет повышать налоги до выборов.",
-		"und": "OK 123",
+	for text, want := range map[string]string{
+		"The prime minister said on Tuesday that the government would not raise taxes before the election.": "en",
+		"Die Bundesregierung hat am Dienstag beschlossen, die Steuern vor der Wahl nicht zu erhöhen.":       "de",
+		"Le gouvernement a annoncé mardi qu'il n'augmenterait pas les impôts avant les élections.":          "fr",
+		"El gobierno anunció el martes que no subirá los impuestos antes de las elecciones generales.":      "es",
+		"Il governo ha annunciato martedì che non aumenterà le tasse prima delle elezioni.":                 "it",
+		"北京地铁公司今天宣布，新的地铁线路将在明年年底前建成并投入运营，方便沿线市民出行。":                                                         "zh",
+		"東京都は今日、新しい地下鉄の路線を来年末までに開業すると発表しました。":                                                               "ja",
+		"Правительство объявило во вторник, что не будет повышать налоги до выборов.":                       "ru",
+		"OK 123": "und",
+		"ALBERTSON'S INC <ABS> 4TH QTR JAN 29 NET\n\nBOISE, Idaho, March 2 - Shr 92 cts vs 83 cts\n\nNet 30.8 mln vs 27.5 mln\n\nSales 1.40 billion vs 1.32 billion": "en",
 	} {
 		if got := d.Detect(text); got != want {
-			t.Errorf("%.30s…: %s, want %s", text, got, want)
+			t.Errorf("%.30q…: %s, want %s", text, got, want)
 		}
 	}
 }
