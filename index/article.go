@@ -25,6 +25,7 @@ type ArticleView struct {
 	Source     string
 	Editors    string
 	URL        string // the article's own address on the web, "" when unknown
+	Language   string // the article's language (ISO 639-1, "und"), "" when its reader set none
 	Published  time.Time
 	Paragraphs []ParagraphView
 }
@@ -78,7 +79,7 @@ func (v view) article(ctx context.Context, id string, q query.Node) (*ArticleVie
 	first := makeHit(res.Hits[0])
 	editors, _ := res.Hits[0].Fields[FieldEditors].(string)
 	av := &ArticleView{ID: id, Seed: first.Seed, Title: first.Title, Author: first.Author, Source: first.Source,
-		Editors: editors, URL: first.URL, Published: first.Published}
+		Editors: editors, URL: first.URL, Language: first.Language, Published: first.Published}
 	for _, dm := range res.Hits {
 		h := makeHit(dm)
 		av.Paragraphs = append(av.Paragraphs, ParagraphView{N: h.Paragraph, Section: h.Section, Text: h.Text})

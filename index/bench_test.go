@@ -67,7 +67,8 @@ func (s benchSource) Read(_ context.Context, e Entry) ([]*Document, string, erro
 }
 
 // bbcReader serves the BBC corpus (2,225 articles, about 11,000
-// paragraphs) from a temporary index of 4 shards.
+// paragraphs) from a temporary index of 4 shards, each article in English
+// as the indexer's detector finds it (a language facet term each).
 func bbcReader(b *testing.B) *Reader {
 	b.Helper()
 	files, _ := filepath.Glob("../../shared/corpus/bbc/*/*.txt")
@@ -83,8 +84,44 @@ func bbcReader(b *testing.B) *Reader {
 		rel, _ := filepath.Rel("../../shared/corpus/bbc", f)
 		seeds[rel] = data
 	}
-	r, _ := buildIndex(b, seeds)
+	dir := b.TempDir()
+	w, err := OpenWriter(dir, WriterOptions{Shards: 4})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	src := englishSource{testSource(seeds)}
+	var entries []Entry
+	for name, data := range seeds {
+		entries = append(entries, Entry{Seed: name, Info: SeedInfo{Size: int64(len(data)), SHA256: sha(data)}})
+	}
+	p, err := w.Plan(context.Background(), entries, src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := w.Publish(context.Background(), p, src, nil); err != nil {
+		b.Fatal(err)
+	}
+	r, err := NewReader(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := r.Reload(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { r.Close() })
 	return r
+}
+
+// englishSource reads seeds as testSource does, every article in English.
+type englishSource struct{ testSource }
+
+func (s englishSource) Read(ctx context.Context, e Entry) ([]*Document, string, error) {
+	docs, sum, err := s.testSource.Read(ctx, e)
+	for _, d := range docs {
+		d.Language = "en"
+	}
+	return docs, sum, err
 }
 
 // BenchmarkSearch times the read side on the BBC corpus: searches of each

@@ -3,6 +3,8 @@ package index
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -32,6 +34,10 @@ type fieldSpec struct {
 type docMaker struct {
 	specs   map[string]fieldSpec
 	builder builderMapping // the mapping to hand bleve's offline builder
+	// byLanguage holds the text fields' specs with each language's
+	// analyzer (languages.go), by analyzer name; the mapping's own
+	// (English) are specs.
+	byLanguage map[string]map[string]fieldSpec
 }
 
 // newDocMaker reads the fields' options and analyzers from the mapping.
@@ -63,7 +69,33 @@ func newDocMaker(m mapping.IndexMapping) (*docMaker, error) {
 		}
 		dm.specs[name] = s
 	}
+	dm.byLanguage = map[string]map[string]fieldSpec{}
+	for _, lang := range append(slices.Collect(maps.Keys(stemmers)), "und", "ja") {
+		an := analyzerName(lang)
+		a := impl.AnalyzerNamed(an)
+		if a == nil {
+			return nil, fmt.Errorf("document maker: no analyzer %q", an)
+		}
+		specs := map[string]fieldSpec{}
+		for _, f := range [...]string{FieldTitle, FieldSection, FieldText} {
+			s := dm.specs[f]
+			s.analyzer = a
+			specs[f] = s
+		}
+		dm.byLanguage[an] = specs
+	}
 	return dm, nil
+}
+
+// spec returns the spec of field name for a document in language lang.
+func (dm *docMaker) spec(name, lang string) (fieldSpec, bool) {
+	if specs, ok := dm.byLanguage[analyzerName(lang)]; ok {
+		if s, ok := specs[name]; ok {
+			return s, true
+		}
+	}
+	s, ok := dm.specs[name]
+	return s, ok
 }
 
 // preparedDoc is a paragraph document whose fields are made and analysed;
@@ -80,7 +112,7 @@ func (dm *docMaker) document(d *Document) ([]preparedDoc, error) {
 	id := articleID(d)
 	var shared []document.Field
 	add := func(to *[]document.Field, name string, values ...string) error {
-		s, ok := dm.specs[name]
+		s, ok := dm.spec(name, d.Language)
 		if !ok {
 			return fmt.Errorf("field %s is not in the mapping", name)
 		}
@@ -98,13 +130,17 @@ func (dm *docMaker) document(d *Document) ([]preparedDoc, error) {
 		{FieldArticleID, id}, {FieldSeed, d.Seed}, {FieldTitle, d.Title},
 		{FieldAuthor, d.Author}, {FieldSource, d.Source},
 		{FieldEditors, d.Editors}, {FieldPublished, published}, {FieldPublishedAt, publishedAt},
-		{FieldURL, d.URL},
+		{FieldURL, d.URL}, {FieldLanguage, d.Language},
 	} {
 		if err := add(&shared, kv[0], kv[1]); err != nil {
 			return nil, err
 		}
 	}
-	if err := add(&shared, FieldFacets, FacetTerms(d.Source, d.Author, d.Published)...); err != nil {
+	facets := FacetTerms(d.Source, d.Author, d.Published)
+	if documentHasHan(d) {
+		facets = append(facets, hanTerm) // cjk.go
+	}
+	if err := add(&shared, FieldFacets, facets...); err != nil {
 		return nil, err
 	}
 	para := dm.specs[FieldParagraph]
@@ -121,7 +157,8 @@ func (dm *docMaker) document(d *Document) ([]preparedDoc, error) {
 		if p.Section != "" {
 			f, ok := sections[p.Section]
 			if !ok {
-				f = dm.specs[FieldSection].field([]string{p.Section})
+				sec, _ := dm.spec(FieldSection, d.Language)
+				f = sec.field([]string{p.Section})
 				sections[p.Section] = f
 			}
 			fields = append(fields, f)

@@ -427,7 +427,11 @@ func mappedDocuments(a *article.Article) []paragraphDoc {
 			d.fields[FieldPublished] = a.Published.UTC().Format(PublishedLayout)
 			d.fields[FieldPublishedAt] = a.Published.Format(time.RFC3339)
 		}
-		if fs := FacetTerms(a.Source, a.Author, a.Published); len(fs) > 0 {
+		fs := FacetTerms(a.Source, a.Author, a.Published)
+		if documentHasHan(a.Document()) {
+			fs = append(fs, hanTerm)
+		}
+		if len(fs) > 0 {
 			d.fields[FieldFacets] = fs
 		}
 		for k, v := range d.fields {

@@ -39,8 +39,19 @@ const (
 )
 
 func init() {
-	if err := registry.RegisterTokenizer(nfkcTokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
-		return &nfkcTokenizer{inner: newASCIITokenizer()}, nil
+	if err := registry.RegisterTokenizer(nfkcTokenizerName, func(config map[string]any, _ *registry.Cache) (analysis.Tokenizer, error) {
+		t := &nfkcTokenizer{inner: newASCIITokenizer()}
+		// "cjk": how Han characters are cut (cjk.go); words by default.
+		switch config["cjk"] {
+		case nil, "words":
+		case "bigrams":
+			t.cjk = cjkBigrams
+		case "unigrams":
+			t.cjk = cjkUnigrams
+		default:
+			return nil, fmt.Errorf("tokenizer %s: unknown cjk mode %v", nfkcTokenizerName, config["cjk"])
+		}
+		return t, nil
 	}); err != nil {
 		panic(fmt.Errorf("register tokenizer %s: %w", nfkcTokenizerName, err))
 	}
@@ -58,14 +69,18 @@ func init() {
 // and nearly all text) goes to inner as it is.
 type nfkcTokenizer struct {
 	inner analysis.Tokenizer
+	cjk   cjkMode // how runs of Han characters are cut (cjk.go)
 }
 
 // Tokenize implements analysis.Tokenizer.
 func (t *nfkcTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	if isASCII(input) || !utf8.Valid(input) || norm.NFKC.IsNormal(input) {
+	if isASCII(input) {
+		return splitGlued(t.inner.Tokenize(input))
+	}
+	if !utf8.Valid(input) || norm.NFKC.IsNormal(input) {
 		// Invalid UTF-8 is left to inner as it is: normalising would
 		// replace the bad bytes, and inner has its own rules for them.
-		return splitGlued(t.inner.Tokenize(input))
+		return segmentCJK(splitGlued(t.inner.Tokenize(input)), t.cjk)
 	}
 	var (
 		out               []byte
@@ -87,7 +102,7 @@ func (t *nfkcTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		first, last := seg(tok.Start), seg(tok.End-1)
 		tok.Start, tok.End = origAt[first], origAt[last+1]
 	}
-	return splitGlued(toks)
+	return segmentCJK(splitGlued(toks), t.cjk)
 }
 
 func isASCII(b []byte) bool {

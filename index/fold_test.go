@@ -27,9 +27,10 @@ func TestFold(t *testing.T) {
 
 // TestNFKCTokenizer: on text already in NFKC the tokenizer is the unicode
 // one; on other text its terms are those of the text's NFKC form, and each
-// token spans whole characters of the original text.
+// token spans whole characters of the original text. (Han characters as
+// the unicode tokenizer gives them, one a token: cjk_test.go tests words.)
 func TestNFKCTokenizer(t *testing.T) {
-	inner, nt := newASCIITokenizer(), &nfkcTokenizer{inner: newASCIITokenizer()}
+	inner, nt := newASCIITokenizer(), &nfkcTokenizer{inner: newASCIITokenizer(), cjk: cjkUnigrams}
 	for _, in := range tokenizerCases {
 		if norm.NFKC.IsNormalString(in) || !utf8.ValidString(in) {
 			compareTokenizers(t, inner, nt, []byte(in))

@@ -40,11 +40,18 @@ const (
 	// FieldURL is the article's own address on the web (Document.URL):
 	// stored to be shown, never searched.
 	FieldURL = "url"
+	// FieldLanguage is the article's language (Document.Language): a
+	// keyword, stored to be shown, searched by lang:, counted by the
+	// language facet. Not one of FieldFacets' values: a facet every
+	// search of a one-language index would count for nothing (its doc
+	// values made facet counting of such an index a third slower); the
+	// language facet is asked for only where the index holds several.
+	FieldLanguage = "lang"
 )
 
 // MappingVersion changes whenever the mapping or the document layout
 // changes; shards built with another version are rebuilt.
-const MappingVersion = "8"
+const MappingVersion = "9" // 9: Chinese words, languages
 
 // PublishedLayout is how the published field holds a date: UTC to the
 // second, fixed width, so that its order as a string is the order in time
@@ -70,10 +77,26 @@ const (
 
 // NewMapping returns the explicit index mapping of paragraph documents.
 func NewMapping() (mapping.IndexMapping, error) {
+	return newMapping(cjkWords)
+}
+
+// newMapping returns the mapping with Han characters cut as cjk says
+// (the evaluation compares the modes; the index uses words).
+func newMapping(cjk cjkMode) (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
+	tokenizer := nfkcTokenizerName
+	if cjk != cjkWords {
+		tokenizer = "news_cjk_" + [...]string{cjkBigrams: "bigrams", cjkUnigrams: "unigrams"}[cjk]
+		if err := m.AddCustomTokenizer(tokenizer, map[string]any{
+			"type": nfkcTokenizerName,
+			"cjk":  tokenizer[len("news_cjk_"):],
+		}); err != nil {
+			return nil, fmt.Errorf("tokenizer: %w", err)
+		}
+	}
 	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     nfkcTokenizerName,
+		"tokenizer":     tokenizer,
 		"token_filters": []string{foldFilterName, apostropheFilterName, stemmerName},
 	}); err != nil {
 		return nil, fmt.Errorf("text analyzer: %w", err)
@@ -84,6 +107,9 @@ func NewMapping() (mapping.IndexMapping, error) {
 		"token_filters": []string{foldFilterName, apostropheFilterName},
 	}); err != nil {
 		return nil, fmt.Errorf("name analyzer: %w", err)
+	}
+	if err := addLanguageAnalyzers(m, tokenizer); err != nil {
+		return nil, err
 	}
 	m.ScoringModel = bindex.BM25Scoring
 	m.DefaultAnalyzer = textAnalyzer
@@ -131,6 +157,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(FieldFacets, kw(false, true))
 	doc.AddFieldMappingsAt(FieldEditors, storedOnly())
 	doc.AddFieldMappingsAt(FieldURL, storedOnly())
+	doc.AddFieldMappingsAt(FieldLanguage, kw(true, true))
 	doc.AddFieldMappingsAt(FieldPublishedAt, storedOnly())
 
 	// The paragraph number is only read back (it is also the end of the

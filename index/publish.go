@@ -216,6 +216,9 @@ func readSeed(ctx context.Context, src Source, e Entry, bad map[string]SeedInfo)
 		bad[e.Seed] = rec
 		return nil, rec
 	}
+	for _, d := range docs {
+		normalizeDocument(d) // normalize.go: long CJK paragraphs cut at sentence ends
+	}
 	rec.Reason, rec.Missing, rec.Paragraphs, rec.Articles, rec.Problems = "", nil, 0, nil, nil
 	if len(problems) > 0 {
 		rec.Problems = problems[:min(len(problems), maxProblems)]

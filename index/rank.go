@@ -212,8 +212,8 @@ func (v view) analyzeQuery(q query.Node, rk *Ranking) ([]queryWord, error) {
 			}
 			continue
 		}
-		for _, tok := range v.r.text.Analyze([]byte(s)) {
-			add(string(tok.Term))
+		for _, term := range v.queryTerms(s) { // languages.go
+			add(term)
 		}
 	}
 	content := 0
@@ -251,6 +251,7 @@ func (v view) expandQuery(ctx context.Context, qs []queryWord, set *rankSet, sco
 	if err != nil {
 		return nil, err
 	}
+	dropFeedbackNoise(tfs)
 	docs := make([]score.FeedbackDoc, len(top))
 	for i, k := range top {
 		docs[i] = score.FeedbackDoc{Score: scores[k], TF: tfs[k], Length: lens[k]}

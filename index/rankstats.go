@@ -768,7 +768,7 @@ func (v view) readLengths(ctx context.Context, keys []string, group bool) (map[s
 	for _, dm := range res.Hits {
 		text, _ := dm.Fields[FieldText].(string)
 		title, _ := dm.Fields[FieldTitle].(string)
-		l := docLength{text: countTokens(text), title: countTokens(title)}
+		l := docLength{text: v.textLength(text), title: v.textLength(title)}
 		paras[dm.ID] = l
 		if group {
 			a := articleOf(dm.ID)

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -180,6 +181,18 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	if _, err := next.articles(); err != nil {
 		r.log.Warn("could not build the article table; rescored searches of this generation will fail with this error", "err", err)
 	}
+	langs, err := indexLanguages(shards)
+	if err != nil {
+		return fail(err)
+	}
+	next.langs = langs
+	next.texts = textAnalyzers(r.mapping, append(langs, "en"))
+	if next.han, err = servesHan(shards); err != nil {
+		return fail(err)
+	}
+	if next.han {
+		go zhDict() // cjk.go: loaded before the first Chinese query needs it
+	}
 	r.cur.Store(next)
 	old.retire() // waits for the searches holding the old snapshot
 	closed := 0
@@ -305,7 +318,8 @@ func (r *Reader) Close() error {
 // More than MaxTermSearchers is ErrTooBroad.
 func (v view) expandPrefix(field, prefix string) ([]string, error) {
 	base := prefix
-	if runes := []rune(prefix); len(runes)-stemSlack >= 3 {
+	runes := []rune(prefix)
+	if len(runes)-stemSlack >= 3 {
 		base = string(runes[:len(runes)-stemSlack])
 	}
 	seen := map[string]bool{}
@@ -325,7 +339,9 @@ func (v view) expandPrefix(field, prefix string) ([]string, error) {
 				break
 			}
 			t := e.Term
-			if seen[t] || !(strings.HasPrefix(t, prefix) || (strings.HasPrefix(prefix, t) && len(t) >= len(prefix)-stemSlack)) {
+			// A stem is at most stemSlack characters shorter (not bytes:
+			// a Han character is 3).
+			if seen[t] || !(strings.HasPrefix(t, prefix) || (strings.HasPrefix(prefix, t) && utf8.RuneCountInString(t) >= len(runes)-stemSlack)) {
 				continue
 			}
 			seen[t] = true

@@ -12,6 +12,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/newsroom/newsearch/internal/language"
 	"github.com/newsroom/newsearch/internal/query"
 	"github.com/newsroom/newsearch/internal/snippet"
 )
@@ -20,7 +21,7 @@ import (
 // shared slice that a caller could change under every search).
 func storedFields() []string {
 	return []string{FieldArticleID, FieldSeed, FieldTitle, FieldSection, FieldParagraph, FieldText,
-		FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors, FieldURL}
+		FieldPublishedAt, FieldAuthor, FieldSource, FieldEditors, FieldURL, FieldLanguage}
 }
 
 // searchContext adds the term-expansion cap and asks for index-wide term
@@ -111,7 +112,9 @@ func splitExclusions(n query.Node) (query.Node, []query.Node) {
 	}
 	var keep, out []query.Node
 	for _, c := range and.Children {
-		if neg, ok := c.(*query.Not); ok {
+		// -lang:en excludes by paragraph: the same, as language is the
+		// article's, and never too broad.
+		if neg, ok := c.(*query.Not); ok && !isLanguageFilter(neg.Child) {
 			out = append(out, neg.Child)
 		} else {
 			keep = append(keep, c)
@@ -191,6 +194,7 @@ func (v view) search(ctx context.Context, req Request) (*Result, error) {
 	if req.Size < 1 {
 		req.Size = 10
 	}
+	req.languageFacet = v.s.manyLanguages() // languages.go
 	q, err := v.bleveQuery(ctx, req)
 	if err != nil {
 		return nil, err
@@ -233,6 +237,9 @@ func newRequest(q bquery.Query, req Request, size, from int, articleFacet, byID 
 		// Every value: the field mixes three facets, each cut to its own
 		// size afterwards (facets).
 		sr.AddFacet("facets", bleve.NewFacetRequest(FieldFacets, maxFacetValues))
+		if req.languageFacet {
+			sr.AddFacet("language", bleve.NewFacetRequest(FieldLanguage, maxFacetValues))
+		}
 	}
 	if articleFacet {
 		sr.AddFacet("article", bleve.NewFacetRequest(FieldArticleID, MaxWindow))
@@ -383,7 +390,7 @@ func facets(res *bleve.SearchResult, req Request) *Facets {
 	if req.NoFacets {
 		return nil
 	}
-	fs := Facets{Source: []FacetCount{}, Author: []FacetCount{}, Month: []FacetCount{}}
+	fs := Facets{Source: []FacetCount{}, Author: []FacetCount{}, Month: []FacetCount{}, Language: []FacetCount{}}
 	if f, ok := res.Facets["facets"]; ok && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
 			name, value, ok := strings.Cut(t.Term, facetSep)
@@ -401,6 +408,13 @@ func facets(res *bleve.SearchResult, req Request) *Facets {
 			}
 		}
 	}
+	if f, ok := res.Facets["language"]; ok && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			if t.Term != language.Undetermined {
+				fs.Language = append(fs.Language, FacetCount{Value: t.Term, Count: t.Count})
+			}
+		}
+	}
 	top := func(cs []FacetCount, n int) []FacetCount {
 		slices.SortFunc(cs, func(a, b FacetCount) int {
 			if a.Count != b.Count {
@@ -410,7 +424,7 @@ func facets(res *bleve.SearchResult, req Request) *Facets {
 		})
 		return cs[:min(n, len(cs))]
 	}
-	fs.Source, fs.Author, fs.Month = top(fs.Source, 10), top(fs.Author, 10), top(fs.Month, 24)
+	fs.Source, fs.Author, fs.Month, fs.Language = top(fs.Source, 10), top(fs.Author, 10), top(fs.Month, 24), top(fs.Language, 10)
 	slices.SortStableFunc(fs.Month, func(a, b FacetCount) int { return strings.Compare(b.Value, a.Value) })
 	return &fs
 }
@@ -428,6 +442,7 @@ func makeHit(dm *bsearch.DocumentMatch) Hit {
 		Author:    str(FieldAuthor),
 		Source:    str(FieldSource),
 		URL:       str(FieldURL),
+		Language:  str(FieldLanguage),
 		Text:      str(FieldText),
 		Score:     dm.Score,
 	}

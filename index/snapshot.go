@@ -45,6 +45,16 @@ type snapshot struct {
 	artOnce sync.Once
 	art     *articleTable
 	artErr  error
+	// texts are the text analyzers of the languages the generation holds
+	// (languages.go), English first; nil: English alone.
+	texts []namedAnalyzer
+	// langs are the languages of the generation's articles ("und"
+	// included); the language facet is counted only when there are two
+	// or more.
+	langs []string
+	// han: the generation holds Han text (cjk.go); without any, a
+	// query's Han words match nothing and are not analysed.
+	han bool
 
 	// mu is held shared by every search using the snapshot and
 	// exclusively by retire; retired, set under it, sends a search that

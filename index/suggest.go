@@ -38,7 +38,7 @@ func (v view) suggest(ctx context.Context, q string, node query.Node) (string, e
 	for _, leaf := range query.Leaves(node) {
 		term, ok := leaf.(*query.Term)
 		// Words are looked up where the suggestion looks: text and title.
-		if !ok || !searchesAny(term.Field, FieldText, FieldTitle) {
+		if !ok || !searchesAny(term.Field, FieldText, FieldTitle) || (!v.s.han && hasHan(term.Text)) {
 			continue
 		}
 		toks := v.r.text.Analyze([]byte(term.Text))

@@ -1,11 +1,15 @@
 package index
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/newsroom/newsearch/internal/language"
 	"github.com/newsroom/newsearch/internal/query"
 )
 
@@ -46,9 +50,18 @@ func searchesAny(name string, fields ...string) bool {
 // translator turns a parsed query into a bleve query.
 type translator struct {
 	text, name analysis.Analyzer
-	dict       func(field, prefix string) ([]string, error) // prefix search terms; nil: plain prefix queries
-	err        error                                        // the first failure of dict
-	matchAny   bool                                         // bare words: any may match (ranked), instead of all
+	// texts analyse words in text fields: the analyzers of the languages
+	// the index holds (languages.go), or of those a lang: filter scopes
+	// the query to; nil: text alone.
+	texts []namedAnalyzer
+	// all are the analyzers of every language, by language, for lang:.
+	all func(langs []string) []namedAnalyzer
+	// han: the index holds Han text; without any, Han words match
+	// nothing and are not analysed (cjk.go).
+	han      bool
+	dict     func(field, prefix string) ([]string, error) // prefix search terms; nil: plain prefix queries
+	err      error                                        // the first failure of dict
+	matchAny bool                                         // bare words: any may match (ranked), instead of all
 	// paragraphs: the hits are paragraphs, so a word that names no field
 	// must be in the paragraph's own text or section heading; the title,
 	// which every paragraph of an article carries, only lifts the score.
@@ -59,7 +72,9 @@ type translator struct {
 // newTranslator returns a translator expanding prefixes in the view's
 // dictionaries.
 func newTranslator(v view, matchAny, paragraphs bool) *translator {
-	return &translator{text: v.r.text, name: v.r.name, matchAny: matchAny, paragraphs: paragraphs, dict: v.expandPrefix}
+	return &translator{text: v.r.text, name: v.r.name, matchAny: matchAny, paragraphs: paragraphs, dict: v.expandPrefix,
+		texts: v.textAnalyzers(), all: func(langs []string) []namedAnalyzer { return textAnalyzers(v.r.mapping, langs) },
+		han: v.s.han}
 }
 
 // inParagraph makes the clause of a word that names no field, from its
@@ -99,10 +114,19 @@ func (t *translator) analyzer(field string) analysis.Analyzer {
 func (t *translator) translate(n query.Node) bquery.Query {
 	switch n := n.(type) {
 	case *query.Term:
+		if n.Field == query.FieldLang {
+			return languageQuery(n.Text)
+		}
 		return t.words(n.Field, n.Text)
 	case *query.Phrase:
+		if n.Field == query.FieldLang {
+			return languageQuery(n.Text)
+		}
 		return t.words(n.Field, n.Text)
 	case *query.Prefix:
+		if n.Field == query.FieldLang {
+			return languageQuery(n.Text)
+		}
 		return t.prefix(n.Field, n.Text)
 	case *query.Not:
 		inner := t.translate(n.Child)
@@ -122,7 +146,13 @@ func (t *translator) translate(n query.Node) bquery.Query {
 		}
 		return anyOf(qs)
 	case *query.And:
-		var must, not []bquery.Query
+		if langs := scopedLanguages(n); len(langs) > 0 && t.all != nil {
+			// lang:de beside the words: they are German words.
+			saved := t.texts
+			t.texts = t.all(langs)
+			defer func() { t.texts = saved }()
+		}
+		var must, not, filters []bquery.Query
 		positives := 0
 		for _, c := range n.Children {
 			if neg, ok := c.(*query.Not); ok {
@@ -132,6 +162,11 @@ func (t *translator) translate(n query.Node) bquery.Query {
 				continue
 			}
 			positives++
+			if isLanguageFilter(c) {
+				// A filter, whatever the mode: any words, but in German.
+				filters = append(filters, t.translate(c))
+				continue
+			}
 			if q := t.translate(c); q != nil {
 				must = append(must, q)
 			}
@@ -145,21 +180,24 @@ func (t *translator) translate(n query.Node) bquery.Query {
 			b.AddMustNot(not...)
 			return b
 		}
-		if len(must) == 0 {
+		if len(must) == 0 && len(filters) == 0 {
 			// Every word was punctuation only: nothing to search for.
 			return nil
 		}
-		if t.matchAny && len(not) == 0 {
+		if t.matchAny && len(not) == 0 && len(filters) == 0 {
 			// The very query of "a OR b OR c": the same candidates in the
 			// same first-stage order, so the same ranking (rank.go).
 			return anyOf(must)
 		}
 		b := bleve.NewBooleanQuery()
-		if t.matchAny {
+		if t.matchAny && len(must) > 0 {
 			b.AddShould(must...)
 			b.SetMinShould(1)
-		} else {
+		} else if len(must) > 0 {
 			b.AddMust(must...)
+		}
+		if len(filters) > 0 {
+			b.AddMust(filters...)
 		}
 		if len(not) > 0 {
 			b.AddMustNot(not...)
@@ -173,9 +211,19 @@ func (t *translator) translate(n query.Node) bquery.Query {
 // word the analyzer splits into several tokens ("covid-19", "10:30") is
 // matched as a phrase; one it reduces to nothing is left out.
 func (t *translator) words(field, text string) bquery.Query {
+	if !t.han && hasHan(text) {
+		return bleve.NewMatchNoneQuery() // no Han text in the index
+	}
 	byField := map[string]bquery.Query{}
 	var qs []bquery.Query
 	for _, f := range fieldsFor(field) {
+		if f == FieldTitle || f == FieldSection || f == FieldText {
+			if q := t.textWords(f, text); q != nil {
+				byField[f] = q
+				qs = append(qs, q)
+			}
+			continue
+		}
 		toks := t.analyzer(f).Analyze([]byte(text))
 		var q bquery.Query
 		switch len(toks) {
@@ -210,6 +258,16 @@ func (t *translator) words(field, text string) bquery.Query {
 func (t *translator) prefix(field, text string) bquery.Query {
 	// As the analyzers read a word (fold.go): "CAFÉ*" finds "cafeteria".
 	text = fold(norm.NFKC.String(text))
+	if !t.han && hasHan(text) {
+		return bleve.NewMatchNoneQuery() // no Han text in the index
+	}
+	if hasHan(text) && len(t.text.Analyze([]byte(text))) > 1 {
+		// Chinese: the index holds words of at most cjkMaxWord characters
+		// (cjk.go), so no term starts with 北京地铁; the words typed, as
+		// a phrase, find it and the longer words that start with it
+		// (北京地铁站 is indexed 北京 地铁 站).
+		return t.words(field, text)
+	}
 	byField := map[string]bquery.Query{}
 	var qs []bquery.Query
 	for _, f := range fieldsFor(field) {
@@ -271,4 +329,96 @@ func disjunction(qs []bquery.Query) bquery.Query {
 		return qs[0]
 	}
 	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// textWords matches a word or phrase in a text field as each language
+// analyses it (one query when they agree, as for most words): a term
+// query for one token, a phrase of the tokens for several (tokens at one
+// position, as a Chinese word beside its pieces, are alternatives).
+func (t *translator) textWords(field, text string) bquery.Query {
+	texts := t.texts
+	if len(texts) == 0 {
+		texts = []namedAnalyzer{{name: textAnalyzer, Analyzer: t.text}}
+	}
+	seen := map[string]bool{}
+	var qs []bquery.Query
+	for _, a := range texts {
+		toks := a.Analyze([]byte(text))
+		if len(toks) == 0 {
+			continue
+		}
+		var key strings.Builder
+		for _, tok := range toks {
+			fmt.Fprintf(&key, "%d\x00%s\x00", tok.Position, tok.Term)
+		}
+		if seen[key.String()] {
+			continue
+		}
+		seen[key.String()] = true
+		if len(toks) == 1 {
+			// One token: a term query. A phrase query of one term would
+			// read the term's positions in every matching document.
+			tq := bleve.NewTermQuery(string(toks[0].Term))
+			tq.SetField(field)
+			qs = append(qs, tq)
+			continue
+		}
+		qs = append(qs, bquery.NewMultiPhraseQuery(tokensToPhrase(toks), field))
+	}
+	return disjunction(qs)
+}
+
+// tokensToPhrase is the phrase of a token stream as bleve's match phrase
+// query makes it: the terms at each position from the first, a gap where
+// a position has none.
+func tokensToPhrase(toks analysis.TokenStream) [][]string {
+	first, last := toks[0].Position, toks[0].Position
+	for _, tok := range toks {
+		first, last = min(first, tok.Position), max(last, tok.Position)
+	}
+	phrase := make([][]string, last-first+1)
+	for _, tok := range toks {
+		i := tok.Position - first
+		phrase[i] = append(phrase[i], string(tok.Term))
+	}
+	return phrase
+}
+
+// languageQuery matches the articles in the language a lang: filter names
+// (de, "de-AT", German is not a code: it matches nothing).
+func languageQuery(text string) bquery.Query {
+	l := language.Tag(text)
+	if strings.EqualFold(strings.TrimSpace(text), language.Undetermined) {
+		l = language.Undetermined
+	}
+	q := bleve.NewTermQuery(l)
+	q.SetField(FieldLanguage)
+	return q
+}
+
+// scopedLanguages returns the languages of the lang: filters among the
+// direct children of an AND, which scope its words.
+func scopedLanguages(n *query.And) []string {
+	var langs []string
+	for _, c := range n.Children {
+		if term, ok := c.(*query.Term); ok && term.Field == query.FieldLang {
+			if l := language.Tag(term.Text); l != "" {
+				langs = append(langs, l)
+			}
+		}
+	}
+	return langs
+}
+
+// isLanguageFilter reports whether n is a lang: filter.
+func isLanguageFilter(n query.Node) bool {
+	switch n := n.(type) {
+	case *query.Term:
+		return n.Field == query.FieldLang
+	case *query.Phrase:
+		return n.Field == query.FieldLang
+	case *query.Prefix:
+		return n.Field == query.FieldLang
+	}
+	return false
 }

@@ -54,6 +54,9 @@ type Request struct {
 	// largest single cost of a search, which scripts that only want hits
 	// need not pay.
 	NoFacets bool
+	// languageFacet: count the matching paragraphs by language (set by
+	// the search where the index holds several languages).
+	languageFacet bool
 	// Rank is how results sorted by relevance are ordered (ranking.go).
 	// nil means DefaultRanking for any-words requests (MatchAny) and
 	// bleve's own order (RankBleve) for all-words ones; results sorted by
@@ -73,6 +76,7 @@ type Hit struct {
 	Author       string
 	Source       string
 	URL          string // the article's own address on the web, "" when unknown
+	Language     string // the article's language (ISO 639-1, "und"), "" when its reader set none
 	Score        float64
 	Text         string
 	Matches      []snippet.Span // match spans in Text, byte offsets; never nil
@@ -87,11 +91,14 @@ type FacetCount struct {
 	Count int    `json:"count"`
 }
 
-// Facets counts the matching paragraphs by source, author and month.
+// Facets counts the matching paragraphs by source, author, month and
+// language (an ISO 639-1 code; articles of undetermined language are in
+// none; empty where the index holds one language).
 type Facets struct {
-	Source []FacetCount `json:"source"`
-	Author []FacetCount `json:"author"`
-	Month  []FacetCount `json:"month"`
+	Source   []FacetCount `json:"source"`
+	Author   []FacetCount `json:"author"`
+	Month    []FacetCount `json:"month"`
+	Language []FacetCount `json:"language"`
 }
 
 // Result is a page of hits.

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/newsroom/newsearch/internal/language/detect"
 )
 
 func TestFormatOf(t *testing.T) {
@@ -196,4 +198,27 @@ func FuzzDocuments(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLanguages: a page's declared language (its html element's lang) is
+// the document's, as a bare code; a text without a declaration gets the
+// language it is written in; a declaration beats the text.
+func TestLanguages(t *testing.T) {
+	p := parser{readHTML: standInHTML, lang: detect.New()}
+	for _, c := range []struct{ seed, data, want string }{
+		{"a.html", `<!DOCTYPE html><html lang="de-AT"><head><title>Wahl</title></head><body><p>The text says otherwise, in English words.</p></body></html>`, "de"},
+		{"b.html", `<html class="x" xml:lang="fr"><body><p>Bonjour</p></body></html>`, "fr"},
+		{"c.txt", "Politics today\n\nThe prime minister said on Tuesday that the government would not raise taxes before the election.\n", "en"},
+		{"d.txt", "Politik heute\n\nDie Bundesregierung hat am Dienstag beschlossen, die Steuern vor der Wahl nicht zu erhöhen.\n", "de"},
+		{"e.jsonl", `{"title":"x","body":"The prime minister said on Tuesday that taxes stay.","language":"pt-BR"}` + "\n", "pt"},
+	} {
+		docs, err := p.documents(c.seed, []byte(c.data), 1<<20)
+		if err != nil {
+			t.Fatalf("%s: %v", c.seed, err)
+		}
+		p.setLanguages(docs)
+		if docs[0].Language != c.want {
+			t.Errorf("%s: language %q, want %q", c.seed, docs[0].Language, c.want)
+		}
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/language/detect"
 )
 
 // DefaultMaxSeedBytes is the largest seed read: a news article is far
@@ -132,7 +133,7 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	if err != nil {
 		return sum, err
 	}
-	src := newSeedFiles(opts.SeedsDir, opts.MaxSeedBytes, parser{readHTML: opts.ReadHTML, log: opts.Logger})
+	src := newSeedFiles(opts.SeedsDir, opts.MaxSeedBytes, parser{readHTML: opts.ReadHTML, log: opts.Logger, lang: detect.New()})
 	plan, err := w.Plan(ctx, scanned, src)
 	if err != nil {
 		return sum, fmt.Errorf("plan index: %w", err)

@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
+	"strings"
 
 	"github.com/newsroom/newsearch/index"
 	"github.com/newsroom/newsearch/index/doc"
 	"github.com/newsroom/newsearch/internal/article"
+	"github.com/newsroom/newsearch/internal/language"
+	"github.com/newsroom/newsearch/internal/language/detect"
 	"github.com/newsroom/newsearch/internal/records"
 	"github.com/newsroom/newsearch/internal/warc"
 )
@@ -19,7 +23,7 @@ import (
 // again, once (see index.VersionedSource): a new reader may make another
 // article of the same bytes, or read a seed an older one skipped. Change
 // it whenever a reader's output changes.
-const ReaderVersion = "2" // 2: formats by extension, legacy encodings decoded, not-seeds skipped
+const ReaderVersion = "3" // 2: formats by extension, legacy encodings decoded, not-seeds skipped; 3: languages
 
 // HTMLReader reads an HTML page into a document: its title, metadata and
 // body paragraphs. pageURL is the address the page was fetched from ("" when
@@ -35,6 +39,37 @@ var errNoHTMLReader = errors.New("no HTML reader")
 type parser struct {
 	readHTML HTMLReader
 	log      *slog.Logger
+	// lang tells the language of a document whose reader found no
+	// declaration; nil leaves Document.Language as the reader set it.
+	lang *detect.Detector
+}
+
+// setLanguages sets each document's language: the one its page declared,
+// as a bare language code (en-GB is en), else the one its title and
+// first paragraphs are written in, language.Undetermined when the
+// detector cannot tell. The index analyses a document by it.
+func (p parser) setLanguages(docs []*index.Document) {
+	if p.lang == nil {
+		return
+	}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		if d.Language = language.Tag(d.Language); d.Language != "" {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(d.Title)
+		for _, para := range d.Paragraphs {
+			if b.Len() > 2000 {
+				break
+			}
+			b.WriteString("\n")
+			b.WriteString(para.Text)
+		}
+		d.Language = p.lang.Detect(b.String())
+	}
 }
 
 // documents returns the documents of a seed: one for a text or HTML page,
@@ -115,7 +150,24 @@ func (p parser) html(seed string, data []byte) ([]*index.Document, error) {
 		return nil, errors.New("html: the reader returned no document")
 	}
 	d.Seed, d.ID = seed, ""
+	if d.Language == "" {
+		d.Language = declaredLanguage(data)
+	}
 	return []*index.Document{d}, nil
+}
+
+// htmlLang finds the lang attribute of a page's html element.
+var htmlLang = regexp.MustCompile(`(?i)<html\b[^>]*?\s(?:xml:)?lang\s*=\s*["']?([a-z]{2,3}(?:[-_][a-z0-9]{1,8})*)`)
+
+// declaredLanguage returns the language a page declares on its html
+// element, as a bare code ("" when it declares none): the HTML reader
+// does not read it.
+func declaredLanguage(page []byte) string {
+	m := htmlLang.FindSubmatch(page[:min(len(page), 8192)])
+	if m == nil {
+		return ""
+	}
+	return language.Tag(string(m[1]))
 }
 
 // crawl reads the HTML pages of a WARC seed. A page's article id derives
@@ -149,6 +201,9 @@ func (p parser) crawl(seed string, data []byte) ([]*index.Document, error) {
 			continue
 		}
 		d.Seed, d.ID = seed, doc.RecordID(seed, "url:"+page.URI)
+		if d.Language == "" {
+			d.Language = declaredLanguage(page.Body)
+		}
 		if d.URL == "" {
 			d.URL = page.URI
 		}

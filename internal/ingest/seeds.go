@@ -132,6 +132,7 @@ func loadSeed(p parser, dir string, e index.Entry, maxBytes int64) ([]*index.Doc
 		sum = hex.EncodeToString(b[:])
 	}
 	docs, err := p.documents(e.Seed, data, maxBytes)
+	p.setLanguages(docs)
 	return docs, sum, err
 }
 

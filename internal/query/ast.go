@@ -74,12 +74,16 @@ const (
 	FieldSource  = "source"
 	FieldSection = "section"
 	FieldText    = "text"
+	// FieldLang is not a field of the text but a filter: lang:de keeps
+	// the articles in German (a language code), and reads the words
+	// beside it as German words.
+	FieldLang = "lang"
 )
 
 // Fields returns the field names a query may scope to, lowercase, in a fresh
 // slice: title, author, source, section, text.
 func Fields() []string {
-	return []string{FieldTitle, FieldAuthor, FieldSource, FieldSection, FieldText}
+	return []string{FieldTitle, FieldAuthor, FieldSource, FieldSection, FieldText, FieldLang}
 }
 
 // lookupField returns the canonical (lowercase) name of a known field,

@@ -14,6 +14,8 @@
 //	title:word            scope a word, "phrase" or prefix* to one field;
 //	title:(a OR "b c")    scope every word, phrase and prefix inside the group
 //	cyber*                prefix search (at least 2 characters before the *)
+//	lang:de               a filter, not a field: articles in that language (the
+//	                      index reads the words beside it as its words)
 //
 // The fields are those returned by Fields; field names are matched
 // case-insensitively. NOT binds tightest, then OR, then the implicit AND.

@@ -369,7 +369,7 @@ func TestLeaves(t *testing.T) {
 
 func TestFields(t *testing.T) {
 	f := Fields()
-	want := []string{"title", "author", "source", "section", "text"}
+	want := []string{"title", "author", "source", "section", "text", "lang"}
 	if !reflect.DeepEqual(f, want) {
 		t.Fatalf("Fields() = %q, want %q", f, want)
 	}

@@ -300,6 +300,7 @@ type Article struct {
 	Source     string
 	Editors    string
 	URL        string    // the article's own address on the web, "" when unknown
+	Language   string    // ISO 639-1 ("und": undetermined), "" when unknown
 	Published  time.Time // zero when the article has no date
 	Paragraphs []Paragraph
 }
@@ -323,7 +324,7 @@ func (s *Service) Article(ctx context.Context, id string, q Query) (*Article, er
 		return nil, fmt.Errorf("article %.40q: %w", id, err)
 	}
 	a := &Article{ID: v.ID, Seed: v.Seed, Title: v.Title, Author: v.Author, Source: v.Source,
-		Editors: v.Editors, URL: v.URL, Published: v.Published, Paragraphs: make([]Paragraph, len(v.Paragraphs))}
+		Editors: v.Editors, URL: v.URL, Language: v.Language, Published: v.Published, Paragraphs: make([]Paragraph, len(v.Paragraphs))}
 	if len(v.TitleMatch) > 0 {
 		a.TitleHTML = snippet.Highlight(v.Title, v.TitleMatch)
 	}

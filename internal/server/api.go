@@ -30,6 +30,7 @@ type apiHit struct {
 	MoreMatches *int      `json:"more_matches,omitempty"`
 	URL         string    `json:"url"`        // the article's page here
 	SourceURL   string    `json:"source_url"` // the article's own address on the web, "" when unknown
+	Language    string    `json:"language"`   // ISO 639-1, "und" when undetermined, "" when unknown
 }
 
 // apiSpan is a match in a paragraph's text: byte offsets, end exclusive.
@@ -113,7 +114,7 @@ func makeAPIHits(hits []search.Hit, p *searchParams) []apiHit {
 		ah := apiHit{ID: h.ID, ArticleID: h.ArticleID, Seed: h.Seed, Paragraph: h.Paragraph, Section: h.Section,
 			Title: h.Title, Published: formatPublished(h.Published), Author: h.Author, Source: h.Source, Score: h.Score,
 			SnippetHTML: h.SnippetHTML, TitleHTML: h.TitleHTML, SectionHTML: h.SectionHTML, Matches: apiSpans(h.Matches),
-			URL: articlePath(h.ArticleID, p.Q, h.Paragraph), SourceURL: h.URL}
+			URL: articlePath(h.ArticleID, p.Q, h.Paragraph), SourceURL: h.URL, Language: h.Language}
 		if p.Group {
 			n := h.MoreMatches
 			ah.MoreMatches = &n
@@ -133,6 +134,7 @@ type apiArticle struct {
 	Source     string         `json:"source"`
 	Editors    string         `json:"editors"`
 	SourceURL  string         `json:"source_url"` // the article's own address on the web, "" when unknown
+	Language   string         `json:"language"`   // ISO 639-1, "und" when undetermined, "" when unknown
 	Published  *string        `json:"published"`
 	Paragraphs []apiParagraph `json:"paragraphs"`
 }
@@ -164,7 +166,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := apiArticle{ID: v.ID, Seed: v.Seed, Title: v.Title, TitleHTML: v.TitleHTML, Author: v.Author, Source: v.Source,
-		Editors: v.Editors, SourceURL: v.URL, Published: formatPublished(v.Published), Paragraphs: make([]apiParagraph, 0, len(v.Paragraphs))}
+		Editors: v.Editors, SourceURL: v.URL, Language: v.Language, Published: formatPublished(v.Published), Paragraphs: make([]apiParagraph, 0, len(v.Paragraphs))}
 	for _, p := range v.Paragraphs {
 		out.Paragraphs = append(out.Paragraphs, apiParagraph{Paragraph: p.N, Section: p.Section, Text: p.Text, HTML: p.HTML})
 	}

@@ -31,7 +31,7 @@ type Help struct {
 // help is read-only: the handlers only read it.
 var help = Help{
 	Syntax: []Syntax{
-		{"word word", "every word must match (AND), in the title, section heading or text; words are stemmed, so attack finds attacks", "cyber attacks"},
+		{"word word", "every word must match (AND), in the title, section heading or text; words are stemmed in the article's language (attack finds attacks, Haus finds Häuser in German articles); case, width (ｗｏｒｄ) and accents are ignored, so cafe finds café", "cyber attacks"},
 		{`"exact phrase"`, "the words adjacent and in order", `"critical infrastructure"`},
 		{"-word, -\"phrase\", NOT word", "exclude paragraphs that match", `espionage -industrial`},
 		{"a OR b", "either matches; OR binds tighter than the implicit AND", `china (cyber OR hacking)`},
@@ -39,6 +39,8 @@ var help = Help{
 		{"title: author: source: section: text:", "scope a word, phrase, prefix or group to one field", `title:cyber author:"liu xin"`},
 		{"word*", "prefix: words starting with it (at least 2 letters before the *)", "espion*"},
 		{"covid-19, 10:30, U.S.", "words with punctuation inside are searched as a phrase of their parts", "covid-19"},
+		{"lang:code", "only articles in that language (ISO 639-1: en, de, fr, zh…), the words beside it read as words of that language; -lang:code leaves a language out; the language facet counts them", "wahlen lang:de"},
+		{"中文, 日本語", "Chinese and Japanese are searched by words, not characters: 地铁 finds 地铁 and 地铁站 but not 天地 铁路; a longer query (北京地铁) is the phrase of its words; Japanese articles by overlapping bigrams (東京 finds 東京都); matches are highlighted whole", "北京地铁"},
 	},
 	Params: []Param{
 		{"q", "the query, at most 1,024 bytes"},
@@ -49,7 +51,7 @@ var help = Help{
 		{"relax", "true (default): when nothing has all the words, answer with what has some of them (relaxed: true), and when fewer than 3 have them all, add some that have only some of them (partial, on page 1); and when nothing has all the words, suggest a spelling (did you mean); false: strict results from one search, no suggestion"},
 		{"from, to", "publication dates YYYY-MM-DD, inclusive (UTC days)"},
 		{"source, author", "only articles with exactly this source or author (values from facets)"},
-		{"facets", "true (default): counts of the matching paragraphs by source, author and month; false: leave them out (a search is then about a third cheaper)"},
+		{"facets", "true (default): counts of the matching paragraphs by source, author, month and language; false: leave them out (a search is then about a third cheaper)"},
 	},
 	Offsets: "matches[].start and matches[].end are byte offsets into the paragraph's UTF-8 text, end exclusive",
 	Errors:  `errors are 4xx or 503 with {"error": {"code", "message", "column"}}; column is the 1-based character position in q`,

@@ -326,6 +326,30 @@ func fillResults(sv *searchView, p *searchParams, st searchState, res *search.Re
 			sv.Facets = append(sv.Facets, g)
 		}
 	}
+	// Languages: a link adds lang:xx to the query, which keeps the
+	// articles in that language and reads the words as its words.
+	if len(counts.Language) > 1 && !strings.Contains(strings.ToLower(p.Q), "lang:") {
+		g := facetGroup{Label: "Language"}
+		for _, f := range counts.Language {
+			v := f.Value
+			g.Values = append(g.Values, facetLink{Label: languageName(v), Count: f.Count,
+				URL: st.with(func(s *searchState) { s.q = strings.TrimSpace(s.q) + " lang:" + v })})
+		}
+		sv.Facets = append(sv.Facets, g)
+	}
+}
+
+// languageName is how the page names a language code: its English name
+// for the languages the index analyses, else the code.
+func languageName(code string) string {
+	if n, ok := map[string]string{
+		"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+		"nl": "Dutch", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "ru": "Russian",
+		"zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ar": "Arabic", "pl": "Polish", "tr": "Turkish",
+	}[code]; ok {
+		return n
+	}
+	return code
 }
 
 // monthRange turns a month facet value (YYYY-MM) into the from and to

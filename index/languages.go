@@ -1,0 +1,241 @@
+package index
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/da"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fi"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/lang/it"
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/bleve/v2/analysis/lang/no"
+	"github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/analysis/lang/sv"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/newsroom/newsearch/internal/language"
+)
+
+// Languages. Each article is analysed by its language (Document.Language,
+// which the indexer's readers set: declared by the page, else detected):
+// the same Unicode words, NFKC, folded case and accents and Chinese words
+// as every text (fold.go, cjk.go), then its language's stemmer, so that
+// German Häuser and Haus, or French chevaux and cheval, are one word.
+// English keeps its own analyzer (english.go, the Porter stems); a
+// language without a stemmer here, or an undetermined one, gets the
+// neutral analyzer (no stemming: the words as they are written), and so do
+// Chinese and Japanese, whose words need none. An article whose reader set
+// no language at all is analysed as English, as every article was before
+// languages were told.
+//
+// No language removes stop words, for the reason English does not.
+//
+// A query is analysed by the analyzer of every language the index holds,
+// each analysis matching the field's terms (a word is found in every
+// language it is a word of); lang:de scopes it to German articles and to
+// German analysis.
+
+// stemmers names the stemming token filter of each language that has one,
+// as bleve registers it (the light stemmers where bleve has both: they
+// conflate fewer unrelated words).
+var stemmers = map[string]string{
+	"de": de.LightStemmerName,
+	"fr": fr.LightStemmerName,
+	"es": es.LightStemmerName,
+	"it": it.LightStemmerName,
+	"pt": pt.LightStemmerName,
+	"nl": nl.SnowballStemmerName,
+	"sv": sv.SnowballStemmerName,
+	"da": da.SnowballStemmerName,
+	"no": no.SnowballStemmerName,
+	"fi": fi.SnowballStemmerName,
+	"ru": ru.SnowballStemmerName,
+}
+
+// neutralAnalyzer analyses text of a language without a stemmer here.
+const neutralAnalyzer = "news_neutral"
+
+// japaneseAnalyzer is the neutral analyzer with Han and hiragana cut into
+// overlapping bigrams (cjk.go): the Chinese dictionary does not know
+// Japanese words (it reads 東京都 as 東 京都, "Kyoto"), bigrams need none,
+// and a query's bigrams, as a phrase, find the word wherever it is.
+const japaneseAnalyzer = "news_ja"
+
+// analyzerName is the name of the text analyzer of a language code.
+func analyzerName(lang string) string {
+	switch {
+	case lang == "" || lang == "en":
+		return textAnalyzer
+	case lang == "ja":
+		return japaneseAnalyzer
+	case stemmers[lang] != "":
+		return "news_" + lang
+	}
+	return neutralAnalyzer
+}
+
+// addLanguageAnalyzers adds the neutral analyzer and one per language of
+// stemmers to m, on the tokenizer the English one uses.
+func addLanguageAnalyzers(m *mapping.IndexMappingImpl, tokenizer string) error {
+	if err := m.AddCustomAnalyzer(neutralAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     tokenizer,
+		"token_filters": []string{foldFilterName},
+	}); err != nil {
+		return fmt.Errorf("neutral analyzer: %w", err)
+	}
+	if err := m.AddCustomTokenizer("news_ja_bigrams", map[string]any{
+		"type": nfkcTokenizerName,
+		"cjk":  "bigrams",
+	}); err != nil {
+		return fmt.Errorf("japanese tokenizer: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(japaneseAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     "news_ja_bigrams",
+		"token_filters": []string{foldFilterName},
+	}); err != nil {
+		return fmt.Errorf("japanese analyzer: %w", err)
+	}
+	for lang, stem := range stemmers {
+		filters := []string{foldFilterName}
+		switch lang {
+		case "fr":
+			filters = append(filters, fr.ElisionName) // l'homme is homme
+		case "it":
+			filters = append(filters, it.ElisionName)
+		}
+		filters = append(filters, stem)
+		if err := m.AddCustomAnalyzer(analyzerName(lang), map[string]any{
+			"type":          custom.Name,
+			"tokenizer":     tokenizer,
+			"token_filters": filters,
+		}); err != nil {
+			return fmt.Errorf("%s analyzer: %w", lang, err)
+		}
+	}
+	return nil
+}
+
+// textAnalyzers returns the distinct text analyzers of languages, by
+// name, in a stable order (English first).
+func textAnalyzers(m mapping.IndexMapping, langs []string) []namedAnalyzer {
+	var names []string
+	for _, l := range langs {
+		names = append(names, analyzerName(l))
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		switch {
+		case a == b:
+			return 0
+		case a == textAnalyzer:
+			return -1
+		case b == textAnalyzer:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	names = slices.Compact(names)
+	out := make([]namedAnalyzer, 0, len(names))
+	for _, n := range names {
+		if a := m.AnalyzerNamed(n); a != nil {
+			out = append(out, namedAnalyzer{name: n, Analyzer: a})
+		}
+	}
+	return out
+}
+
+// namedAnalyzer is an analyzer and its name.
+type namedAnalyzer struct {
+	name string
+	analysis.Analyzer
+}
+
+// indexLanguages lists the languages of the shards' articles.
+func indexLanguages(shards []bleve.Index) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, idx := range shards {
+		d, err := idx.FieldDict(FieldLanguage)
+		if err != nil {
+			return nil, fmt.Errorf("read languages: %w", err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("read languages: %w", err)
+			}
+			if e == nil {
+				break
+			}
+			if l := e.Term; !seen[l] {
+				seen[l] = true
+				out = append(out, l)
+			}
+		}
+		if err := d.Close(); err != nil {
+			return nil, fmt.Errorf("read languages: %w", err)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// textAnalyzers returns the text analyzers of the languages the served
+// generation holds.
+func (v view) textAnalyzers() []namedAnalyzer { return v.s.texts }
+
+// queryTerms returns the terms of a query word or phrase as the English
+// analyzer makes them, every one (a phrase may repeat a word), followed by
+// those that the analyzers of the other served languages make and it does
+// not.
+func (v view) queryTerms(s string) []string {
+	if !v.s.han && hasHan(s) {
+		return nil // matches nothing: no Han text in the index
+	}
+	var out []string
+	for _, tok := range v.r.text.Analyze([]byte(s)) {
+		out = append(out, string(tok.Term))
+	}
+	if len(v.s.texts) < 2 {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, t := range out {
+		seen[t] = true
+	}
+	for _, a := range v.s.texts {
+		if a.name == textAnalyzer {
+			continue
+		}
+		for _, tok := range a.Analyze([]byte(s)) {
+			if t := string(tok.Term); !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// manyLanguages reports whether the generation holds articles of two
+// languages or more (undetermined ones aside): only then is the language
+// facet worth counting.
+func (s *snapshot) manyLanguages() bool {
+	n := 0
+	for _, l := range s.langs {
+		if l != language.Undetermined {
+			n++
+		}
+	}
+	return n > 1
+}
