@@ -86,7 +86,7 @@ func hasHan(s string) bool {
 // cannot match there (the translator matches nothing for them).
 
 // hanTerm is the FieldFacets term of an article with Han characters.
-var hanTerm = "script" + facetSep + "han"
+const hanTerm = "script" + facetSep + "han"
 
 // documentHasHan reports whether a document has Han characters in its
 // title, a section heading or a paragraph.
