@@ -56,7 +56,7 @@ func encodeManifest(out io.Writer, gen *Generation) error {
 }
 
 // encodeSeeds writes m as json.Marshal writes a map: null for nil, else its
-// keys in sorted order.
+// keys in sorted order. Each key and value goes through one reused buffer.
 func encodeSeeds(bw *bufio.Writer, m map[string]SeedInfo) error {
 	if m == nil {
 		bw.WriteString("null")
@@ -67,23 +67,28 @@ func encodeSeeds(bw *bufio.Writer, m map[string]SeedInfo) error {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// put writes v as json.Marshal would: Encode adds a newline.
+	put := func(v any) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
 	bw.WriteString("{")
 	for i, k := range keys {
 		if i > 0 {
 			bw.WriteString(",")
 		}
-		kb, err := json.Marshal(k)
-		if err != nil {
+		if err := put(k); err != nil {
 			return fmt.Errorf("encode seed name %q: %w", k, err)
 		}
-		vb, err := json.Marshal(m[k])
-		if err != nil {
-			return fmt.Errorf("encode seed %s: %w", k, err)
-		}
-		bw.Write(kb)
 		bw.WriteString(":")
-		if _, err := bw.Write(vb); err != nil {
-			return fmt.Errorf("write manifest: %w", err)
+		if err := put(m[k]); err != nil {
+			return fmt.Errorf("encode seed %s: %w", k, err)
 		}
 	}
 	bw.WriteString("}")
