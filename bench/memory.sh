@@ -12,11 +12,15 @@ set -euo pipefail
 bin=$1 seeds=$2 idx=$3
 shift 3
 rm -rf "$idx"
-start=$(date +%s.%N)
-"$bin" -seeds "$seeds" -index "$idx" -log-format json "$@" >/dev/null 2>"$idx.log" &
-pid=$!
+/usr/bin/time -f '%e %U %S' -o "$idx.time" "$bin" -seeds "$seeds" -index "$idx" -log-format json "$@" >/dev/null 2>"$idx.log" &
+tpid=$!
+pid=
+while [[ -z $pid ]] && kill -0 "$tpid" 2>/dev/null; do
+  pid=$(pgrep -P "$tpid" || true)
+  sleep 0.05
+done
 peak_rss=0 peak_anon=0 peak_file=0
-while kill -0 "$pid" 2>/dev/null; do
+while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; do
   if read -r rss anon file < <(awk '/^VmRSS/{r=$2} /^RssAnon/{a=$2} /^RssFile/{f=$2} END{print r+0, a+0, f+0}' "/proc/$pid/status" 2>/dev/null); then
     ((rss > peak_rss)) && peak_rss=$rss
     ((anon > peak_anon)) && peak_anon=$anon
@@ -25,13 +29,11 @@ while kill -0 "$pid" 2>/dev/null; do
   sleep 0.2
 done
 set +e
-wait "$pid"
+wait "$tpid"
 rc=$?
 set -e
-end=$(date +%s.%N)
-# CPU time of the finished child, from the shell's own accounting.
-cpu=$(times | awk 'NR==2{print $1" user "$2" sys"}')
-printf 'rc %d wall %.1f s, cpu (children) %s, peak VmRSS %d MB, RssAnon %d MB, RssFile %d MB, index %s\n' \
-  "$rc" "$(echo "$end - $start" | bc)" "$cpu" $((peak_rss / 1024)) $((peak_anon / 1024)) $((peak_file / 1024)) \
+read -r wall user sys <"$idx.time"
+printf 'rc %d wall %s s, cpu %s user + %s sys, peak VmRSS %d MB, RssAnon %d MB, RssFile %d MB, index %s\n' \
+  "$rc" "$wall" "$user" "$sys" $((peak_rss / 1024)) $((peak_anon / 1024)) $((peak_file / 1024)) \
   "$(du -sh "$idx" | cut -f1)"
 exit "$rc"
