@@ -94,3 +94,27 @@ func BenchmarkEncodeManifest(b *testing.B) {
 		}
 	})
 }
+
+// TestManifestHeadFields checks that manifestHead has Generation's fields
+// before the seed lists, in order, with the same JSON tags: a field added to
+// Generation must be added to the head too, or it would be left out of the
+// manifests written.
+func TestManifestHeadFields(t *testing.T) {
+	g, h := reflect.TypeFor[Generation](), reflect.TypeFor[manifestHead]()
+	var want []string
+	for i := range g.NumField() {
+		if tag := g.Field(i).Tag.Get("json"); tag != "seeds" && tag != "skipped" {
+			want = append(want, g.Field(i).Name+" "+tag)
+		}
+	}
+	var got []string
+	for i := range h.NumField() {
+		got = append(got, h.Field(i).Name+" "+h.Field(i).Tag.Get("json"))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("manifestHead fields %q, want Generation's %q", got, want)
+	}
+	if last := g.Field(g.NumField() - 1).Tag.Get("json"); last != "skipped" || g.Field(g.NumField()-2).Tag.Get("json") != "seeds" {
+		t.Errorf("Generation's last fields are not the seed lists (readHead relies on them coming last)")
+	}
+}
