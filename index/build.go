@@ -107,7 +107,7 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 	if b == nil {
 		return res, nil
 	}
-	if err := b.Close(); err != nil {
+	if err := closeBuilder(ctx, b, j.merge); err != nil {
 		return res, fmt.Errorf("finish shard %d: %w", bucket, err)
 	}
 	if err := w.install(tmp, &res.info, j.readers, kept, res.seeds); err != nil {
@@ -165,4 +165,22 @@ func (w *Writer) install(tmp string, info *ShardInfo, readers string, kept []Ent
 	}
 	crashPoint("install")
 	return nil
+}
+
+// closeBuilder finishes a shard: the builder merges its batch segments
+// into one and writes the shard. The merge maps every segment of the
+// shard, and the pages it reads stay resident until it ends: with merge
+// not nil it waits for the merge slot, so that shards built at once take
+// turns to merge instead of holding their segments mapped together. The
+// other workers go on indexing meanwhile.
+func closeBuilder(ctx context.Context, b bleve.Builder, merge chan struct{}) error {
+	if merge != nil {
+		select {
+		case merge <- struct{}{}:
+			defer func() { <-merge }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return b.Close()
 }

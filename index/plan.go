@@ -98,6 +98,9 @@ type job struct {
 	added   []Entry             // with base: the entries it lacks (new or changed)
 	gone    []SeedInfo          // with base: the seeds whose paragraphs go (changed or removed)
 	kept    map[string]SeedInfo // with base: the seeds it holds unchanged
+	// merge, when not nil, is held while the shard's builder merges its
+	// segments: Publish lets one shard merge at a time (see runJobs).
+	merge chan struct{}
 }
 
 // Plan measures the scanned seeds against the published generation: it

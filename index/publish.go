@@ -2,9 +2,9 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -115,6 +115,10 @@ func (w *Writer) runJobs(ctx context.Context, jobs []job, src Source, progress f
 		}
 	}
 	work := make(chan job)
+	// One shard merges its segments at a time (closeBuilder): a merge
+	// holds its shard's segment files mapped, the build's largest resident
+	// cost, and two at once would double it.
+	merge := make(chan struct{}, 1)
 	var workers sync.WaitGroup
 	for range min(w.opts.Workers, max(len(jobs), 1)) {
 		workers.Go(func() {
@@ -149,6 +153,7 @@ func (w *Writer) runJobs(ctx context.Context, jobs []job, src Source, progress f
 		if ctx.Err() != nil {
 			break
 		}
+		j.merge = merge
 		work <- j
 	}
 	close(work)
@@ -287,12 +292,11 @@ func paragraphCount(docs []*Document) int {
 func (w *Writer) commit(gen *Generation) error {
 	// Compact: the manifest lists every seed, and indenting it takes
 	// several times as long (bench/RESULTS.md has its size at scale).
-	b, err := json.Marshal(gen)
-	if err != nil {
-		return fmt.Errorf("encode manifest: %w", err)
-	}
+	// Streamed to the file: never the whole manifest in memory.
 	name := manifestName(gen.Number)
-	if err := writeFileAtomic(filepath.Join(w.dir, name), b); err != nil {
+	if err := writeAtomic(filepath.Join(w.dir, name), func(out io.Writer) error {
+		return encodeManifest(out, gen)
+	}); err != nil {
 		return err
 	}
 	crashPoint("manifest")

@@ -46,7 +46,7 @@ func (w *Writer) updateShard(ctx context.Context, j job, src Source, progress fu
 		// A copy would carry the damage into the next generation: the
 		// bucket is built whole instead.
 		w.opts.Logger.Warn("shard damaged; building its bucket whole instead of updating it", "shard", base.Name, "err", err)
-		return w.buildShard(ctx, job{bucket: j.bucket, readers: j.readers, entries: j.entries}, src, progress)
+		return w.buildShard(ctx, job{bucket: j.bucket, readers: j.readers, entries: j.entries, merge: j.merge}, src, progress)
 	}
 	tmp, err := os.MkdirTemp(shards, buildPrefix+fmt.Sprintf("s%03d-", j.bucket))
 	if err != nil {
@@ -169,7 +169,7 @@ func (w *Writer) rebuildAfterRemovals(ctx context.Context, j job, upd shardResul
 			es = append(es, e)
 		}
 	}
-	res, err := w.buildShard(ctx, job{bucket: j.bucket, readers: j.readers, entries: es}, src, progress)
+	res, err := w.buildShard(ctx, job{bucket: j.bucket, readers: j.readers, entries: es, merge: j.merge}, src, progress)
 	for k, v := range upd.bad {
 		res.bad[k] = v
 	}

@@ -26,6 +26,17 @@ import (
 // behind 4.
 const DefaultShards = 4
 
+// DefaultMergeMax is how many batch segments a shard's builder merges in
+// one pass by default. Up to about a million paragraphs (4 shards, batches
+// of 1,000) that is all of them: one pass over the data instead of one per
+// level of bleve's 10-way merge tree, which indexes faster. Past it the
+// merge goes in two passes: bleve's merge looks at every input segment for
+// each distinct term, a cost of terms × segments that grows with the
+// square of the shard (identifiers are distinct terms), and each segment
+// merged holds open files and memory (bench/RESULTS.md, "Memory at
+// scale").
+const DefaultMergeMax = 256
+
 // DefaultMaxUpdates is how many times a shard is updated, by default,
 // before it is built whole again.
 const DefaultMaxUpdates = 32
@@ -43,9 +54,7 @@ type WriterOptions struct {
 	// BatchSize is the number of documents per builder batch. 0 means 1000.
 	BatchSize int
 	// MergeMax is how many of a shard's batch segments the builder merges
-	// in one pass. 0 means all of them: one pass over the data instead of
-	// one per level of a 10-way merge tree, which indexes faster (see
-	// bench/RESULTS.md, "What was tried and what it gained").
+	// in one pass. 0 means DefaultMergeMax.
 	MergeMax int
 	// MaxUpdates is how many times a shard is updated instead of rebuilt.
 	// When a bucket's seeds changed little, its new shard is a copy of the
@@ -81,7 +90,7 @@ func (o WriterOptions) withDefaults() (WriterOptions, error) {
 		o.BatchSize = 1000
 	}
 	if o.MergeMax <= 0 {
-		o.MergeMax = 1 << 20
+		o.MergeMax = DefaultMergeMax
 	}
 	if o.MaxUpdates == 0 {
 		o.MaxUpdates = DefaultMaxUpdates

@@ -47,6 +47,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	debounce := fs.Duration("debounce", 500*time.Millisecond, "with -watch: quiet time before a rebuild")
 	rescan := fs.Duration("rescan", 30*time.Second, "with -watch: interval of full rescans")
 	gogc := fs.Int("gogc", 400, "garbage-collector target percentage unless GOGC is set (indexing allocates much short-lived memory)")
+	memLimit := fs.String("memory-limit", defaultMemoryLimit, "soft limit of the Go heap (B, KiB, MiB or GiB), unless GOMEMLIMIT is set: past it the collector runs more often whatever -gogc says; 0 or off for none")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile (what is live and what was allocated) to this file at the end of the run")
 	logFormat := fs.String("log-format", flagenv.String("NEWSEARCH_LOG_FORMAT", logging.Auto), logging.FlagUsage)
 	verbose := fs.Bool("v", false, "log each seed's missing metadata and other details")
 	maxBytes := fs.Int64("max-seed-bytes", ingest.DefaultMaxSeedBytes, "seeds larger than this are skipped")
@@ -68,6 +71,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 	if _, set := os.LookupEnv("GOGC"); !set && *gogc > 0 {
 		debug.SetGCPercent(*gogc)
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		limit, err := parseSize(*memLimit)
+		if err != nil {
+			return fmt.Errorf("-memory-limit: %w", err)
+		}
+		if limit > 0 {
+			debug.SetMemoryLimit(limit)
+		}
+	}
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
+	if *memProfile != "" {
+		defer func() {
+			if perr := writeHeapProfile(*memProfile); perr != nil && err == nil {
+				err = perr
+			}
+		}()
 	}
 	level := slog.LevelInfo
 	if *verbose {

@@ -257,3 +257,33 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestParseSize checks the spellings -memory-limit takes and the ones it
+// refuses.
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    int64
+		wantErr bool
+	}{
+		{"2GiB", 2 << 30, false},
+		{"1500MiB", 1500 << 20, false},
+		{"64KiB", 64 << 10, false},
+		{"1TiB", 1 << 40, false},
+		{"4096", 4096, false},
+		{"4096B", 4096, false},
+		{"0", 0, false},
+		{"off", 0, false},
+		{"", 0, false},
+		{"2GB", 0, true},
+		{"-1GiB", 0, true},
+		{"lots", 0, true},
+		{"99999999999TiB", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := parseSize(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
