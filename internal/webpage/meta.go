@@ -381,6 +381,13 @@ func jsonLDDates(src string) []string {
 	if err := json.NewDecoder(bytes.NewReader([]byte(src))).Decode(&v); err != nil {
 		return nil
 	}
+	return jsonLDStrings(v, "datePublished")
+}
+
+// jsonLDStrings returns every string value of key in decoded JSON-LD, in
+// document order, however deeply nested (@graph, arrays, mainEntity), to
+// a depth of 16.
+func jsonLDStrings(v any, key string) []string {
 	var out []string
 	var rec func(any, int)
 	rec = func(v any, depth int) {
@@ -389,7 +396,7 @@ func jsonLDDates(src string) []string {
 		}
 		switch x := v.(type) {
 		case map[string]any:
-			if s, ok := x["datePublished"].(string); ok {
+			if s, ok := x[key].(string); ok {
 				out = append(out, s)
 			}
 			for _, c := range x {

@@ -70,27 +70,10 @@ func jsonLDHeadlines(src string) []string {
 	if err := json.Unmarshal([]byte(src), &v); err != nil {
 		return nil
 	}
-	var out []string
-	var rec func(any, int)
-	rec = func(v any, depth int) {
-		if depth > 16 {
-			return
-		}
-		switch x := v.(type) {
-		case map[string]any:
-			if s, ok := x["headline"].(string); ok {
-				out = append(out, html.UnescapeString(s))
-			}
-			for _, c := range x {
-				rec(c, depth+1)
-			}
-		case []any:
-			for _, c := range x {
-				rec(c, depth+1)
-			}
-		}
+	out := jsonLDStrings(v, "headline")
+	for i, s := range out {
+		out[i] = html.UnescapeString(s)
 	}
-	rec(v, 0)
 	return out
 }
 

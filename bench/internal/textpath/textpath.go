@@ -8,11 +8,11 @@ package textpath
 import (
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"github.com/newsroom/newsearch/bench/internal/extraction"
 	"github.com/newsroom/newsearch/bench/internal/visibletext"
 	"github.com/newsroom/newsearch/internal/article"
+	"github.com/newsroom/newsearch/internal/webpage"
 )
 
 // CacheDir is the folder of cached page texts, under bench/out (git-ignored).
@@ -52,22 +52,6 @@ func Parse(name, text string) (body, title, date, author string, err error) {
 	return Body(a), a.Title, date, a.Author, nil
 }
 
-// Body is an article's body as its page shows it, as the HTML path's
-// (webpage.Body): each section heading once, before its first paragraph,
-// then the paragraphs, one a line.
-func Body(a *article.Article) string {
-	var b strings.Builder
-	section := ""
-	for _, p := range a.Paragraphs {
-		if p.Section != section {
-			section = p.Section
-			if section != "" {
-				b.WriteString(section)
-				b.WriteByte('\n')
-			}
-		}
-		b.WriteString(p.Text)
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
+// Body is an article's body as its page shows it, in the very form the
+// HTML path's is scored in (webpage.Body).
+func Body(a *article.Article) string { return webpage.Body(a.Document()) }
