@@ -48,7 +48,7 @@ var articleIDRe = regexp.MustCompile(`^[0-9a-f]{16}$`)
 func (r *Reader) Article(ctx context.Context, id string, q query.Node) (*ArticleView, error) {
 	snap := r.acquire()
 	defer snap.release()
-	return view{r, snap}.article(ctx, id, q)
+	return view{r, snap, nil}.article(ctx, id, q)
 }
 
 func (v view) article(ctx context.Context, id string, q query.Node) (*ArticleView, error) {

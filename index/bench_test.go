@@ -270,8 +270,10 @@ func BenchmarkRankForms(b *testing.B) {
 	b.Run("articletable", func(b *testing.B) {
 		shards := r.cur.Load().shards
 		for b.Loop() {
-			if _, err := buildArticleTable(shards); err != nil {
-				b.Fatal(err)
+			for _, sh := range shards {
+				if _, err := buildShardArticles(sh); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
 	})

@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/go-ego/gse"
 )
@@ -104,7 +103,7 @@ func documentHasHan(d *Document) bool {
 
 // servesHan reports whether any of the shards holds an article with Han
 // characters.
-func servesHan(shards []bleve.Index) (bool, error) {
+func servesHan(shards []shard) (bool, error) {
 	for _, idx := range shards {
 		d, err := idx.FieldDictPrefix(FieldFacets, []byte(hanTerm))
 		if err != nil {

@@ -106,7 +106,7 @@ func TestChineseRanking(t *testing.T) {
 		"b.txt": []byte("交通新闻\n\n北京的地铁和公交车都是市民的选择，地铁的票价不高。\n"),
 		"c.txt": []byte("城市新闻\n\n上海地铁的客流量很大，有的车站很挤。\n"),
 	})
-	v := view{r, r.cur.Load()}
+	v := view{r, r.cur.Load(), nil}
 	id := doc.ArticleID("a.txt")
 	lens, err := v.readLengths(context.Background(), []string{ParagraphID(id, 1)}, false)
 	if err != nil {

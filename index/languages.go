@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/da"
@@ -160,7 +159,7 @@ type namedAnalyzer struct {
 }
 
 // indexLanguages lists the languages of the shards' articles.
-func indexLanguages(shards []bleve.Index) ([]string, error) {
+func indexLanguages(shards []shard) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for _, idx := range shards {

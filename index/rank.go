@@ -87,7 +87,6 @@ func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*ca
 	if err != nil {
 		return false, err
 	}
-	defer set.close()
 	if !req.Group {
 		v.paragraphRefs(set, cands)
 	}
@@ -113,7 +112,7 @@ func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*ca
 		c.best = best[c.key]
 		c.score = scores[c.key]
 	}
-	if err := set.resolve(cands); err != nil {
+	if err := v.resolve(ctx, set, cands); err != nil {
 		return false, err
 	}
 	// By score, then id: a total order whatever order the first stage

@@ -313,7 +313,7 @@ func TestDocumentFrequenciesFromPostings(t *testing.T) {
 	ctx := context.Background()
 	snap := r.acquire()
 	defer snap.release()
-	v := view{r, snap}
+	v := view{r, snap, nil}
 	words := []string{"glacier", "river", "the", "budget", "nowhere", "ice"}
 	var terms []string // as the index has them
 	for _, w := range words {
@@ -384,7 +384,7 @@ func TestSectionHeadingsCount(t *testing.T) {
 	}
 	snap := r.acquire()
 	defer snap.release()
-	v := view{r, snap}
+	v := view{r, snap, nil}
 	term := string(r.text.Analyze([]byte("agenda"))[0].Term)
 	for _, byArticle := range []bool{false, true} {
 		_, plain, err := v.countDF(ctx, []string{term}, byArticle, false, false)

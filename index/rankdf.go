@@ -5,13 +5,11 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Document frequencies for the rescoring, counted from the postings of
-// each word, and the table of every paragraph's article they need to
-// count articles (built once per generation, at reload).
+// each word by each shard (shard.go), and cached for the generation.
 
 // readFrequencies returns the number of documents (articles with group and
 // not rk.ParagraphDF, else paragraphs) and how many of them hold each term
@@ -23,10 +21,11 @@ func (v view) readFrequencies(ctx context.Context, terms []string, group bool, r
 
 // countDF returns the number of documents (articles when byArticle, else
 // paragraphs) and how many hold each term, in their text, or with title
-// their title, or with section a section heading. A term not cached for the generation is counted from its
-// postings in each shard: paragraphs are counted once (a bitmap of
-// document numbers), articles once each through the generation's table of
-// which article each paragraph belongs to (articleTable). No search is
+// their title, or with section a section heading. A term not cached for
+// the generation is counted from its postings by each shard
+// (shard.docFrequencies): paragraphs are counted once (a bitmap of
+// document numbers), articles once each through the shard's table of
+// which article each paragraph belongs to (shardArticles). No search is
 // run, no stored field read.
 func (v view) countDF(ctx context.Context, terms []string, byArticle, title, section bool) (int, map[string]int, error) {
 	n := v.s.status.Documents
@@ -59,13 +58,6 @@ func (v view) countDF(ctx context.Context, terms []string, byArticle, title, sec
 	if len(missing) == 0 {
 		return n, df, nil
 	}
-	var tab *articleTable
-	if byArticle {
-		var err error
-		if tab, err = v.s.articles(); err != nil {
-			return 0, nil, err
-		}
-	}
 	fields := []string{FieldText}
 	if title {
 		fields = append(fields, FieldTitle)
@@ -73,36 +65,19 @@ func (v view) countDF(ctx context.Context, terms []string, byArticle, title, sec
 	if section {
 		fields = append(fields, FieldSection)
 	}
-	readers, err := v.openReaders()
+	counts, err := eachShard(ctx, v, func(ctx context.Context, sh shard) ([]int, error) {
+		return sh.docFrequencies(ctx, missing, fields, byArticle)
+	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("document frequencies: %w", err)
 	}
-	defer func() {
-		for _, rd := range readers {
-			rd.Close()
-		}
-	}()
-	shards := uint64(len(readers))
-	var seen bitmap
-	for _, t := range missing {
-		seen.clear()
-		count := 0
-		for si, rd := range readers {
-			for _, f := range fields {
-				c, err := countPostings(ctx, rd, t, f, func(num uint64) (uint64, bool) {
-					if !byArticle {
-						return num*shards + uint64(si), true // a paragraph: its number in its shard
-					}
-					a := tab.of(si, num)
-					return uint64(a), a >= 0 // a deleted paragraph's number has none
-				}, &seen)
-				if err != nil {
-					return 0, nil, err
-				}
-				count += c
+	for i, t := range missing {
+		df[t] = 0
+		for _, c := range counts {
+			if c != nil {
+				df[t] += c[i]
 			}
 		}
-		df[t] = count
 	}
 	c.mu.Lock()
 	for _, t := range missing {
@@ -115,29 +90,13 @@ func (v view) countDF(ctx context.Context, terms []string, byArticle, title, sec
 // countPostings adds to seen the member (of) of each document in the
 // postings of term in field, and returns how many were new.
 func countPostings(ctx context.Context, rd bindex.IndexReader, term, field string, of func(uint64) (uint64, bool), seen *bitmap) (int, error) {
-	tfr, err := rd.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return 0, fmt.Errorf("postings of %s in %s: %w", term, field, err)
-	}
-	defer tfr.Close()
 	count := 0
-	var doc bindex.TermFieldDoc
-	for {
-		d, err := tfr.Next(doc.Reset())
-		if err != nil {
-			return 0, fmt.Errorf("postings of %s in %s: %w", term, field, err)
-		}
-		if d == nil {
-			return count, nil
-		}
-		num, ok := docNumber(d.ID)
-		if !ok {
-			return 0, fmt.Errorf("postings of %s in %s: unexpected document id %x", term, field, d.ID)
-		}
+	err := eachPosting(ctx, rd, term, field, false, func(num uint64, _ *bindex.TermFieldDoc) {
 		if m, ok := of(num); ok && seen.add(m) {
 			count++
 		}
-	}
+	})
+	return count, err
 }
 
 // docNumber reads a scorch internal document id: the document's number
@@ -178,93 +137,4 @@ func (b *bitmap) clear() {
 		b.words[w] = 0
 	}
 	b.touched = b.touched[:0]
-}
-
-// articleTable says which article each paragraph of a generation belongs
-// to: per shard, the article number (0, 1, ... over the generation) of each
-// document number, -1 for none. It is built once per generation, by the
-// first search that needs it (snapshot.articles), from the postings of the
-// article id field: one dictionary walk per shard.
-type articleTable struct {
-	shards [][]int32
-	number map[string]int32 // each article id's number
-}
-
-func (t *articleTable) of(shard int, num uint64) int32 {
-	s := t.shards[shard]
-	if num >= uint64(len(s)) {
-		return -1
-	}
-	return s[num]
-}
-
-// buildArticleTable reads the article of every paragraph of shards.
-func buildArticleTable(shards []bleve.Index) (*articleTable, error) {
-	t := &articleTable{shards: make([][]int32, len(shards))}
-	number := map[string]int32{}
-	for si, idx := range shards {
-		ai, err := idx.Advanced()
-		if err != nil {
-			return nil, err
-		}
-		rd, err := ai.Reader()
-		if err != nil {
-			return nil, err
-		}
-		err = func() error {
-			defer rd.Close()
-			dict, err := rd.FieldDict(FieldArticleID)
-			if err != nil {
-				return err
-			}
-			defer dict.Close()
-			var tab []int32
-			for {
-				e, err := dict.Next()
-				if err != nil {
-					return err
-				}
-				if e == nil {
-					break
-				}
-				a, ok := number[e.Term]
-				if !ok {
-					a = int32(len(number))
-					number[e.Term] = a
-				}
-				tfr, err := rd.TermFieldReader(context.Background(), []byte(e.Term), FieldArticleID, false, false, false)
-				if err != nil {
-					return err
-				}
-				var doc bindex.TermFieldDoc
-				for {
-					d, err := tfr.Next(doc.Reset())
-					if err != nil {
-						tfr.Close()
-						return err
-					}
-					if d == nil {
-						break
-					}
-					num, ok := docNumber(d.ID)
-					if !ok {
-						tfr.Close()
-						return fmt.Errorf("unexpected document id %x", d.ID)
-					}
-					for uint64(len(tab)) <= num {
-						tab = append(tab, -1)
-					}
-					tab[num] = a
-				}
-				tfr.Close()
-			}
-			t.shards[si] = tab
-			return nil
-		}()
-		if err != nil {
-			return nil, fmt.Errorf("article table of shard %d: %w", si, err)
-		}
-	}
-	t.number = number
-	return t, nil
 }

@@ -2,14 +2,12 @@ package index
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
-	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsroom/newsearch/index/internal/score"
 )
@@ -35,14 +33,9 @@ type rankSet struct {
 	section   bool           // count section-heading occurrences
 	positions bool           // keep positions
 
-	// Grouped counting from the postings (countFromPostings): the
-	// generation's article table, each candidate article's key by its
-	// number, each paragraph counted by shard and document number, and
-	// the shards' readers, open until close.
-	tab     *articleTable
-	byNum   map[int32]string
-	paraAt  map[paraRef]*score.Para
-	readers []bindex.IndexReader
+	// paraAt are the paragraphs counted from the postings with group
+	// (countFromPostings), by shard and document number.
+	paraAt map[paraRef]*score.Para
 	// refs are the candidate paragraphs (without group) by shard and
 	// document number, when the first stage said them all; nil otherwise.
 	refs map[paraRef]string
@@ -57,59 +50,6 @@ type paraRef struct {
 // placeholder is the id a paragraph counted from the postings has until
 // resolve reads its real one: ordered like the paragraphs' numbers.
 func (r paraRef) placeholder() string { return fmt.Sprintf("\x00%04d:%016d", r.shard, r.num) }
-
-// close closes the readers the set opened.
-func (set *rankSet) close() {
-	for _, rd := range set.readers {
-		rd.Close()
-	}
-	set.readers = nil
-}
-
-// resolve replaces the placeholder of each candidate's best paragraph by
-// its document id.
-func (set *rankSet) resolve(cands []*candidate) error {
-	if set.paraAt == nil {
-		return nil
-	}
-	for _, c := range cands {
-		if !strings.HasPrefix(c.best, "\x00") {
-			continue
-		}
-		var ref paraRef
-		if _, err := fmt.Sscanf(c.best[1:], "%d:%d", &ref.shard, &ref.num); err != nil {
-			return fmt.Errorf("paragraph placeholder %q: %w", c.best, err)
-		}
-		var id [8]byte
-		binary.BigEndian.PutUint64(id[:], ref.num)
-		ext, err := set.readers[ref.shard].ExternalID(id[:])
-		if err != nil {
-			return fmt.Errorf("paragraph id: %w", err)
-		}
-		c.best = ext
-	}
-	return nil
-}
-
-// openReaders opens a reader on each of the view's shards.
-func (v view) openReaders() ([]bindex.IndexReader, error) {
-	readers := make([]bindex.IndexReader, 0, len(v.s.shards))
-	for _, idx := range v.s.shards {
-		ai, err := idx.Advanced()
-		if err == nil {
-			var rd bindex.IndexReader
-			if rd, err = ai.Reader(); err == nil {
-				readers = append(readers, rd)
-				continue
-			}
-		}
-		for _, rd := range readers {
-			rd.Close()
-		}
-		return nil, fmt.Errorf("open shard reader: %w", err)
-	}
-	return readers, nil
-}
 
 // paragraphRefs sets set.refs from the first stage's hits (the shard
 // that answered each, and its document number there), when every
@@ -129,113 +69,6 @@ func (v view) paragraphRefs(set *rankSet, cands []*candidate) {
 		refs[paraRef{si, num}] = c.key
 	}
 	set.refs = refs
-}
-
-// countFromPostings is countTerms without positions: the postings of each
-// new word in the text (occurrences, and a paragraph's length from its
-// norm), the title and the section headings, in each shard, keeping the
-// candidates: the paragraphs of the candidate articles through the article
-// table, or the candidate paragraphs by their document numbers
-// (paragraphRefs). No search is run: the cost is the words' postings, not
-// the candidates' paragraphs.
-func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string) error {
-	if set.readers == nil {
-		if set.group {
-			tab, err := v.s.articles()
-			if err != nil {
-				return err
-			}
-			set.tab = tab
-			set.byNum = make(map[int32]string, len(set.docs))
-			set.paraAt = map[paraRef]*score.Para{}
-			for k := range set.docs {
-				if a, ok := tab.number[k]; ok {
-					set.byNum[a] = k
-				}
-			}
-		}
-		readers, err := v.openReaders()
-		if err != nil {
-			return err
-		}
-		set.readers = readers
-	}
-	for _, t := range add {
-		slot := set.slot[t]
-		for si, rd := range set.readers {
-			for _, f := range []string{FieldText, FieldTitle, FieldSection} {
-				if f == FieldTitle && !set.title || f == FieldSection && !set.section {
-					continue
-				}
-				tfr, err := rd.TermFieldReader(ctx, []byte(t), f, true, f == FieldText, false)
-				if err != nil {
-					return fmt.Errorf("postings of %s in %s: %w", t, f, err)
-				}
-				var doc bindex.TermFieldDoc
-				for {
-					dm, err := tfr.Next(doc.Reset())
-					if err != nil {
-						tfr.Close()
-						return fmt.Errorf("postings of %s in %s: %w", t, f, err)
-					}
-					if dm == nil {
-						break
-					}
-					num, ok := docNumber(dm.ID)
-					if !ok {
-						tfr.Close()
-						return fmt.Errorf("postings of %s: unexpected document id %x", t, dm.ID)
-					}
-					if !set.group {
-						// A paragraph: the candidate itself.
-						key, ok := set.refs[paraRef{si, num}]
-						if !ok {
-							continue // not a candidate
-						}
-						d := set.docs[key]
-						switch f {
-						case FieldText:
-							d.TF[slot] = float64(dm.Freq)
-						case FieldTitle:
-							d.Title[slot] = float64(dm.Freq)
-						case FieldSection:
-							d.Section[slot] = float64(dm.Freq)
-						}
-						continue
-					}
-					key, ok := set.byNum[set.tab.of(si, num)]
-					if !ok {
-						continue // not a candidate
-					}
-					d := set.docs[key]
-					if f == FieldTitle {
-						d.Title[slot] = float64(dm.Freq) // every paragraph carries the title
-						continue
-					}
-					ref := paraRef{si, num}
-					p := set.paraAt[ref]
-					if p == nil {
-						// Length -1 until a word of its text says it.
-						p = &score.Para{ID: ref.placeholder(), Length: -1, TF: make([]float64, len(set.terms)),
-							Section: make([]float64, len(set.terms))}
-						set.paraAt[ref] = p
-						d.Paras = append(d.Paras, p)
-					}
-					if f == FieldSection {
-						p.Section[slot] = float64(dm.Freq)
-						continue
-					}
-					if p.Length < 0 {
-						p.Length = normLength(dm.Norm)
-					}
-					p.TF[slot] = float64(dm.Freq)
-					d.TF[slot] += float64(dm.Freq)
-				}
-				tfr.Close()
-			}
-		}
-	}
-	return nil
 }
 
 // normLength is the field length a posting's norm (1/√length) says.

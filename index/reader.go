@@ -18,7 +18,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsroom/newsearch/internal/fswatch"
 )
@@ -45,6 +44,11 @@ type Reader struct {
 	// gatherStats makes every search gather the BM25 statistics instead
 	// of using the snapshot's (tests; set while no search runs).
 	gatherStats bool
+	// buckets are the buckets whose shards a leaf serves; nil: all.
+	buckets map[int]bool
+	// leaves serve the shards of a root (remote.go); nil for a reader
+	// of a directory.
+	leaves []Leaf
 }
 
 // Status describes what a Reader serves.
@@ -85,6 +89,24 @@ func NewReader(dir string, log *slog.Logger) (*Reader, error) {
 	return r, nil
 }
 
+// NewLeafReader returns a Reader of dir that serves only the shards of
+// buckets (a leaf of a partitioned search; see remote.go): its own
+// searches see those shards alone, and a root reads them through
+// ServeShard.
+func NewLeafReader(dir string, buckets []int, log *slog.Logger) (*Reader, error) {
+	r, err := NewReader(dir, log)
+	if err != nil {
+		return nil, err
+	}
+	if len(buckets) > 0 {
+		r.buckets = map[int]bool{}
+		for _, b := range buckets {
+			r.buckets[b] = true
+		}
+	}
+	return r, nil
+}
+
 // Status returns what the reader serves now.
 func (r *Reader) Status() Status {
 	st := r.cur.Load().status
@@ -109,6 +131,9 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("reload: %w", err)
 	}
+	if r.leaves != nil {
+		return r.reloadRoot(ctx)
+	}
 	// The pointer is a few bytes; the manifest is read only when it names
 	// another generation, and then without its seed lists.
 	name, err := currentName(r.dir)
@@ -130,9 +155,9 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	if err := r.refusedBefore(name, gen); err != nil {
 		return false, err
 	}
-	shards := make([]bleve.Index, 0, len(gen.Shards))
-	byName := make(map[string]bleve.Index, len(gen.Shards))
-	var opened []bleve.Index
+	shards := make([]shard, 0, len(gen.Shards))
+	byName := make(map[string]shard, len(gen.Shards))
+	var opened []shard
 	fail := func(err error) (bool, error) {
 		for _, o := range opened {
 			o.Close()
@@ -140,9 +165,15 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	for _, s := range gen.Shards {
-		idx, ok := byName[s.Name]
+		if !r.servesBucket(s.Bucket) {
+			continue
+		}
+		sh, ok := byName[s.Name]
 		if !ok {
-			idx, ok = old.byName[s.Name]
+			sh, ok = old.byName[s.Name]
+		}
+		if !ok {
+			sh, ok = old.kept[s.Name]
 		}
 		if !ok {
 			if err := ctx.Err(); err != nil {
@@ -151,36 +182,44 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 			if err := r.checkShard(name, gen, s.Name); err != nil {
 				return fail(err)
 			}
-			idx, err = bleve.OpenUsing(filepath.Join(r.dir, shardsDir, s.Name), map[string]any{
+			idx, err := bleve.OpenUsing(filepath.Join(r.dir, shardsDir, s.Name), map[string]any{
 				"read_only":    true,
 				"bolt_timeout": "2s",
 			})
 			if err != nil {
 				return fail(fmt.Errorf("open shard %s of generation %d: %w", s.Name, gen.Number, err))
 			}
-			opened = append(opened, idx)
+			// Searches name shards by their generation's name, the same
+			// here and on any leaf (remote.go), not by their path.
+			idx.SetName(s.Name)
+			local := newLocalShard(idx, s.Terms)
+			// The rescoring's article table is built here, while the
+			// old generation still serves, so that no search pays for it.
+			if _, err := local.articles(); err != nil {
+				r.log.Warn("could not build the article table; rescored searches of this generation will fail with this error", "err", err)
+			}
+			sh = local
+			opened = append(opened, sh)
 		}
-		byName[s.Name] = idx
-		shards = append(shards, idx)
+		byName[s.Name] = sh
+		shards = append(shards, sh)
 	}
-	stats, err := gatherBM25Stats(gen, byName, mappedFields(r.mapping))
+	stats, err := gatherBM25Stats(shards, mappedFields(r.mapping))
 	if err != nil {
 		r.log.Warn("index statistics; searches will gather them", "err", err)
 	}
-	articles := 0
+	st := Status{Ready: true, Generation: gen.Number, Shards: len(shards), LoadedAt: time.Now()}
 	for _, s := range gen.Shards {
-		articles += s.Articles
+		if _, ok := byName[s.Name]; ok {
+			st.Articles += s.Articles
+			st.Documents += s.Paragraphs
+		}
 	}
-	next, err := newSnapshot(Status{Ready: true, Generation: gen.Number, Documents: gen.Paragraphs(), Articles: articles,
-		Shards: len(gen.Shards), LoadedAt: time.Now()}, shards, byName, r.mapping, stats)
+	next, err := newSnapshot(st, shards, byName, r.mapping, stats)
 	if err != nil {
 		return fail(err)
 	}
-	// The rescoring's article table is built here, while the old
-	// generation still serves, so that no search pays for it.
-	if _, err := next.articles(); err != nil {
-		r.log.Warn("could not build the article table; rescored searches of this generation will fail with this error", "err", err)
-	}
+	next.layout = gen.Shards
 	langs, err := indexLanguages(shards)
 	if err != nil {
 		return fail(err)
@@ -193,79 +232,59 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 	if next.han {
 		go zhDict() // cjk.go: loaded before the first Chinese query needs it
 	}
+	// The shards the old generation had and this one drops stay open for
+	// one more generation, so that a root still serving the old one can
+	// read them here; those it had kept are closed.
+	next.kept = map[string]shard{}
+	for name, sh := range old.byName {
+		if _, ok := byName[name]; !ok {
+			next.kept[name] = sh
+		}
+	}
 	r.cur.Store(next)
 	old.retire() // waits for the searches holding the old snapshot
 	closed := 0
-	for name, idx := range old.byName {
-		if _, kept := byName[name]; kept {
+	for name, sh := range old.kept {
+		if _, ok := byName[name]; ok {
 			continue
 		}
 		closed++
-		if err := idx.Close(); err != nil {
+		if err := sh.Close(); err != nil {
 			r.log.Warn("close old shard", "shard", name, "err", err)
 		}
 	}
-	r.log.Info("serving generation", "generation", gen.Number, "shards", len(gen.Shards),
-		"opened", len(opened), "closed", closed, "documents", gen.Paragraphs())
+	r.log.Info("serving generation", "generation", gen.Number, "shards", len(shards),
+		"opened", len(opened), "closed", closed, "documents", st.Documents)
 	return true, nil
+}
+
+// servesBucket reports whether the reader serves the shard of bucket b:
+// every one, unless it was given its buckets (a leaf, NewLeafReader).
+func (r *Reader) servesBucket(b int) bool {
+	return r.buckets == nil || r.buckets[b]
 }
 
 // gatherBM25Stats adds up what bleve's BM25 needs index-wide (documents, and
 // the tokens of every field) over a generation's shards: what the alias
 // would otherwise gather from every shard before every search.
-func gatherBM25Stats(gen *Generation, shards map[string]bleve.Index, mapped []string) (*bsearch.BM25Stats, error) {
+func gatherBM25Stats(shards []shard, mapped []string) (*bsearch.BM25Stats, error) {
 	stats := &bsearch.BM25Stats{FieldCardinality: map[string]int{}}
-	for _, s := range gen.Shards {
-		idx, ok := shards[s.Name]
-		if !ok {
-			return nil, fmt.Errorf("shard %s is not open", s.Name)
-		}
-		adv, err := idx.Advanced()
+	for _, sh := range shards {
+		st, err := sh.bm25Stats(mapped)
 		if err != nil {
-			return nil, fmt.Errorf("shard %s: %w", s.Name, err)
+			return nil, fmt.Errorf("shard %s statistics: %w", sh.Name(), err)
 		}
-		rd, err := adv.Reader()
-		if err != nil {
-			return nil, fmt.Errorf("shard %s reader: %w", s.Name, err)
-		}
-		err = func() error {
-			defer rd.Close()
-			n, err := rd.DocCount()
-			if err != nil {
-				return err
-			}
-			stats.DocCount += float64(n)
-			br, ok := rd.(bindex.BM25Reader)
-			if !ok {
-				return fmt.Errorf("shard %s: no field statistics", s.Name)
-			}
-			fields, err := rd.Fields()
-			if err != nil {
-				return err
-			}
-			// Every field a query may name, with or without tokens in
-			// this shard: bleve wants an entry for each field it scores.
-			fields = append(fields, mapped...)
-			slices.Sort(fields)
-			for _, f := range slices.Compact(fields) {
-				if s.Terms != nil {
-					// An updated shard: the writer counted its terms.
-					stats.FieldCardinality[f] += s.Terms[f]
-					continue
-				}
-				c, err := br.FieldCardinality(f)
-				if err != nil {
-					return err
-				}
-				stats.FieldCardinality[f] += c
-			}
-			return nil
-		}()
-		if err != nil {
-			return nil, fmt.Errorf("shard %s statistics: %w", s.Name, err)
-		}
+		addStats(stats, st)
 	}
 	return stats, nil
+}
+
+// addStats adds one shard's statistics to stats.
+func addStats(stats *bsearch.BM25Stats, st shardStats) {
+	stats.DocCount += float64(st.DocCount)
+	for f, c := range st.Cardinality {
+		stats.FieldCardinality[f] += c
+	}
 }
 
 // mappedFields names the fields of the paragraph mapping.
@@ -283,6 +302,10 @@ func mappedFields(m mapping.IndexMapping) []string {
 func (r *Reader) Watch(ctx context.Context, poll time.Duration) {
 	if poll <= 0 {
 		poll = time.Second
+	}
+	if r.leaves != nil {
+		r.watchRoot(ctx, poll)
+		return
 	}
 	opts := fswatch.Options{
 		Match:  func(path string) bool { return filepath.Base(path) == currentFile },
@@ -305,9 +328,11 @@ func (r *Reader) Close() error {
 	r.cur.Store(emptySnapshot())
 	old.retire()
 	var errs []error
-	for name, idx := range old.byName {
-		if err := idx.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("close shard %s: %w", name, err))
+	for _, m := range []map[string]shard{old.byName, old.kept} {
+		for name, sh := range m {
+			if err := sh.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close shard %s: %w", name, err))
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -324,8 +349,8 @@ func (v view) expandPrefix(field, prefix string) ([]string, error) {
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, idx := range v.s.shards {
-		d, err := idx.FieldDictPrefix(field, []byte(base))
+	for _, sh := range v.s.shards {
+		d, err := sh.FieldDictPrefix(field, []byte(base))
 		if err != nil {
 			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
 		}

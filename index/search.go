@@ -175,9 +175,14 @@ func (r *Reader) Search(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
 	snap := r.acquire()
 	defer snap.release()
-	res, err := view{r, snap}.search(ctx, req)
+	miss := &missing{}
+	res, err := view{r, snap, miss}.search(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	res.Missing = miss.list()
+	if n := len(res.Missing); n > 0 && n >= len(snap.shards) {
+		return nil, fmt.Errorf("%w: none of the %d shards answered", ErrShardUnavailable, n)
 	}
 	res.Took = time.Since(start)
 	return res, nil
@@ -270,9 +275,13 @@ func (v view) run(ctx context.Context, sr *bleve.SearchRequest) (*bleve.SearchRe
 		res, err = v.s.alias.SearchInContext(ctx, sr)
 	}
 	if err == nil && res.Status != nil && len(res.Status.Errors) > 0 {
-		for _, e := range res.Status.Errors {
-			err = e
-			break
+		for name, e := range res.Status.Errors {
+			// A shard no leaf served in time: the search goes on without
+			// it (partial.go).
+			if !v.shardMissing(namedShard(name), e) {
+				err = e
+				break
+			}
 		}
 	}
 	if err != nil {

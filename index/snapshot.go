@@ -33,18 +33,24 @@ import (
 type snapshot struct {
 	status Status
 	alias  bleve.IndexAlias // over shards; nil when nothing is served
-	shards []bleve.Index    // the generation's shards, in its order
-	byName map[string]bleve.Index
+	shards []shard          // the generation's shards served here, in its order
+	byName map[string]shard
+	// layout is the generation's shards, all of them (a leaf serves some,
+	// a root none of its own), in order; names of layout not in byName
+	// are served elsewhere or missing.
+	layout []ShardInfo
+	// kept are the shards the previous generation had and this one
+	// dropped, still open so that a root still serving the previous
+	// generation can read them from this leaf (leaf.go); closed when this
+	// snapshot is replaced.
+	kept map[string]shard
+	// remote: the shards are served by leaves (a root, remote.go).
+	remote bool
 	// stats are the generation's index-wide BM25 statistics, so that a
 	// search need not gather them from every shard first; nil when they
 	// could not be computed (searches then gather them).
 	stats *bsearch.BM25Stats
 	cache *rankCache
-	// artOnce builds art, the article of each paragraph, for the
-	// rescoring's article document frequencies: once per generation.
-	artOnce sync.Once
-	art     *articleTable
-	artErr  error
 	// texts are the text analyzers of the languages the generation holds
 	// (languages.go), English first; nil: English alone.
 	texts []namedAnalyzer
@@ -66,13 +72,17 @@ type snapshot struct {
 // emptySnapshot serves nothing: before the first generation and after
 // Close.
 func emptySnapshot() *snapshot {
-	return &snapshot{byName: map[string]bleve.Index{}, cache: newRankCache()}
+	return &snapshot{byName: map[string]shard{}, cache: newRankCache()}
 }
 
 // newSnapshot makes the snapshot of a generation from its open shards.
-func newSnapshot(status Status, shards []bleve.Index, byName map[string]bleve.Index, m mapping.IndexMapping,
+func newSnapshot(status Status, shards []shard, byName map[string]shard, m mapping.IndexMapping,
 	stats *bsearch.BM25Stats) (*snapshot, error) {
-	alias := bleve.NewIndexAlias(shards...)
+	members := make([]bleve.Index, len(shards))
+	for i, sh := range shards {
+		members[i] = sh
+	}
+	alias := bleve.NewIndexAlias(members...)
 	if err := alias.SetIndexMapping(m); err != nil {
 		return nil, fmt.Errorf("alias mapping of generation %d: %w", status.Generation, err)
 	}
@@ -111,13 +121,9 @@ func (s *snapshot) retire() {
 type view struct {
 	r *Reader
 	s *snapshot
-}
-
-// articles returns the generation's article table, building it the first
-// time.
-func (s *snapshot) articles() (*articleTable, error) {
-	s.artOnce.Do(func() { s.art, s.artErr = buildArticleTable(s.shards) })
-	return s.art, s.artErr
+	// miss collects the shards that did not answer (partial.go); nil:
+	// a shard's failure fails the search.
+	miss *missing
 }
 
 // rankCache holds what the rescoring reads from a generation and would

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsroom/newsearch/internal/query"
 )
@@ -22,7 +21,7 @@ import (
 func (r *Reader) Suggest(ctx context.Context, q string, node query.Node) (string, error) {
 	snap := r.acquire()
 	defer snap.release()
-	return view{r, snap}.suggest(ctx, q, node)
+	return view{r, snap, nil}.suggest(ctx, q, node)
 }
 
 func (v view) suggest(ctx context.Context, q string, node query.Node) (string, error) {
@@ -110,45 +109,20 @@ func (v view) findClosestTerm(field, term string) (string, error) {
 	if len([]rune(term)) <= 4 {
 		fuzz = 1
 	}
-	best, bestDist, bestCount := "", uint8(255), uint64(0)
-	for _, idx := range v.s.shards {
-		adv, err := idx.Advanced()
+	var best closest
+	for _, sh := range v.s.shards {
+		c, err := sh.closestTerm(field, term, fuzz)
 		if err != nil {
+			if v.shardMissing(sh, err) {
+				continue
+			}
 			return "", fmt.Errorf("fuzzy dictionary of %s: %w", field, err)
 		}
-		ir, err := adv.Reader()
-		if err != nil {
-			return "", fmt.Errorf("fuzzy dictionary of %s: %w", field, err)
-		}
-		err = func() error {
-			defer ir.Close()
-			fz, ok := ir.(bindex.IndexReaderFuzzy)
-			if !ok {
-				return nil // this kind of segment offers no fuzzy dictionary: no suggestion from it
-			}
-			d, err := fz.FieldDictFuzzy(field, term, fuzz, "")
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			for {
-				e, err := d.Next()
-				if err != nil {
-					return err
-				}
-				if e == nil {
-					return nil
-				}
-				if e.EditDistance < bestDist || (e.EditDistance == bestDist && e.Count > bestCount) {
-					best, bestDist, bestCount = e.Term, e.EditDistance, e.Count
-				}
-			}
-		}()
-		if err != nil {
-			return "", fmt.Errorf("fuzzy dictionary of %s: %w", field, err)
+		if c.better(best) {
+			best = c
 		}
 	}
-	return best, nil
+	return best.Term, nil
 }
 
 // findSurface returns a word as an article writes it whose stem is term.

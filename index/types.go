@@ -108,4 +108,8 @@ type Result struct {
 	Took       time.Duration
 	Hits       []Hit
 	Facets     *Facets // nil when the request set NoFacets
+	// Missing names the shards that did not answer (a partitioned
+	// search whose leaves failed or ran out of time): the result is
+	// partial, from the other shards. Nil when every shard answered.
+	Missing []string
 }

@@ -1,0 +1,255 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+)
+
+// The leaf's side of a partitioned search: a root (remote.go) reads the
+// shards a leaf serves through ServeShard, one operation at a time, in
+// JSON. Every searchd is a leaf of the shards it serves; one started with
+// buckets (NewLeafReader) serves only some.
+
+// Operations of the shard protocol: ServeShard's op, Leaf.Call's op.
+const (
+	OpStatus   = "status"   // what the leaf serves
+	OpSearch   = "search"   // a bleve search on one shard
+	OpDF       = "df"       // document frequencies (shard.docFrequencies)
+	OpPostings = "postings" // candidates' occurrences (shard.postings)
+	OpIDs      = "ids"      // document ids of numbers (shard.externalIDs)
+	OpClosest  = "closest"  // fuzzy dictionary (shard.closestTerm)
+	OpDict     = "dict"     // dictionary entries by prefix
+)
+
+// ErrShardNotServed: a leaf asked for a shard it does not serve (another
+// generation's, or another bucket's). The root tries another replica.
+var ErrShardNotServed = errors.New("shard not served here")
+
+// ErrBadShardRequest: a shard request that does not decode.
+var ErrBadShardRequest = errors.New("bad shard request")
+
+// leafStatus is a leaf's answer to OpStatus.
+type leafStatus struct {
+	Ready      bool        `json:"ready"`
+	Generation int         `json:"generation"`
+	Layout     []ShardInfo `json:"layout"` // the generation's shards, all of them
+	Shards     []leafShard `json:"shards"` // those the leaf can read: served, and kept from the previous generation
+}
+
+// leafShard is one shard a leaf serves, with what a root needs of it
+// before searching.
+type leafShard struct {
+	Name      string     `json:"name"`
+	Stats     shardStats `json:"stats"`
+	Languages []string   `json:"languages"`
+	Han       bool       `json:"han"`
+}
+
+// shardSearch is OpSearch's request: a bleve request for one shard
+// (without its pre-search data, sent as BM25), and what its context says.
+type shardSearch struct {
+	Shard     string             `json:"shard"`
+	Request   json.RawMessage    `json:"request"`
+	BM25      *bsearch.BM25Stats `json:"bm25,omitempty"`
+	Global    bool               `json:"global,omitempty"`
+	PreSearch bool               `json:"presearch,omitempty"`
+}
+
+// searchAnswer is OpSearch's answer: bleve's result and what its JSON
+// leaves out of each hit.
+type searchAnswer struct {
+	Result     json.RawMessage `json:"result"`
+	Internal   [][]byte        `json:"internal"`
+	HitNumbers []uint64        `json:"hit_numbers"`
+}
+
+// shardCall is the request of the other operations: the shard, and the
+// operation's arguments.
+type shardCall struct {
+	Shard     string         `json:"shard"`
+	Terms     []string       `json:"terms,omitempty"`
+	Fields    []string       `json:"fields,omitempty"`
+	ByArticle bool           `json:"by_article,omitempty"`
+	Postings  *postingsQuery `json:"postings,omitempty"`
+	Nums      []uint64       `json:"nums,omitempty"`
+	Field     string         `json:"field,omitempty"`
+	Term      string         `json:"term,omitempty"`
+	Fuzz      int            `json:"fuzz,omitempty"`
+	Prefix    string         `json:"prefix,omitempty"`
+}
+
+// ServeShard answers one operation of the shard protocol on the shards
+// this reader serves (or kept from the previous generation): the body is
+// the operation's JSON request, the answer its JSON result.
+// ErrShardNotServed and ErrBadShardRequest (wrapped) are the caller's
+// fault; other errors are the shard's.
+func (r *Reader) ServeShard(ctx context.Context, op string, body []byte) ([]byte, error) {
+	snap := r.acquire()
+	defer snap.release()
+	if op == OpStatus {
+		st, err := snap.leafStatus()
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(st)
+	}
+	if op == OpSearch {
+		var q shardSearch
+		if err := json.Unmarshal(body, &q); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadShardRequest, err)
+		}
+		sh, err := snap.leafShard(q.Shard)
+		if err != nil {
+			return nil, err
+		}
+		return serveSearch(ctx, sh, q)
+	}
+	var c shardCall
+	if err := json.Unmarshal(body, &c); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadShardRequest, err)
+	}
+	sh, err := snap.leafShard(c.Shard)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	switch op {
+	case OpDF:
+		out, err = sh.docFrequencies(ctx, c.Terms, c.Fields, c.ByArticle)
+	case OpPostings:
+		if c.Postings == nil {
+			return nil, fmt.Errorf("%w: postings without a query", ErrBadShardRequest)
+		}
+		out, err = sh.postings(ctx, *c.Postings)
+	case OpIDs:
+		out, err = sh.externalIDs(ctx, c.Nums)
+	case OpClosest:
+		out, err = sh.closestTerm(c.Field, c.Term, c.Fuzz)
+	case OpDict:
+		out, err = dictEntries(sh, c.Field, c.Prefix)
+	default:
+		return nil, fmt.Errorf("%w: no operation %q", ErrBadShardRequest, op)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(out)
+}
+
+// leafShard returns the shard of that name this snapshot can read.
+func (s *snapshot) leafShard(name string) (*localShard, error) {
+	sh, ok := s.byName[name]
+	if !ok {
+		sh, ok = s.kept[name]
+	}
+	local, isLocal := sh.(*localShard)
+	if !ok || !isLocal {
+		return nil, fmt.Errorf("%w: %s", ErrShardNotServed, name)
+	}
+	return local, nil
+}
+
+// leafStatus describes what the snapshot serves to a root.
+func (s *snapshot) leafStatus() (*leafStatus, error) {
+	st := &leafStatus{Ready: s.status.Ready, Generation: s.status.Generation, Layout: s.layout, Shards: []leafShard{}}
+	for _, m := range []map[string]shard{s.byName, s.kept} {
+		for name, sh := range m {
+			local, ok := sh.(*localShard)
+			if !ok {
+				continue
+			}
+			ls, err := local.describe()
+			if err != nil {
+				return nil, fmt.Errorf("shard %s: %w", name, err)
+			}
+			st.Shards = append(st.Shards, ls)
+		}
+	}
+	return st, nil
+}
+
+// describe returns what a root needs of the shard: computed once, as the
+// shard never changes.
+func (s *localShard) describe() (leafShard, error) {
+	s.descOnce.Do(func() {
+		d := leafShard{Name: s.Name()}
+		var err error
+		if d.Stats, err = s.bm25Stats(nil); err != nil {
+			s.descErr = err
+			return
+		}
+		if d.Languages, err = indexLanguages([]shard{s}); err != nil {
+			s.descErr = err
+			return
+		}
+		if d.Han, err = servesHan([]shard{s}); err != nil {
+			s.descErr = err
+			return
+		}
+		s.desc = d
+	})
+	return s.desc, s.descErr
+}
+
+// serveSearch runs a root's bleve request on one shard.
+func serveSearch(ctx context.Context, sh *localShard, q shardSearch) ([]byte, error) {
+	var req bleve.SearchRequest
+	if err := json.Unmarshal(q.Request, &req); err != nil {
+		return nil, fmt.Errorf("%w: search request: %v", ErrBadShardRequest, err)
+	}
+	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, MaxTermSearchers)
+	if q.Global {
+		ctx = context.WithValue(ctx, bsearch.SearchTypeKey, bsearch.GlobalScoring)
+	}
+	if q.PreSearch {
+		ctx = context.WithValue(ctx, bsearch.PreSearchKey, true)
+	}
+	if q.BM25 != nil {
+		req.PreSearchData = map[string]any{bsearch.BM25PreSearchDataKey: q.BM25}
+	}
+	res, err := sh.SearchInContext(ctx, &req)
+	if err != nil {
+		return nil, err
+	}
+	out := searchAnswer{Internal: make([][]byte, len(res.Hits)), HitNumbers: make([]uint64, len(res.Hits))}
+	for i, h := range res.Hits {
+		out.Internal[i], out.HitNumbers[i] = h.IndexInternalID, h.HitNumber
+	}
+	res.Request = nil
+	if out.Result, err = json.Marshal(res); err != nil {
+		return nil, fmt.Errorf("encode search result: %w", err)
+	}
+	return json.Marshal(out)
+}
+
+// dictEntries lists the entries of field's dictionary that start with
+// prefix.
+func dictEntries(sh bleve.Index, field, prefix string) ([]dictEntry, error) {
+	d, err := sh.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	out := []dictEntry{}
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			return out, nil
+		}
+		out = append(out, dictEntry{Term: e.Term, Count: e.Count})
+	}
+}
+
+// dictEntry is one dictionary entry on the wire.
+type dictEntry struct {
+	Term  string `json:"t"`
+	Count uint64 `json:"c"`
+}
