@@ -140,8 +140,14 @@ func parseDiffArticles(s string) []*Document {
 // serving them.
 func buildDocIndex(t *testing.T, docs []*Document) *Reader {
 	t.Helper()
+	return buildDocIndexShards(t, docs, 3)
+}
+
+// buildDocIndexShards is buildDocIndex into that many shards.
+func buildDocIndexShards(t *testing.T, docs []*Document, shards int) *Reader {
+	t.Helper()
 	dir := t.TempDir()
-	w, err := OpenWriter(dir, WriterOptions{Shards: 3})
+	w, err := OpenWriter(dir, WriterOptions{Shards: shards})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,22 +71,24 @@ func (v view) shardIndex() map[string]int {
 // eachShard runs fn on every shard of the view and returns the answers in
 // the shards' order: one after the other on shards opened here, at once
 // on shards served by leaves (each is a round trip). A shard that is
-// unavailable answers the zero value and is recorded as missing; any other
-// error is returned.
-func eachShard[T any](ctx context.Context, v view, fn func(context.Context, shard) (T, error)) ([]T, error) {
-	out := make([]T, len(v.s.shards))
+// unavailable answers the zero value and is recorded as missing (whole is
+// false: what was counted must not be cached); any other error is
+// returned.
+func eachShard[T any](ctx context.Context, v view, fn func(context.Context, shard) (T, error)) (out []T, whole bool, err error) {
+	out, whole = make([]T, len(v.s.shards)), true
 	if !v.s.remote {
 		for i, sh := range v.s.shards {
 			a, err := fn(ctx, sh)
 			if err != nil {
 				if v.shardMissing(sh, err) {
+					whole = false
 					continue
 				}
-				return nil, err
+				return nil, false, err
 			}
 			out[i] = a
 		}
-		return out, nil
+		return out, whole, nil
 	}
 	errs := make([]error, len(v.s.shards))
 	var wg sync.WaitGroup
@@ -95,9 +97,13 @@ func eachShard[T any](ctx context.Context, v view, fn func(context.Context, shar
 	}
 	wg.Wait()
 	for i, err := range errs {
-		if err != nil && !v.shardMissing(v.s.shards[i], err) {
-			return nil, err
+		if err == nil {
+			continue
 		}
+		if !v.shardMissing(v.s.shards[i], err) {
+			return nil, false, err
+		}
+		whole = false
 	}
-	return out, nil
+	return out, whole, nil
 }

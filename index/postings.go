@@ -121,7 +121,7 @@ func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string)
 		slices.Sort(arts)
 	}
 	shardOf := v.shardIndex()
-	answers, err := eachShard(ctx, v, func(ctx context.Context, sh shard) ([][]posting, error) {
+	answers, _, err := eachShard(ctx, v, func(ctx context.Context, sh shard) ([][]posting, error) {
 		q := postingsQuery{Terms: add, Fields: fields, Group: set.group, Articles: arts}
 		if !set.group {
 			si := shardOf[sh.Name()]

@@ -65,7 +65,7 @@ func (v view) countDF(ctx context.Context, terms []string, byArticle, title, sec
 	if section {
 		fields = append(fields, FieldSection)
 	}
-	counts, err := eachShard(ctx, v, func(ctx context.Context, sh shard) ([]int, error) {
+	counts, whole, err := eachShard(ctx, v, func(ctx context.Context, sh shard) ([]int, error) {
 		return sh.docFrequencies(ctx, missing, fields, byArticle)
 	})
 	if err != nil {
@@ -78,6 +78,9 @@ func (v view) countDF(ctx context.Context, terms []string, byArticle, title, sec
 				df[t] += c[i]
 			}
 		}
+	}
+	if !whole {
+		return n, df, nil // some shard did not answer: counts of this search only
 	}
 	c.mu.Lock()
 	for _, t := range missing {

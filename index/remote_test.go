@@ -1,0 +1,198 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/newsroom/newsearch/internal/query"
+)
+
+// readerLeaf is a Leaf that hands each request to a leaf Reader in this
+// process: the whole shard protocol (JSON both ways) without a network,
+// which internal/partition and cmd/searchd's tests add. down makes it
+// unavailable.
+type readerLeaf struct {
+	r    *Reader
+	name string
+	down atomic.Bool
+}
+
+func (l *readerLeaf) Call(ctx context.Context, op string, body []byte) ([]byte, error) {
+	if l.down.Load() {
+		return nil, fmt.Errorf("%w: %s is down", ErrShardUnavailable, l.name)
+	}
+	return l.r.ServeShard(ctx, op, body)
+}
+
+func (l *readerLeaf) String() string { return l.name }
+
+// partitioned builds docs into 4 shards and returns a single node's
+// reader, a root's over two leaves of two buckets each, and the leaves.
+func partitioned(t *testing.T, docs []*Document) (single, root *Reader, leaves []*readerLeaf) {
+	t.Helper()
+	single = buildDocIndexShards(t, docs, 4)
+	for i, b := range [][]int{{0, 1}, {2, 3}} {
+		r, err := NewLeafReader(single.dir, b, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Reload(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		leaves = append(leaves, &readerLeaf{r: r, name: fmt.Sprintf("leaf%d", i)})
+	}
+	root, err := NewRootReader([]Leaf{leaves[0], leaves[1]}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	return single, root, leaves
+}
+
+// TestRootAnswersLikeOneNode runs random queries of every kind (the
+// differential check's generator), by paragraph and by article, ranked,
+// by date, any and all words, on a single node and on a root over two
+// leaves of the same generation: hits (ids, scores, highlights, fields),
+// totals and facets must be equal.
+func TestRootAnswersLikeOneNode(t *testing.T) {
+	data, err := os.ReadFile("testdata/differential.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := parseDiffArticles(string(data))
+	for i, d := range docs { // facets to compare: sources, authors, dates
+		d.Source = []string{"Wire", "Herald", "Gazette"}[i%3]
+		d.Author = []string{"A. Writer", "B. Reporter"}[i%2]
+		d.Published = time.Date(2020, time.Month(1+i%12), 1+i, 9, 0, 0, 0, time.UTC)
+	}
+	single, root, _ := partitioned(t, docs)
+	if st, rs := single.Status(), root.Status(); st.Generation != rs.Generation || st.Documents != rs.Documents ||
+		st.Articles != rs.Articles || st.Shards != rs.Shards {
+		t.Fatalf("root status %+v, single node %+v", rs, st)
+	}
+	c := loadDiffCorpus(docs, single.text)
+	g := diffGen{rng: rand.New(rand.NewPCG(5, 2026)), c: c}
+	ctx := context.Background()
+	n := 200
+	if testing.Short() {
+		n = 60
+	}
+	compared := 0
+	for i := range n {
+		s := g.seq(2)
+		node, err := query.Parse(s)
+		if err != nil {
+			continue
+		}
+		req := Request{Query: node, Size: 5 + g.rng.IntN(20), Page: 1 + g.rng.IntN(2), Group: i%2 == 0,
+			MatchAny: g.rng.IntN(3) == 0, NoFacets: g.rng.IntN(4) == 0}
+		if g.rng.IntN(5) == 0 {
+			req.Sort = SortDate
+		}
+		want, werr := single.Search(ctx, req)
+		got, gerr := root.Search(ctx, req)
+		desc := fmt.Sprintf("%s (group=%v any=%v page=%d size=%d sort=%q)", s, req.Group, req.MatchAny, req.Page, req.Size, req.Sort)
+		if werr != nil || gerr != nil {
+			if !errors.Is(gerr, werr) && (werr == nil || gerr == nil || werr.Error() != gerr.Error()) {
+				t.Errorf("%s: root error %v, single node %v", desc, gerr, werr)
+			}
+			continue
+		}
+		compared++
+		want.Took, got.Took = 0, 0
+		if len(got.Missing) > 0 {
+			t.Errorf("%s: shards missing %v", desc, got.Missing)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("%s: results differ\nsingle %s\nroot   %s", desc, resultSummary(want), resultSummary(got))
+		}
+	}
+	if compared < n/2 {
+		t.Fatalf("only %d of %d queries compared", compared, n)
+	}
+	t.Logf("%d queries compared", compared)
+
+	// The article page and suggestions go through the root too.
+	word := c.common[0]
+	res, err := single.Search(ctx, Request{Query: mustParse(t, word), Size: 1})
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatalf("%s: %v %v", word, res, err)
+	}
+	wantArt, werr := single.Article(ctx, res.Hits[0].ArticleID, mustParse(t, word))
+	gotArt, gerr := root.Article(ctx, res.Hits[0].ArticleID, mustParse(t, word))
+	if werr != nil || gerr != nil || !reflect.DeepEqual(wantArt, gotArt) {
+		t.Errorf("article through the root: %v %v, differs: %v", werr, gerr, !reflect.DeepEqual(wantArt, gotArt))
+	}
+	for _, q := range []string{word[1:], word + "x", c.common[1][:len(c.common[1])-1] + "q"} {
+		ws, werr := single.Suggest(ctx, q, mustParse(t, q))
+		gs, gerr := root.Suggest(ctx, q, mustParse(t, q))
+		if werr != nil || gerr != nil || !reflect.DeepEqual(ws, gs) {
+			t.Errorf("suggest %q: single %v %v, root %v %v", q, ws, werr, gs, gerr)
+		}
+	}
+}
+
+// resultSummary describes a result briefly for a failure message.
+func resultSummary(r *Result) string {
+	s := fmt.Sprintf("total=%d exact=%v", r.Total, r.TotalExact)
+	for _, h := range r.Hits[:min(len(r.Hits), 6)] {
+		s += fmt.Sprintf(" %s:%.6f", h.ID, h.Score)
+	}
+	if r.Facets != nil {
+		s += fmt.Sprintf(" facets=%v", *r.Facets)
+	}
+	return s
+}
+
+// TestRootReportsMissingShards: with one leaf down, the root answers from
+// the other leaf's shards and names the missing ones; with both down the
+// search fails with ErrShardUnavailable; back up, the answers are whole.
+func TestRootReportsMissingShards(t *testing.T) {
+	data, err := os.ReadFile("testdata/differential.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	single, root, leaves := partitioned(t, parseDiffArticles(string(data)))
+	ctx := context.Background()
+	req := Request{Query: mustParse(t, "the"), Size: 100, Group: true}
+	whole, err := single.Search(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves[1].down.Store(true)
+	part, err := root.Search(ctx, req)
+	if err != nil {
+		t.Fatalf("one leaf down: %v", err)
+	}
+	if len(part.Missing) != 2 {
+		t.Errorf("one leaf of two buckets down: missing %v, want its 2 shards", part.Missing)
+	}
+	if part.Total == 0 || part.Total >= whole.Total {
+		t.Errorf("partial total %d, whole %d: want some but not all", part.Total, whole.Total)
+	}
+	leaves[0].down.Store(true)
+	if _, err := root.Search(ctx, req); !errors.Is(err, ErrShardUnavailable) {
+		t.Errorf("every leaf down: %v, want ErrShardUnavailable", err)
+	}
+	leaves[0].down.Store(false)
+	leaves[1].down.Store(false)
+	again, err := root.Search(ctx, req)
+	if err != nil || len(again.Missing) > 0 {
+		t.Fatalf("leaves back: %v, missing %v", err, again.Missing)
+	}
+	again.Took, whole.Took = 0, 0
+	if !reflect.DeepEqual(again, whole) {
+		t.Errorf("leaves back: results differ from the single node's\n%s\n%s", resultSummary(again), resultSummary(whole))
+	}
+}
