@@ -24,6 +24,7 @@ import (
 	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/logging"
 	"github.com/newsroom/newsearch/internal/objstore"
+	"github.com/newsroom/newsearch/internal/partition"
 	"github.com/newsroom/newsearch/internal/search"
 	"github.com/newsroom/newsearch/internal/server"
 )
@@ -50,6 +51,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	check := fs.String("check", "", "probe URL and exit 0 when it answers 200 (container healthchecks; no curl needed)")
 	gogc := fs.Int("gogc", 200, "garbage-collector target percentage unless GOGC is set (searches allocate a lot of short-lived memory)")
 	logFormat := fs.String("log-format", flagenv.String("NEWSEARCH_LOG_FORMAT", logging.Auto), logging.FlagUsage)
+	buckets := fs.String("buckets", flagenv.String("NEWSEARCH_BUCKETS", ""), "serve only the shards of these buckets, e.g. 0,1 or 0-3: a leaf of a partitioned search (env NEWSEARCH_BUCKETS); empty: all")
+	leaves := fs.String("leaves", flagenv.String("NEWSEARCH_LEAVES", ""), "be a root: serve the index its leaves serve together; groups of base URLs separated by spaces, the replicas of a group by commas, e.g. \"http://a1:8080,http://a2:8080 http://b1:8080\" (env NEWSEARCH_LEAVES); -index is then not read")
+	leafTimeout := fs.Duration("leaf-timeout", partition.DefaultTimeout, "with -leaves: how long one leaf replica has to answer before the next is tried; past the last, the result says which shards are missing")
 	wait := fs.Bool("wait", true, "with no published index yet, serve 503 until the indexer publishes one (as compose starts both at once); false: fail at start")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "searchd serves the index the indexer publishes: a JSON search API, a search page,\n"+
@@ -82,7 +86,14 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
 	serve, reg := *dir, prometheus.NewRegistry()
-	if objstore.IsURL(*dir) {
+	bucketList, err := partition.ParseBuckets(*buckets)
+	if err != nil {
+		return err
+	}
+	if *leaves != "" && len(bucketList) > 0 {
+		return errors.New("-leaves and -buckets: a root serves no shards of its own")
+	}
+	if objstore.IsURL(*dir) && *leaves == "" {
 		// A replica: the follower downloads each generation CURRENT names
 		// into the cache and moves the cache's CURRENT once it is whole;
 		// the reader serves the cache like any index directory.
@@ -101,7 +112,21 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		reg.MustRegister(follower.Collectors()...)
 		serve = *cache
 	}
-	reader, err := index.NewReader(serve, log)
+	var reader *index.Reader
+	switch {
+	case *leaves != "":
+		groups, err := partition.Parse(*leaves, partition.Options{Timeout: *leafTimeout})
+		if err != nil {
+			return err
+		}
+		reader, err = index.NewRootReader(partition.Leaves(groups), log)
+		if err != nil {
+			return err
+		}
+		serve = "" // nothing local
+	default:
+		reader, err = index.NewLeafReader(serve, bucketList, log)
+	}
 	if err != nil {
 		return err
 	}
@@ -110,7 +135,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		if !*wait {
 			return fmt.Errorf("no index to serve in %s (run the indexer first, or pass -wait to wait for it): %w", *dir, err)
 		}
-		if _, serr := os.Stat(serve); serr != nil {
+		if serve == "" {
+			log.Warn("no leaf serves a generation yet; answering 503 until they do", "leaves", *leaves, "err", err)
+		} else if _, serr := os.Stat(serve); serr != nil {
 			log.Warn("the index directory does not exist yet; answering 503 until the indexer publishes into it",
 				"index", *dir, "err", serr)
 		} else {
@@ -122,7 +149,11 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	// index.Reader → search.Service (the query's policy, one deadline per
 	// request) → server (HTTP).
 	svc := search.New(reader, search.Options{Timeout: *timeout})
-	srv, err := server.New(server.Config{Service: svc, Logger: log, MaxInFlight: *inFlight, Registry: reg})
+	cfg := server.Config{Service: svc, Logger: log, MaxInFlight: *inFlight, Registry: reg}
+	if *leaves == "" {
+		cfg.Shards = reader // every searchd of an index directory can be a root's leaf
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}

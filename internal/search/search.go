@@ -146,6 +146,9 @@ type Result struct {
 	// has all the words, the request relaxes, and the index knows closer
 	// words; "" otherwise.
 	Suggestion string
+	// MissingShards names the shards of a partitioned index that did not
+	// answer (index.Result.Missing): the result comes from the others.
+	MissingShards []string
 	// Notes are failures of what only adds to the result (the suggestion,
 	// the partial results): the result stands without it. The caller logs
 	// them.
@@ -234,6 +237,7 @@ func (s *Service) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 	}
 	out.Total, out.TotalExact, out.Facets = res.Total, res.TotalExact, res.Facets
+	out.MissingShards = res.Missing
 	out.Hits = makeHits(res.Hits)
 	out.Took = time.Since(start)
 	return out, nil

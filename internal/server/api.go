@@ -69,6 +69,11 @@ type apiSearch struct {
 	// Suggestion is the query with misspelt words corrected, when nothing
 	// has all the words.
 	Suggestion string `json:"suggestion,omitempty"`
+	// Incomplete: some shards of a partitioned index did not answer in
+	// time (MissingShards names them); hits, total and facets are those
+	// of the others. ("partial" already names the hits with some words.)
+	Incomplete    bool     `json:"incomplete"`
+	MissingShards []string `json:"missing_shards,omitempty"`
 }
 
 // formatPublished is a publication time as the API writes it: RFC 3339
@@ -100,7 +105,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	out := apiSearch{Query: p.Q, Total: res.Total, TotalExact: res.TotalExact,
 		TookMS: float64(res.Took.Microseconds()) / 1000, Page: p.Page, Size: p.Size, Sort: p.Sort,
 		Group: "paragraph", Match: p.Match, Hits: makeAPIHits(res.Hits, p), Facets: res.Facets,
-		Relaxed: res.Relaxed, Partial: makeAPIHits(res.Partial, p), Suggestion: res.Suggestion}
+		Relaxed: res.Relaxed, Partial: makeAPIHits(res.Partial, p), Suggestion: res.Suggestion,
+		Incomplete: len(res.MissingShards) > 0, MissingShards: res.MissingShards}
 	if p.Group {
 		out.Group = "article"
 	}

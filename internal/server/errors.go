@@ -58,6 +58,8 @@ func toHTTPError(err error) *httpError {
 		return &httpError{Status: http.StatusNotFound, Code: "not_found", Message: "no article has this id"}
 	case errors.Is(err, index.ErrNotReady):
 		return &httpError{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: "the index is not loaded yet: try again shortly", RetryAfter: 2}
+	case errors.Is(err, index.ErrShardUnavailable):
+		return &httpError{Status: http.StatusServiceUnavailable, Code: "shards_unavailable", Message: "no part of the index answered: try again shortly", RetryAfter: 2}
 	case errors.Is(err, index.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return &httpError{Status: http.StatusServiceUnavailable, Code: "timeout", Message: "the search took too long: try a more specific query", RetryAfter: 1}
 	}

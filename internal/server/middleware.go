@@ -157,6 +157,11 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				slog.String("path", logText(r.URL.Path, 200)), slog.String("q", logText(r.URL.Query().Get("q"), 200)),
 				slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 				slog.Float64("ms", float64(time.Since(start).Microseconds())/1000))
+			if strings.HasPrefix(r.URL.Path, "/internal/") {
+				// A root sends several per search: the root's own line
+				// tells of the search.
+				level = slog.LevelDebug
+			}
 			if len(ri.notes) > 0 {
 				level = slog.LevelWarn
 				attrs = append(attrs, slog.Any("notes", ri.notes))

@@ -74,6 +74,7 @@ type searchView struct {
 	PastEnd    bool   // results exist, but not on this page
 	FirstURL   string // page 1, for PastEnd
 	AnyNotice  bool   // no article has all the words; these have some
+	Missing    int    // shards of a partitioned index that did not answer
 	// Partial are hits with only some of the words, shown after the few
 	// that have them all (see search.Result.Partial).
 	Partial    []hitView
@@ -170,7 +171,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 	for _, n := range res.Notes {
 		logNote(r.Context(), n)
 	}
-	sv := &searchView{Q: p.Q, AnyNotice: res.Relaxed}
+	sv := &searchView{Q: p.Q, AnyNotice: res.Relaxed, Missing: len(res.MissingShards)}
 	if res.Suggestion != "" {
 		sv.Suggest = res.Suggestion
 		sv.SuggestURL = st.with(func(s *searchState) { s.q = res.Suggestion })

@@ -21,6 +21,8 @@ func (s *Server) routes() http.Handler {
 	r.Handle("/api/help", s.api("help", s.handleHelp)).Methods(get...)
 	r.Handle("/api/openapi.json", s.api("openapi", s.handleOpenAPI)).Methods(get...)
 
+	r.Handle("/internal/shards/{op}", s.api("shard", s.throttle(s.handleShard))).Methods(http.MethodPost)
+
 	r.Handle("/healthz", s.api("healthz", s.handleHealthz)).Methods(get...)
 	r.Handle("/readyz", s.api("readyz", s.handleReadyz)).Methods(get...)
 	r.Handle("/metrics", s.instrument("metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))).Methods(http.MethodGet)

@@ -42,6 +42,9 @@ type Config struct {
 	QueueWait time.Duration
 	// Registry receives the metrics; nil means a fresh registry.
 	Registry *prometheus.Registry
+	// Shards answers roots' shard requests (POST /internal/shards/{op});
+	// nil: 404.
+	Shards ShardServer
 }
 
 // Server serves the API and the page.
