@@ -144,10 +144,12 @@ func TestRootOverLeaves(t *testing.T) {
 	}
 	publish4(t, seeds, dir)
 	waitGeneration(t, root, 2)
-	time.Sleep(300 * time.Millisecond)
+	for deadline := time.Now().Add(20 * time.Second); total.Load() < 20 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond) // a few searches of the new generation too
+	}
 	stopClients()
 	wg.Wait()
-	if failed.Load() > 0 || incomplete.Load() > 0 || total.Load() < 10 {
+	if failed.Load() > 0 || incomplete.Load() > 0 || total.Load() < 20 {
 		t.Errorf("during publication: %d requests, %d failed, %d incomplete", total.Load(), failed.Load(), incomplete.Load())
 	}
 	waitGeneration(t, single, 2)
