@@ -26,22 +26,23 @@ mkdir -p "$work"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 port=$((20000 + RANDOM % 20000))
-start() { # start ARGS...: a searchd on the next port; prints its URL
+url=""
+start() { # start ARGS...: a searchd on the next port; its URL in $url
   port=$((port + 1))
-  "$out/bin/searchd" "$@" -addr "127.0.0.1:$port" -log-format json 2>>"$work/searchd.log" &
+  "$out/bin/searchd" "$@" -addr "127.0.0.1:$port" -log-format json >/dev/null 2>>"$work/searchd.log" &
   pids+=($!)
   for _ in $(seq 1000); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.02; done
-  echo "http://127.0.0.1:$port"
+  url="http://127.0.0.1:$port"
 }
-single=$(start -index "$idx")
-l01=$(start -index "$idx" -buckets 0-1)
-l23=$(start -index "$idx" -buckets 2-3)
-root2=$(start -leaves "$l01 $l23")
-l0=$(start -index "$idx" -buckets 0)
-l1=$(start -index "$idx" -buckets 1)
-l2=$(start -index "$idx" -buckets 2)
-l3=$(start -index "$idx" -buckets 3)
-root4=$(start -leaves "$l0 $l1 $l2 $l3")
+start -index "$idx"; single=$url
+start -index "$idx" -buckets 0-1; l01=$url
+start -index "$idx" -buckets 2-3; l23=$url
+start -leaves "$l01 $l23"; root2=$url
+start -index "$idx" -buckets 0; l0=$url
+start -index "$idx" -buckets 1; l1=$url
+start -index "$idx" -buckets 2; l2=$url
+start -index "$idx" -buckets 3; l3=$url
+start -leaves "$l0 $l1 $l2 $l3"; root4=$url
 sleep 1
 {
   echo "# fanout run $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $n paragraphs in 4 shards, $dur per run, params $params"

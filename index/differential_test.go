@@ -144,7 +144,7 @@ func buildDocIndex(t *testing.T, docs []*Document) *Reader {
 }
 
 // buildDocIndexShards is buildDocIndex into that many shards.
-func buildDocIndexShards(t *testing.T, docs []*Document, shards int) *Reader {
+func buildDocIndexShards(t testing.TB, docs []*Document, shards int) *Reader {
 	t.Helper()
 	dir := t.TempDir()
 	w, err := OpenWriter(dir, WriterOptions{Shards: shards})

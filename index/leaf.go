@@ -60,14 +60,6 @@ type shardSearch struct {
 	PreSearch bool               `json:"presearch,omitempty"`
 }
 
-// searchAnswer is OpSearch's answer: bleve's result and what its JSON
-// leaves out of each hit.
-type searchAnswer struct {
-	Result     json.RawMessage `json:"result"`
-	Internal   [][]byte        `json:"internal"`
-	HitNumbers []uint64        `json:"hit_numbers"`
-}
-
 // shardCall is the request of the other operations: the shard, and the
 // operation's arguments.
 type shardCall struct {
@@ -85,7 +77,8 @@ type shardCall struct {
 
 // ServeShard answers one operation of the shard protocol on the shards
 // this reader serves (or kept from the previous generation): the body is
-// the operation's JSON request, the answer its JSON result.
+// the operation's JSON request, the answer its result in gob (wire.go),
+// JSON for OpStatus.
 // ErrShardNotServed and ErrBadShardRequest (wrapped) are the caller's
 // fault; other errors are the shard's.
 func (r *Reader) ServeShard(ctx context.Context, op string, body []byte) ([]byte, error) {
@@ -138,7 +131,7 @@ func (r *Reader) ServeShard(ctx context.Context, op string, body []byte) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(out)
+	return encodeWire(out)
 }
 
 // leafShard returns the shard of that name this snapshot can read.
@@ -216,15 +209,11 @@ func serveSearch(ctx context.Context, sh *localShard, q shardSearch) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	out := searchAnswer{Internal: make([][]byte, len(res.Hits)), HitNumbers: make([]uint64, len(res.Hits))}
-	for i, h := range res.Hits {
-		out.Internal[i], out.HitNumbers[i] = h.IndexInternalID, h.HitNumber
+	w, err := toWire(res)
+	if err != nil {
+		return nil, err
 	}
-	res.Request = nil
-	if out.Result, err = json.Marshal(res); err != nil {
-		return nil, fmt.Errorf("encode search result: %w", err)
-	}
-	return json.Marshal(out)
+	return encodeWire(w)
 }
 
 // dictEntries lists the entries of field's dictionary that start with

@@ -29,30 +29,31 @@ type postingsQuery struct {
 
 // posting is one candidate paragraph's occurrences of a term in a field
 // (Field indexes the query's Fields); Norm is the text field's norm, and
-// Article the candidate article with Group.
+// Article the candidate article with Group (its index in the query's
+// Articles).
 type posting struct {
-	Field   int     `json:"f"`
-	Num     uint64  `json:"n"`
-	Freq    uint64  `json:"c"`
-	Norm    float64 `json:"l,omitempty"`
-	Article string  `json:"a,omitempty"`
+	Field   int
+	Num     uint64
+	Freq    uint64
+	Norm    float64
+	Article int
 }
 
 // postings answers q from the shard's postings: per term, the candidates'
 // postings field by field in the postings' order.
 func (s *localShard) postings(ctx context.Context, q postingsQuery) ([][]posting, error) {
 	var tab *shardArticles
-	var arts map[int32]string
+	var arts map[int32]int
 	docs := map[uint64]bool{}
 	if q.Group {
 		var err error
 		if tab, err = s.articles(); err != nil {
 			return nil, err
 		}
-		arts = make(map[int32]string, len(q.Articles))
-		for _, k := range q.Articles {
+		arts = make(map[int32]int, len(q.Articles))
+		for i, k := range q.Articles {
 			if a, ok := tab.number[k]; ok {
-				arts[a] = k
+				arts[a] = i
 			}
 		}
 	} else {
@@ -77,11 +78,11 @@ func (s *localShard) postings(ctx context.Context, q postingsQuery) ([][]posting
 					p.Norm = d.Norm
 				}
 				if q.Group {
-					k, ok := arts[tab.of(num)]
+					i, ok := arts[tab.of(num)]
 					if !ok {
 						return // not a candidate
 					}
-					p.Article = k
+					p.Article = i
 				} else if !docs[num] {
 					return
 				}
@@ -168,7 +169,10 @@ func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string)
 					}
 					continue
 				}
-				d := set.docs[p.Article]
+				if p.Article < 0 || p.Article >= len(arts) {
+					return fmt.Errorf("postings of %s: article %d out of range", t, p.Article)
+				}
+				d := set.docs[arts[p.Article]]
 				if d == nil {
 					continue // not a candidate
 				}

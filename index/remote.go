@@ -203,7 +203,7 @@ func (s *remoteShard) call(ctx context.Context, op string, req, out any) error {
 	if err != nil {
 		return fmt.Errorf("shard %s %s: %w", s.name, op, err)
 	}
-	if err := json.Unmarshal(ans, out); err != nil {
+	if err := decodeWire(ans, out); err != nil {
 		return fmt.Errorf("shard %s %s: leaf %s answered: %w", s.name, op, s.leaf, err)
 	}
 	return nil
@@ -258,21 +258,11 @@ func (s *remoteShard) SearchInContext(ctx context.Context, req *bleve.SearchRequ
 	if q.Request, err = json.Marshal(&plain); err != nil {
 		return nil, fmt.Errorf("shard %s: encode search: %w", s.name, err)
 	}
-	var ans searchAnswer
+	var ans wireResult
 	if err := s.call(ctx, OpSearch, q, &ans); err != nil {
 		return nil, err
 	}
-	var res bleve.SearchResult
-	if err := json.Unmarshal(ans.Result, &res); err != nil {
-		return nil, fmt.Errorf("shard %s: decode search result: %w", s.name, err)
-	}
-	if len(ans.Internal) != len(res.Hits) || len(ans.HitNumbers) != len(res.Hits) {
-		return nil, fmt.Errorf("shard %s: search result with %d hits and %d ids", s.name, len(res.Hits), len(ans.Internal))
-	}
-	for i, h := range res.Hits {
-		h.Index, h.IndexInternalID, h.HitNumber = s.name, ans.Internal[i], ans.HitNumbers[i]
-	}
-	return &res, nil
+	return ans.result(s.name), nil
 }
 
 // Search runs a bleve request on the shard at its leaf.

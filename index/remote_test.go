@@ -196,3 +196,95 @@ func TestRootReportsMissingShards(t *testing.T) {
 		t.Errorf("leaves back: results differ from the single node's\n%s\n%s", resultSummary(again), resultSummary(whole))
 	}
 }
+
+// countingLeaf counts a leaf's calls and bytes by operation.
+type countingLeaf struct {
+	*readerLeaf
+	calls, bytes map[string]*atomic.Int64
+}
+
+func newCountingLeaf(l *readerLeaf) *countingLeaf {
+	c := &countingLeaf{readerLeaf: l, calls: map[string]*atomic.Int64{}, bytes: map[string]*atomic.Int64{}}
+	for _, op := range []string{OpStatus, OpSearch, OpDF, OpPostings, OpIDs, OpClosest, OpDict} {
+		c.calls[op], c.bytes[op] = &atomic.Int64{}, &atomic.Int64{}
+	}
+	return c
+}
+
+func (c *countingLeaf) Call(ctx context.Context, op string, body []byte) ([]byte, error) {
+	out, err := c.readerLeaf.Call(ctx, op, body)
+	c.calls[op].Add(1)
+	c.bytes[op].Add(int64(len(body) + len(out)))
+	return out, err
+}
+
+// BenchmarkRootSearch: searches of a single node against a root over two
+// in-process leaves (the protocol's work without a network), with the
+// root's calls and bytes per search by operation.
+func BenchmarkRootSearch(b *testing.B) {
+	data, err := os.ReadFile("testdata/differential.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := parseDiffArticles(string(data))
+	single := buildDocIndexShards(b, docs, 4)
+	var leaves []Leaf
+	var counters []*countingLeaf
+	for i, bk := range [][]int{{0, 1}, {2, 3}} {
+		r, err := NewLeafReader(single.dir, bk, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Reload(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { r.Close() })
+		c := newCountingLeaf(&readerLeaf{r: r, name: fmt.Sprintf("leaf%d", i)})
+		counters, leaves = append(counters, c), append(leaves, c)
+	}
+	root, err := NewRootReader(leaves, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := root.Reload(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { root.Close() })
+	c := loadDiffCorpus(docs, single.text)
+	reqs := []Request{
+		{Query: mustParse(b, c.common[0]), Size: 10},
+		{Query: mustParse(b, c.common[0]+" "+c.common[1]), Size: 10, Group: true},
+		{Query: mustParse(b, c.common[2]+" "+c.common[3]), Size: 10, MatchAny: true},
+	}
+	for _, target := range []struct {
+		name string
+		r    *Reader
+	}{{"single", single}, {"root", root}} {
+		b.Run(target.name, func(b *testing.B) {
+			for _, cl := range counters {
+				for op := range cl.calls {
+					cl.calls[op].Store(0)
+					cl.bytes[op].Store(0)
+				}
+			}
+			i := 0
+			for b.Loop() {
+				if _, err := target.r.Search(context.Background(), reqs[i%len(reqs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			for _, op := range []string{OpSearch, OpDF, OpPostings, OpIDs, OpDict} {
+				var calls, bytes int64
+				for _, cl := range counters {
+					calls += cl.calls[op].Load()
+					bytes += cl.bytes[op].Load()
+				}
+				if calls > 0 {
+					b.ReportMetric(float64(calls)/float64(i), op+"-calls/op")
+					b.ReportMetric(float64(bytes)/float64(i), op+"-B/op")
+				}
+			}
+		})
+	}
+}

@@ -189,6 +189,15 @@ func TestReplicasComposeRunsNatively(t *testing.T) {
 				t.Fatalf("request %d through the load balancer: %s\n%s", i, resp.Status, lbOut)
 			}
 		}
+		// The shard protocol is not routed to clients.
+		resp, err := http.Post(fmt.Sprintf("http://127.0.0.1:%d/internal/shards/status", lbPort), "application/json", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("POST /internal/shards/status through the load balancer: %s, want 404", resp.Status)
+		}
 		_ = lb.Process.Signal(syscall.SIGTERM)
 	}
 	for _, p := range append(procs, indexer) {
