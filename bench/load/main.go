@@ -37,12 +37,18 @@ func main() {
 	pid := flag.Int("pid", 0, "searchd's process id: report its memory (VmRSS, and the peak seen every 100 ms)")
 	warm := flag.Bool("warm", true, "one pass over the queries before measuring")
 	asJSON := flag.Bool("json", false, "print the result as JSON")
+	orForm := flag.Bool("or", false, "send each query's words and phrases joined by explicit OR (issue 16's cost of the OR form)")
 	flag.Parse()
 	if *dur <= 0 && (*n <= 0 || *rate > 0) {
 		fmt.Fprintln(os.Stderr, "load: set -duration (or -n in closed loop)")
 		os.Exit(2)
 	}
 	qs, err := queries.Load(*qfile)
+	if err == nil && *orForm {
+		for i := range qs {
+			qs[i].Text = qs[i].OrText()
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)

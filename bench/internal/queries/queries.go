@@ -94,6 +94,19 @@ func Parse(kind, text string) (Query, error) {
 	return q, nil
 }
 
+// OrText is the query with its parts joined by explicit OR: the same
+// words, any of them.
+func (q Query) OrText() string {
+	parts := make([]string, len(q.Parts))
+	for i, p := range q.Parts {
+		parts[i] = p.Text
+		if p.Phrase {
+			parts[i] = `"` + p.Text + `"`
+		}
+	}
+	return strings.Join(parts, " OR ")
+}
+
 // Kinds returns the kinds of qs in first-seen order.
 func Kinds(qs []Query) []string {
 	var out []string
