@@ -14,12 +14,19 @@ func TestTitleParts(t *testing.T) {
 	t.Parallel()
 	got := titleParts("Site » Section » Headline")
 	for _, want := range []string{"Site » Section » Headline", "Headline", "Section » Headline", "Site", "Section"} {
-		if !slices.Contains(got, want) {
-			t.Errorf("titleParts: %q missing from %q", want, got)
+		if !slices.Contains(got, titlePart{want, ""}) {
+			t.Errorf("titleParts: %q missing from %v", want, got)
 		}
 	}
-	if got := titleParts("Just a headline"); !slices.Equal(got, []string{"Just a headline"}) {
-		t.Errorf("titleParts without separators = %q", got)
+	if got := titleParts("Just a headline"); !slices.Equal(got, []titlePart{{"Just a headline", ""}}) {
+		t.Errorf("titleParts without separators = %v", got)
+	}
+	// A kicker: the statement's first piece with a colon after it.
+	got = titleParts("Kicker: Headline | Site")
+	for _, want := range []titlePart{{"Kicker", "Headline"}, {"Kicker: Headline", ""}, {"Headline", ""}, {"Site", ""}} {
+		if !slices.Contains(got, want) {
+			t.Errorf("titleParts: %v missing from %v", want, got)
+		}
 	}
 }
 
@@ -42,6 +49,12 @@ func TestAgreedHeadline(t *testing.T) {
 			"Reader's headline"},
 		{"a date after the headline",
 			`<meta property="og:title" content="The headline of the story"><h1>The headline of the story 02.02.2022 • Presse</h1>`,
+			"The headline of the story"},
+		{"the h1 over an h2 agreeing as much",
+			`<title>Long headline of the story | Site</title><meta name="twitter:title" content="Long headline of the story"><meta property="og:title" content="Short headline"><h1>Long headline of the story</h1><h2>Short headline</h2>`,
+			"Long headline of the story"},
+		{"a kicker shown as a heading above its headline",
+			`<title>Kicker words here: The headline of the story | Site</title><h1>Kicker words here</h1><h1>The headline of the story</h1>`,
 			"The headline of the story"},
 		{"no agreement", `<title>Something else</title><h1>The headline of the story</h1>`, ""},
 	} {
