@@ -123,7 +123,7 @@ var leadingDate = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-â€“â€
 
 // chooseHeadline is headline before its date is taken off.
 func chooseHeadline(root *html.Node, title, site, pageURL string, body []doc.Paragraph) string {
-	sites := []string{site, hostName(pageURL)}
+	sites := append([]string{site}, hostNames(pageURL)...)
 	if h := agreedHeadline(root, metaTitles(root, title), sites...); h != "" {
 		return h
 	}

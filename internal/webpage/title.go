@@ -359,12 +359,27 @@ func isSiteName(s string, sites []string) bool {
 	return false
 }
 
-// hostName is the site's name in its address: the host without "www." and
-// without its top-level domain ("fouryears" of www.fouryears.eu).
-func hostName(pageURL string) string {
+// hostNames are the site's names in its address: the host without "www."
+// and without its top-level domain ("fouryears" of www.fouryears.eu), and
+// each of its labels of five letters or more ("krimiblog" of
+// archiv.krimiblog.de). A page kept by the Internet Archive is named by
+// the address it was kept from.
+func hostNames(pageURL string) []string {
 	u := strings.TrimSpace(pageURL)
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
+	for {
+		if i := strings.Index(u, "://"); i >= 0 {
+			u = u[i+3:]
+		}
+		rest, ok := strings.CutPrefix(u, "web.archive.org/web/")
+		if !ok {
+			break
+		}
+		// web.archive.org/web/<time stamp>/<address>
+		_, inner, ok := strings.Cut(rest, "/")
+		if !ok || !strings.Contains(inner, ".") {
+			break
+		}
+		u = inner
 	}
 	if i := strings.IndexAny(u, "/?#:"); i >= 0 {
 		u = u[:i]
@@ -373,7 +388,15 @@ func hostName(pageURL string) string {
 	if i := strings.LastIndexByte(u, '.'); i > 0 {
 		u = u[:i]
 	}
-	return u
+	out := []string{u}
+	if labels := strings.Split(u, "."); len(labels) > 1 {
+		for _, l := range labels {
+			if len(l) >= 5 {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
 }
 
 // apart says whether a kicker run into a headline stands apart from it:

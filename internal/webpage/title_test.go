@@ -85,8 +85,18 @@ func TestIsSiteName(t *testing.T) {
 			t.Errorf("isSiteName(%q, %q) = %v, want %v", tt.s, tt.site, got, tt.want)
 		}
 	}
-	if got := hostName("https://www.fouryears.eu/2019/10/x"); got != "fouryears" {
-		t.Errorf("hostName = %q, want fouryears", got)
+	for _, tt := range []struct {
+		url  string
+		want []string
+	}{
+		{"https://www.fouryears.eu/2019/10/x", []string{"fouryears"}},
+		{"http://archiv.krimiblog.de/?p=1", []string{"archiv.krimiblog", "archiv", "krimiblog"}},
+		{"https://web.archive.org/web/20140226054445/http://www.time4talks.com/2013/x/", []string{"time4talks"}},
+		{"", []string{""}},
+	} {
+		if got := hostNames(tt.url); !slices.Equal(got, tt.want) {
+			t.Errorf("hostNames(%q) = %q, want %q", tt.url, got, tt.want)
+		}
 	}
 }
 
