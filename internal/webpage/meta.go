@@ -124,15 +124,20 @@ var leadingDate = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-â€“â€
 // chooseHeadline is headline before its date is taken off.
 func chooseHeadline(root *html.Node, title, site, pageURL string, body []doc.Paragraph) string {
 	sites := append([]string{site}, hostNames(pageURL)...)
-	if h := agreedHeadline(root, metaTitles(root, title), sites...); h != "" {
+	metas := metaTitles(root, title)
+	if h := agreedHeadline(root, metas, sites...); h != "" {
 		return h
 	}
-	h := unagreedHeadline(root, title, site, body)
+	meta := statedTitle(metas, sites)
+	if meta == "" {
+		meta = cleanTitle(title, site)
+	}
+	h := unagreedHeadline(root, title, meta, body)
 	if isSiteName(h, sites) {
 		// The site's name is no headline (a logo in an h1): the heading
 		// above the body, else the metadata's title, when not the site's
 		// name too.
-		for _, alt := range []string{headingAbove(root, body), cleanTitle(title, site)} {
+		for _, alt := range []string{headingAbove(root, body), meta} {
 			if alt != "" && !isSiteName(alt, sites) {
 				return alt
 			}
@@ -143,8 +148,7 @@ func chooseHeadline(root *html.Node, title, site, pageURL string, body []doc.Par
 
 // unagreedHeadline is the headline when no heading agrees with a statement of the
 // title: see headline.
-func unagreedHeadline(root *html.Node, title, site string, body []doc.Paragraph) string {
-	meta := cleanTitle(title, site)
+func unagreedHeadline(root *html.Node, title, meta string, body []doc.Paragraph) string {
 	if h := headingAbove(root, body); h != "" && overlap(h, title) >= 0.5 {
 		return h
 	}

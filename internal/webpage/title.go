@@ -324,6 +324,52 @@ const h1Bonus = 0.5
 // when the page shows its headline as a heading too.
 const kickerShare = 0.5
 
+// statedTitle is the title the page's statements agree on when no heading
+// does: of the parts of the statements that hold no piece naming the site,
+// the one given by the most weight, then the longest; "" when there is no
+// statement. "Kicker: Headline | Site" and an og:title "Headline" give
+// "Headline"; a lone "Headline | Site" gives "Headline".
+func statedTitle(metas []statement, sites []string) string {
+	type given struct {
+		weight float64
+		text   string
+	}
+	gs := map[string]*given{}
+	for _, m := range metas {
+		seen := map[string]bool{}
+		for _, p := range titleParts(m.text) {
+			k := titleKey(p.text)
+			if k == "" || seen[k] || namesSite(p.text, sites) {
+				continue
+			}
+			seen[k] = true
+			if gs[k] == nil {
+				gs[k] = &given{text: strings.Trim(collapse(p.text), " |:-–—·/»›")}
+			}
+			gs[k].weight += m.weight
+		}
+	}
+	best, bestN, bestLen := "", 0.0, 0
+	for _, g := range gs {
+		n := utf8.RuneCountInString(g.text)
+		if g.weight > bestN || (g.weight == bestN && (n > bestLen || (n == bestLen && g.text < best))) {
+			best, bestN, bestLen = g.text, g.weight, n
+		}
+	}
+	return best
+}
+
+// namesSite says whether a part of a statement of the title is or holds
+// a piece that names the site.
+func namesSite(part string, sites []string) bool {
+	for _, p := range titleParts(part) {
+		if isSiteName(p.text, sites) {
+			return true
+		}
+	}
+	return false
+}
+
 // maxKicker is the most words of a kicker run into a headline.
 const maxKicker = 6
 
