@@ -101,13 +101,13 @@ func cleanTitle(title, site string) string {
 }
 
 // headline is the article's title: a heading that agrees with another
-// statement of the title (agreedHeadline); else the heading (h1 or h2) right above the
-// body's first paragraph when it agrees with the title of the page's
-// metadata; else an h1 that agrees with it, or the page's only
-// substantial h1; else the metadata's title without the site's name.
-// Sites put a shortened or rewritten title, often with a section or the
-// site's name, in <title> and og:title, while the h1 is the headline the
-// reader sees.
+// statement of the title (agreedHeadline); else the heading (h1 or h2)
+// right above the body's first paragraph when it shares most of its words
+// with one of the page's statements of its title (<title>, og:title, …);
+// else an h1 that does, or the page's only substantial h1; else the title
+// the statements agree on without the site's name (statedTitle). Sites put
+// a shortened or rewritten title, often with a section or the site's name,
+// in <title> and og:title, while the h1 is the headline the reader sees.
 func headline(root *html.Node, title, site, pageURL string, body []doc.Paragraph) string {
 	h := chooseHeadline(root, title, site, pageURL, body)
 	// A date before the headline ("23.01.2022 - Headline") is the
@@ -132,7 +132,11 @@ func chooseHeadline(root *html.Node, title, site, pageURL string, body []doc.Par
 	if meta == "" {
 		meta = cleanTitle(title, site)
 	}
-	h := unagreedHeadline(root, title, meta, body)
+	titles := []string{title}
+	for _, m := range metas {
+		titles = append(titles, m.text)
+	}
+	h := unagreedHeadline(root, titles, meta, body)
 	if isSiteName(h, sites) {
 		// The site's name is no headline (a logo in an h1): the heading
 		// above the body, else the metadata's title, when not the site's
@@ -146,10 +150,18 @@ func chooseHeadline(root *html.Node, title, site, pageURL string, body []doc.Par
 	return h
 }
 
-// unagreedHeadline is the headline when no heading agrees with a statement of the
-// title: see headline.
-func unagreedHeadline(root *html.Node, title, meta string, body []doc.Paragraph) string {
-	if h := headingAbove(root, body); h != "" && overlap(h, title) >= 0.5 {
+// unagreedHeadline is the headline when no heading agrees with a statement
+// of the title (titles: the page's statements), meta the title they agree
+// on: see headline.
+func unagreedHeadline(root *html.Node, titles []string, meta string, body []doc.Paragraph) string {
+	overlapTitle := func(h string) float64 {
+		best := 0.0
+		for _, t := range titles {
+			best = max(best, overlap(h, t))
+		}
+		return best
+	}
+	if h := headingAbove(root, body); h != "" && overlapTitle(h) >= 0.5 {
 		return h
 	}
 	var h1s []string
@@ -160,7 +172,7 @@ func unagreedHeadline(root *html.Node, title, meta string, body []doc.Paragraph)
 	}
 	best, bestScore := "", 0.0
 	for _, h := range h1s {
-		if s := overlap(h, title); s > bestScore {
+		if s := overlapTitle(h); s > bestScore {
 			best, bestScore = h, s
 		}
 	}
@@ -171,8 +183,10 @@ func unagreedHeadline(root *html.Node, title, meta string, body []doc.Paragraph)
 	// metadata's title (which adds a section or a kicker to it).
 	for _, n := range dom.GetElementsByTagName(root, "h2") {
 		h := collapse(textOf(n))
-		if len(strings.Fields(h)) >= 3 && overlap(h, title) >= 0.8 && overlap(title, h) >= 0.5 {
-			return h
+		for _, title := range titles {
+			if len(strings.Fields(h)) >= 3 && overlap(h, title) >= 0.8 && overlap(title, h) >= 0.5 {
+				return h
+			}
 		}
 	}
 	if len(h1s) == 1 && (meta == "" || len(strings.Fields(h1s[0])) >= 3) {
