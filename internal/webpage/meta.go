@@ -69,7 +69,7 @@ func convert(e encoding.Encoding, name string, data []byte) []byte {
 // titleSeparators split a page title into the headline and the site's
 // name ("Headline | Site", "Site - Headline").
 func titleSeparators() []string {
-	return []string{" | ", " – ", " — ", " - ", " :: ", " · ", " » ", " « ", " › ", " / ", ": "}
+	return []string{" | ", " – ", " — ", " - ", " :: ", " · ", " » ", " « ", " › ", " / ", ": ", "|"}
 }
 
 // cleanTitle returns the headline of a page title: the part that is not

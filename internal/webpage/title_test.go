@@ -56,6 +56,9 @@ func TestAgreedHeadline(t *testing.T) {
 		{"a kicker shown as a heading above its headline",
 			`<title>Kicker words here: The headline of the story | Site</title><h1>Kicker words here</h1><h1>The headline of the story</h1>`,
 			"The headline of the story"},
+		{"ruby readings left out, a bar without spaces",
+			`<title>NEWS SITE|子どもの法律ができる</title><h1>子<ruby>ども<rt>こども</rt></ruby>の法律<rp>(</rp><rt>ほうりつ</rt><rp>)</rp>ができる</h1>`,
+			"子どもの法律ができる"},
 		{"no agreement", `<title>Something else</title><h1>The headline of the story</h1>`, ""},
 	} {
 		root, err := html.Parse(strings.NewReader(tt.page))
