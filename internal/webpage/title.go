@@ -326,13 +326,15 @@ const kickerShare = 0.5
 
 // statedTitle is the title the page's statements agree on when no heading
 // does: of the parts of the statements that hold no piece naming the site,
-// the one given by the most weight, then the longest; "" when there is no
+// the one given by the most weight, then one that opens a statement (the
+// headline comes first, a tagline after it), then the longest; "" when there is no
 // statement. "Kicker: Headline | Site" and an og:title "Headline" give
 // "Headline"; a lone "Headline | Site" gives "Headline".
 func statedTitle(metas []statement, sites []string) string {
 	type given struct {
 		weight float64
 		text   string
+		opens  bool // the part opens a statement
 	}
 	gs := map[string]*given{}
 	for _, m := range metas {
@@ -347,16 +349,20 @@ func statedTitle(metas []statement, sites []string) string {
 				gs[k] = &given{text: strings.Trim(collapse(p.text), " |:-–—·/»›")}
 			}
 			gs[k].weight += m.weight
+			gs[k].opens = gs[k].opens || strings.HasPrefix(m.text, p.text)
 		}
 	}
-	best, bestN, bestLen := "", 0.0, 0
+	var best *given
 	for _, g := range gs {
-		n := utf8.RuneCountInString(g.text)
-		if g.weight > bestN || (g.weight == bestN && (n > bestLen || (n == bestLen && g.text < best))) {
-			best, bestN, bestLen = g.text, g.weight, n
+		if best == nil || g.weight > best.weight || (g.weight == best.weight && (g.opens && !best.opens ||
+			g.opens == best.opens && (len(g.text) > len(best.text) || len(g.text) == len(best.text) && g.text < best.text))) {
+			best = g
 		}
 	}
-	return best
+	if best == nil {
+		return ""
+	}
+	return best.text
 }
 
 // namesSite says whether a part of a statement of the title is or holds

@@ -111,3 +111,27 @@ func TestLeadingDate(t *testing.T) {
 		t.Errorf("headline = %q", got)
 	}
 }
+
+// TestStatedTitle: without an agreeing heading, the part of the statements
+// they agree on, pieces naming the site left out.
+func TestStatedTitle(t *testing.T) {
+	t.Parallel()
+	sites := []string{"Example News", "example"}
+	for _, tt := range []struct {
+		name  string
+		metas []statement
+		want  string
+	}{
+		{"site after a bar", []statement{{"The headline of the story | Example News", 1}}, "The headline of the story"},
+		{"two statements share the headline",
+			[]statement{{"example | Reviews: The headline", 1}, {"Kicker words?: The headline", 2}}, "The headline"},
+		{"the opening piece over a tagline",
+			[]statement{{"The headline : Example | A tagline of the site | Since 2005", 1}}, "The headline"},
+		{"no site piece: the whole", []statement{{"Kicker: The headline", 1}}, "Kicker: The headline"},
+		{"nothing stated", nil, ""},
+	} {
+		if got := statedTitle(tt.metas, sites); got != tt.want {
+			t.Errorf("%s: statedTitle = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
