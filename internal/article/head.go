@@ -170,6 +170,11 @@ func (p *parser) clean(bs, be int) bool {
 				return false
 			}
 		}
+		// A list item above the body is a menu: an article's head is a
+		// headline, a byline and a date.
+		if i < bs && isBullet(l.Text) {
+			return false
+		}
 		if p.lineChrome(i) || isNotice(l.Text) || isMenuRow(l.Text, units(l.Text)) {
 			return false
 		}
