@@ -83,3 +83,31 @@ func TestNearDateAndAuthor(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleRepeatedOnPage: of the headline-shaped lines above the body,
+// the one the page repeats (in its breadcrumb) is the headline, not the
+// picture's caption nearer the body; a credit after a caption is no
+// headline either.
+func TestTitleRepeatedOnPage(t *testing.T) {
+	t.Parallel()
+	text := "Home | News | Sport | Weather\n\nStart News The council closes the town hall\n\n" +
+		"The council closes the town hall\n\n19.10.2019\n\nThe old town hall seen from the market square\n\n" +
+		"The town hall will close for a year of repairs, the council said on Monday after a long debate about its cost.\n\n" +
+		"The repairs will cost more than two million euros and will be paid by the state and the town together, as agreed last spring.\n\n" +
+		"Work starts in January. The offices move to the school for the year, and the library stays where it is for now.\n"
+	a, err := Parse("repeat.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "The council closes the town hall" {
+		t.Errorf("title %q, want the repeated headline", a.Title)
+	}
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{{"Shanghai Electric builds it in Dubai.Foto: Shanghai Electric", true}, {"Foto: dpa", true}, {"A headline about photography", false}} {
+		if got := isCredit(tt.s); got != tt.want {
+			t.Errorf("isCredit(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
