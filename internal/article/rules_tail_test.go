@@ -1,6 +1,9 @@
 package article
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // TestPageNotices: the lines that open what follows a story, consent
 // notices and pictures' credits, against story lines alike in form.
@@ -108,6 +111,31 @@ func TestTitleRepeatedOnPage(t *testing.T) {
 	}{{"Shanghai Electric builds it in Dubai.Foto: Shanghai Electric", true}, {"Foto: dpa", true}, {"A headline about photography", false}} {
 		if got := isCredit(tt.s); got != tt.want {
 			t.Errorf("isCredit(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestLooseDateForms: the date forms of a page's head beyond the written
+// and the dotted four-digit ones.
+func TestLooseDateForms(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ line, want string }{
+		{"23.09.22", "2022-09-23"},
+		{"Von: Björn Jahner | 31.10.23", "2023-10-31"},
+		{"15/01/2016", "2016-01-15"},
+		{"12/30/2019 05:03 AM EST", "2019-12-30"},
+		{"01. Dez. 2022 | 14:08 Uhr", "2022-12-01"},
+		{"18.10.2019 16:06 Uhr", "2019-10-18"},
+		{"Version 1.2.3", ""},
+		{"Seite 12", ""},
+	} {
+		d, ok := looseDate(tt.line)
+		got := ""
+		if ok {
+			got = fmt.Sprintf("%04d-%02d-%02d", d.year, d.month, d.day)
+		}
+		if got != tt.want {
+			t.Errorf("looseDate(%q) = %q, want %q", tt.line, got, tt.want)
 		}
 	}
 }
