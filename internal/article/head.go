@@ -475,4 +475,7 @@ func (p *parser) nearDate() {
 			return
 		}
 	}
+	if p.bodyDate != nil {
+		p.setDate(*p.bodyDate)
+	}
 }
