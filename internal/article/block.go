@@ -30,9 +30,8 @@ type Weights struct {
 // DefaultWeights are the costs Parse uses. Their order follows from the
 // shapes (furniture costs more than a short line, a list item more than a
 // plain short line); the values of Short, Follow, Run, Signed, Lead and
-// Window are those
-// chosen by a 5-fold cross-validation over the development part of the
-// extraction development set (bench/internal/textpath,
+// Window are those chosen by a 5-fold cross-validation over the
+// development part of the extraction development set (bench/internal/textpath,
 // TestWeightsCrossValidated; the protocol is in bench/RESULTS.md).
 func DefaultWeights() Weights {
 	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 0, Run: 3, Signed: 200, Lead: 8, Window: 8}
