@@ -139,3 +139,19 @@ func TestLooseDateForms(t *testing.T) {
 		}
 	}
 }
+
+// TestNameBesideDate: a name on a line of its own beside the date line
+// names the author.
+func TestNameBesideDate(t *testing.T) {
+	t.Parallel()
+	text := "Home | News | Sport | Weather\n\nA headline about the town hall\n\nAnna Berger\n\n19.10.2019\n\n" +
+		"The repairs will cost more than two million euros and will be paid by the state and the town together, as agreed last spring.\n\n" +
+		"Work starts in January. The offices move to the school for the year, and the library stays where it is for now.\n"
+	a, err := Parse("name.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Author != "Anna Berger" {
+		t.Errorf("author %q, want Anna Berger", a.Author)
+	}
+}
