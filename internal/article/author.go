@@ -105,7 +105,12 @@ func (p *parser) nearAuthor() {
 			p.author = t
 			return
 		}
-		if _, ok := looseDate(t); ok {
+		if d, ok := looseDate(t); ok {
+			if rest := strings.Trim(d.rest, " ,|-–—/•·"); isName(rest) {
+				// A date and a name: "28. Jan. 2022 Paula Balov".
+				p.author = rest
+				return
+			}
 			for _, part := range splitDateline(t) {
 				if isName(part) {
 					p.author = part

@@ -2,6 +2,7 @@ package article
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -153,5 +154,13 @@ func TestNameBesideDate(t *testing.T) {
 	}
 	if a.Author != "Anna Berger" {
 		t.Errorf("author %q, want Anna Berger", a.Author)
+	}
+	// A date and a name on one line.
+	a, err = Parse("name2.txt", []byte(strings.Replace(text, "Anna Berger\n\n19.10.2019", "19.10.2019 Anna Berger", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Author != "Anna Berger" {
+		t.Errorf("author %q from a date line, want Anna Berger", a.Author)
 	}
 }
