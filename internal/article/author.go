@@ -63,8 +63,9 @@ func looseAuthor(line string) string {
 // the nearest short line around the start of the body (the same window as
 // nearDate's) that names one after a word for "by" ("Posted 11. April
 // 2018 by Walter von Aachen"), that is a lone "Von"/"By" with the name on
-// the next line, or that is a dateline with a name as one of its parts
-// ("Gunter Frank / 22.04.2020 / 06:15", "Marie Merlet | lundi 9 décembre").
+// the next line, that is a name on its own beside a line with a date, or
+// that is a dateline with a name as one of its parts ("Gunter Frank /
+// 22.04.2020 / 06:15", "Marie Merlet | lundi 9 décembre").
 func (p *parser) nearAuthor() {
 	if p.author != "" || p.body0 >= len(p.lines) {
 		return
@@ -99,7 +100,17 @@ func (p *parser) nearAuthor() {
 				}
 			}
 		}
-		if _, ok := looseDate(t); ok {
+		if isName(t) && (p.datedLine(p.nextNonBlank(i)) || p.datedLine(p.prevNonBlank(i))) {
+			// A name on its own line beside the date line.
+			p.author = t
+			return
+		}
+		if d, ok := looseDate(t); ok {
+			if rest := strings.Trim(d.rest, " ,|-–—/•·"); isName(rest) {
+				// A date and a name: "28. Jan. 2022 Paula Balov".
+				p.author = rest
+				return
+			}
 			for _, part := range splitDateline(t) {
 				if isName(part) {
 					p.author = part
@@ -108,6 +119,25 @@ func (p *parser) nearAuthor() {
 			}
 		}
 	}
+}
+
+// datedLine reports whether line i (-1: none) is a short line with a date.
+func (p *parser) datedLine(i int) bool {
+	if i < 0 || endsSentence(p.lines[i].Text) {
+		return false
+	}
+	_, ok := looseDate(p.lines[i].Text)
+	return ok
+}
+
+// prevNonBlank is the index of the last non-blank line before i, or -1.
+func (p *parser) prevNonBlank(i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if p.lines[j].Kind != KindBlank {
+			return j
+		}
+	}
+	return -1
 }
 
 // nextNonBlank is the index of the next non-blank line after i, or -1.

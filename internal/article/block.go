@@ -24,16 +24,17 @@ type Weights struct {
 	Run    int // this many short lines in a row inside the body are furniture (0: none)
 	Signed int // bonus of the prose right under the page's first byline or date line (0: none)
 	Lead   int // the most non-blank lines between the body and a lead paragraph above it (0: no lead)
+	Window int // the most non-blank lines between a byline or date line and the prose that Signed marks
 }
 
 // DefaultWeights are the costs Parse uses. Their order follows from the
 // shapes (furniture costs more than a short line, a list item more than a
-// plain short line); the values of Short, Follow, Run and Signed are those
-// chosen by a 5-fold cross-validation over the development part of the
-// extraction development set (bench/internal/textpath,
+// plain short line); the values of Short, Follow, Run, Signed, Lead and
+// Window are those chosen by a 5-fold cross-validation over the
+// development part of the extraction development set (bench/internal/textpath,
 // TestWeightsCrossValidated; the protocol is in bench/RESULTS.md).
 func DefaultWeights() Weights {
-	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 50, Run: 3, Signed: 400, Lead: 8}
+	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 0, Run: 3, Signed: 200, Lead: 8, Window: 8}
 }
 
 // lead extends the body block upwards to the story's lead: a paragraph of
@@ -71,12 +72,9 @@ func (p *parser) lead(scores []int, bs int) int {
 	return first
 }
 
-// signedWindow is how many non-blank lines under a byline or date line
-// the story's first paragraph may start.
-const signedWindow = 3
-
 // sign adds w.Signed to the first line of prose under the first byline or
-// date line of the page: the story is signed and dated above its first
+// date line of the page that has prose within w.Window non-blank lines
+// under it (a picture, its caption and a share bar may stand between): the story is signed and dated above its first
 // paragraph, where a cookie notice, a comment section or a teaser list
 // that outweighs it is not (a comment section's dates come after the
 // story's).
@@ -89,7 +87,7 @@ func (p *parser) sign(scores []int) {
 			continue
 		}
 		seen := 0
-		for j := i + 1; j < len(p.lines) && seen < signedWindow; j++ {
+		for j := i + 1; j < len(p.lines) && seen < p.w.Window; j++ {
 			if p.lines[j].Kind == KindBlank {
 				continue
 			}

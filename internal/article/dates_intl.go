@@ -23,6 +23,9 @@ var intlMonths = map[string]time.Month{
 	"oktober": 10, "octobre": 10, "octubre": 10, "ottobre": 10, "outubro": 10, "października": 10, "październik": 10,
 	"november": 11, "novembre": 11, "noviembre": 11, "novembro": 11, "listopada": 11, "listopad": 11,
 	"dezember": 12, "décembre": 12, "decembre": 12, "diciembre": 12, "dicembre": 12, "dezembro": 12, "december": 12, "grudnia": 12, "grudzień": 12,
+	// Abbreviations beyond the English ones ("01. Dez. 2022", "3 janv. 2020").
+	"jän": 1, "janv": 1, "ene": 1, "gen": 1, "févr": 2, "fevr": 2, "mär": 3, "mrz": 3, "avr": 4, "abr": 4,
+	"juil": 7, "ago": 8, "set": 9, "okt": 10, "ott": 10, "out": 10, "déc": 12, "dez": 12, "dic": 12,
 }
 
 var (
@@ -30,18 +33,27 @@ var (
 	intlDMYRe = regexp.MustCompile(`(?i)(?:^|[^\p{L}\d])(\d{1,2})\.?\s+(?:de\s+)?(\p{L}+)\.?,?\s+(?:de\s+)?(\d{4})\b`)
 	// "18.10.2019", "9.9.2017".
 	dottedRe = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})\b`)
+	// "23.09.22": a two-digit year, this century's.
+	shortDottedRe = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?:[^\d.]|\.?$)`)
+	// "15/01/2016": day first unless the second number cannot be a month
+	// ("12/30/2019").
+	slashedRe = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})/(\d{4})\b`)
 )
 
 // findIntlDate looks for a day-month-year date written in one of the
-// languages of intlMonths or with dots ("18.10.2019"), as European pages
-// write them. It returns the date and the line without it.
+// languages of intlMonths or with dots or slashes ("18.10.2019",
+// "23.09.22", "15/01/2016"), as European pages write them. It returns the date and the line without it.
 func findIntlDate(s string) (dateParts, bool) {
 	var d dateParts
-	if !hasDigits(s, 4) {
+	long := hasDigits(s, 4) // every form but shortDottedRe's has a four-digit year
+	if !long && !hasDigits(s, 2) {
 		return d, false
 	}
-	var loc []int
-	if m := intlDMYRe.FindStringSubmatchIndex(s); m != nil {
+	var loc, m []int
+	if long {
+		m = intlDMYRe.FindStringSubmatchIndex(s)
+	}
+	if m != nil {
 		mo, ok := intlMonths[strings.ToLower(s[m[4]:m[5]])]
 		if !ok {
 			mo, ok = months[strings.ToLower(s[m[4]:m[5]])]
@@ -53,16 +65,31 @@ func findIntlDate(s string) (dateParts, bool) {
 			loc = []int{m[2], m[1]}
 		}
 	}
-	if loc == nil {
-		m := dottedRe.FindStringSubmatchIndex(s)
+	for _, re := range []*regexp.Regexp{dottedRe, slashedRe, shortDottedRe} {
+		if loc != nil {
+			break
+		}
+		if !long && re != shortDottedRe {
+			continue
+		}
+		m := re.FindStringSubmatchIndex(s)
 		if m == nil {
-			return d, false
+			continue
 		}
 		d.day, _ = strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
-		d.month = time.Month(mo)
 		d.year, _ = strconv.Atoi(s[m[6]:m[7]])
-		loc = []int{m[2], m[1]}
+		if re == slashedRe && mo > 12 && d.day <= 12 {
+			d.day, mo = mo, d.day
+		}
+		if re == shortDottedRe {
+			d.year += 2000
+		}
+		d.month = time.Month(mo)
+		loc = []int{m[2], m[7]}
+	}
+	if loc == nil {
+		return d, false
 	}
 	if d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31 || d.year < 1800 || d.year > 2200 {
 		return d, false

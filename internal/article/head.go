@@ -170,6 +170,11 @@ func (p *parser) clean(bs, be int) bool {
 				return false
 			}
 		}
+		// A list item above the body is a menu: an article's head is a
+		// headline, a byline and a date.
+		if i < bs && isBullet(l.Text) {
+			return false
+		}
 		if p.lineChrome(i) || isNotice(l.Text) || isMenuRow(l.Text, units(l.Text)) {
 			return false
 		}
@@ -237,6 +242,9 @@ func (p *parser) titleAbove(bs int) int {
 				break
 			}
 		}
+		if p.recurs(i) {
+			score += 3
+		}
 		score -= k / 4
 		if score > bestScore {
 			best, bestScore = i, score
@@ -245,11 +253,29 @@ func (p *parser) titleAbove(bs int) int {
 	return best
 }
 
+// recurs reports whether line i, of a few words, is repeated elsewhere on
+// the page, within another line or as one: a page repeats its headline
+// (the breadcrumb, a share text, a teaser list, the next and previous
+// links), where a caption or a label of the head is said once.
+func (p *parser) recurs(i int) bool {
+	t := p.lines[i].Text
+	if !moreWords(t, 2) && !(utf8.RuneCountInString(t) >= 8 && !strings.Contains(t, " ")) {
+		return false
+	}
+	for j := range p.lines {
+		if j != i && strings.Contains(p.lines[j].Text, t) {
+			return true
+		}
+	}
+	return false
+}
+
 // creditRe matches the lines around a story's picture that are no
-// headline: a picture's credit or source ("Foto: dpa", "© AdobeStock",
+// headline: a picture's credit or source, at the start or after the caption
+// ("Foto: dpa", "… in Dubai.Foto: Shanghai Electric", "© AdobeStock",
 // "(Elizabeth Conley / Houston Chronicle)"), a form's or an image's
 // placeholder in brackets, a byline.
-var creditRe = regexp.MustCompile(`(?i)^((bild|foto|fotos|photo|image|quelle|source|credit|grafik|illustration|video)s?\s*:|by |von |\(.*\)$)|©|\(c\)|getty images|\[`)
+var creditRe = regexp.MustCompile(`(?i)(^|[\s.,;|/])(bild|foto|fotos|photo|image|quelle|source|credit|grafik|illustration|video)s?\s*:|^(by |von |\(.*\)$)|©|\(c\)|getty images|\[`)
 
 // isCredit reports whether a line is a picture's credit, a placeholder or
 // a byline (see creditRe).
@@ -448,5 +474,8 @@ func (p *parser) nearDate() {
 		if try(i) {
 			return
 		}
+	}
+	if p.bodyDate != nil {
+		p.setDate(*p.bodyDate)
 	}
 }

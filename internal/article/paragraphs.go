@@ -26,6 +26,13 @@ func (p *parser) body(be int) {
 			if _, ok := parseEditors(l.Text); ok {
 				end = i
 			}
+		case isDateOnly(l.Text):
+			// A date on a line of its own in the body: the post's date
+			// under it, or a dated entry; metadata, not text.
+			l.Kind = KindMeta
+			if d, ok := looseDate(l.Text); ok && p.bodyDate == nil {
+				p.bodyDate = &d
+			}
 		case p.lineChrome(i) && isFollowLine(l.Text):
 			l.Kind = KindChrome
 			end = i
@@ -82,6 +89,20 @@ func (p *parser) tail(be int) int {
 
 // tailAfter is the fewest words of story before a tail label ends it.
 const tailAfter = 50
+
+// isDateOnly reports whether a line is a date with at most a clock time
+// and a word or two beside it ("10. September 2017", "20. November 2022 um
+// 10:36 Uhr").
+func isDateOnly(t string) bool {
+	if moreWords(t, dateOnlyWords) || endsSentence(t) {
+		return false
+	}
+	_, ok := looseDate(t)
+	return ok
+}
+
+// dateOnlyWords is the most words of a line that is a date alone.
+const dateOnlyWords = 6
 
 // isProse reports whether a line reads as running text.
 func isProse(t string) bool {

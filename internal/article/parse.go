@@ -116,6 +116,9 @@ type parser struct {
 	titleLine bool
 	// pendingDate is a date found above the title, used when none is below it.
 	pendingDate *dateParts
+	// bodyDate is the first date standing alone on a line of the body,
+	// used when nothing else dates the article.
+	bodyDate *dateParts
 }
 
 func newParser(text string) *parser {

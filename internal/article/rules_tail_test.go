@@ -1,6 +1,10 @@
 package article
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 // TestPageNotices: the lines that open what follows a story, consent
 // notices and pictures' credits, against story lines alike in form.
@@ -81,5 +85,82 @@ func TestNearDateAndAuthor(t *testing.T) {
 		if got := isName(tt.s); got != tt.want {
 			t.Errorf("isName(%q) = %v, want %v", tt.s, got, tt.want)
 		}
+	}
+}
+
+// TestTitleRepeatedOnPage: of the headline-shaped lines above the body,
+// the one the page repeats (in its breadcrumb) is the headline, not the
+// picture's caption nearer the body; a credit after a caption is no
+// headline either.
+func TestTitleRepeatedOnPage(t *testing.T) {
+	t.Parallel()
+	text := "Home | News | Sport | Weather\n\nStart News The council closes the town hall\n\n" +
+		"The council closes the town hall\n\n19.10.2019\n\nThe old town hall seen from the market square\n\n" +
+		"The town hall will close for a year of repairs, the council said on Monday after a long debate about its cost.\n\n" +
+		"The repairs will cost more than two million euros and will be paid by the state and the town together, as agreed last spring.\n\n" +
+		"Work starts in January. The offices move to the school for the year, and the library stays where it is for now.\n"
+	a, err := Parse("repeat.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "The council closes the town hall" {
+		t.Errorf("title %q, want the repeated headline", a.Title)
+	}
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{{"Shanghai Electric builds it in Dubai.Foto: Shanghai Electric", true}, {"Foto: dpa", true}, {"A headline about photography", false}} {
+		if got := isCredit(tt.s); got != tt.want {
+			t.Errorf("isCredit(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestLooseDateForms: the date forms of a page's head beyond the written
+// and the dotted four-digit ones.
+func TestLooseDateForms(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ line, want string }{
+		{"23.09.22", "2022-09-23"},
+		{"Von: Björn Jahner | 31.10.23", "2023-10-31"},
+		{"15/01/2016", "2016-01-15"},
+		{"12/30/2019 05:03 AM EST", "2019-12-30"},
+		{"01. Dez. 2022 | 14:08 Uhr", "2022-12-01"},
+		{"18.10.2019 16:06 Uhr", "2019-10-18"},
+		{"Version 1.2.3", ""},
+		{"Seite 12", ""},
+	} {
+		d, ok := looseDate(tt.line)
+		got := ""
+		if ok {
+			got = fmt.Sprintf("%04d-%02d-%02d", d.year, d.month, d.day)
+		}
+		if got != tt.want {
+			t.Errorf("looseDate(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestNameBesideDate: a name on a line of its own beside the date line
+// names the author.
+func TestNameBesideDate(t *testing.T) {
+	t.Parallel()
+	text := "Home | News | Sport | Weather\n\nA headline about the town hall\n\nAnna Berger\n\n19.10.2019\n\n" +
+		"The repairs will cost more than two million euros and will be paid by the state and the town together, as agreed last spring.\n\n" +
+		"Work starts in January. The offices move to the school for the year, and the library stays where it is for now.\n"
+	a, err := Parse("name.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Author != "Anna Berger" {
+		t.Errorf("author %q, want Anna Berger", a.Author)
+	}
+	// A date and a name on one line.
+	a, err = Parse("name2.txt", []byte(strings.Replace(text, "Anna Berger\n\n19.10.2019", "19.10.2019 Anna Berger", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Author != "Anna Berger" {
+		t.Errorf("author %q from a date line, want Anna Berger", a.Author)
 	}
 }

@@ -37,7 +37,7 @@ func isSkipped(a atom.Atom) bool {
 	switch a {
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head,
 		atom.Svg, atom.Math, atom.Iframe, atom.Object, atom.Embed, atom.Button,
-		atom.Select, atom.Textarea, atom.Input:
+		atom.Select, atom.Textarea, atom.Input, atom.Rt, atom.Rp:
 		return true
 	}
 	return false

@@ -69,7 +69,7 @@ func convert(e encoding.Encoding, name string, data []byte) []byte {
 // titleSeparators split a page title into the headline and the site's
 // name ("Headline | Site", "Site - Headline").
 func titleSeparators() []string {
-	return []string{" | ", " – ", " — ", " - ", " :: ", " · ", " » ", " « ", " › ", " / ", ": "}
+	return []string{" | ", " – ", " — ", " - ", " :: ", " · ", " » ", " « ", " › ", " / ", ": ", "|"}
 }
 
 // cleanTitle returns the headline of a page title: the part that is not
@@ -101,13 +101,13 @@ func cleanTitle(title, site string) string {
 }
 
 // headline is the article's title: a heading that agrees with another
-// statement of the title (agreedHeadline); else the heading (h1 or h2) right above the
-// body's first paragraph when it agrees with the title of the page's
-// metadata; else an h1 that agrees with it, or the page's only
-// substantial h1; else the metadata's title without the site's name.
-// Sites put a shortened or rewritten title, often with a section or the
-// site's name, in <title> and og:title, while the h1 is the headline the
-// reader sees.
+// statement of the title (agreedHeadline); else the heading (h1 or h2)
+// right above the body's first paragraph when it shares most of its words
+// with one of the page's statements of its title (<title>, og:title, …);
+// else an h1 that does, or the page's only substantial h1; else the title
+// the statements agree on without the site's name (statedTitle). Sites put
+// a shortened or rewritten title, often with a section or the site's name,
+// in <title> and og:title, while the h1 is the headline the reader sees.
 func headline(root *html.Node, title, site, pageURL string, body []doc.Paragraph) string {
 	h := chooseHeadline(root, title, site, pageURL, body)
 	// A date before the headline ("23.01.2022 - Headline") is the
@@ -123,16 +123,25 @@ var leadingDate = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*[-–�
 
 // chooseHeadline is headline before its date is taken off.
 func chooseHeadline(root *html.Node, title, site, pageURL string, body []doc.Paragraph) string {
-	sites := []string{site, hostName(pageURL)}
-	if h := agreedHeadline(root, metaTitles(root, title), sites...); h != "" {
+	sites := append([]string{site}, hostNames(pageURL)...)
+	metas := metaTitles(root, title)
+	if h := agreedHeadline(root, metas, sites...); h != "" {
 		return h
 	}
-	h := unagreedHeadline(root, title, site, body)
+	meta := statedTitle(metas, sites)
+	if meta == "" {
+		meta = cleanTitle(title, site)
+	}
+	titles := []string{title}
+	for _, m := range metas {
+		titles = append(titles, m.text)
+	}
+	h := unagreedHeadline(root, titles, meta, body)
 	if isSiteName(h, sites) {
 		// The site's name is no headline (a logo in an h1): the heading
 		// above the body, else the metadata's title, when not the site's
 		// name too.
-		for _, alt := range []string{headingAbove(root, body), cleanTitle(title, site)} {
+		for _, alt := range []string{headingAbove(root, body), meta} {
 			if alt != "" && !isSiteName(alt, sites) {
 				return alt
 			}
@@ -141,11 +150,18 @@ func chooseHeadline(root *html.Node, title, site, pageURL string, body []doc.Par
 	return h
 }
 
-// unagreedHeadline is the headline when no heading agrees with a statement of the
-// title: see headline.
-func unagreedHeadline(root *html.Node, title, site string, body []doc.Paragraph) string {
-	meta := cleanTitle(title, site)
-	if h := headingAbove(root, body); h != "" && overlap(h, title) >= 0.5 {
+// unagreedHeadline is the headline when no heading agrees with a statement
+// of the title (titles: the page's statements), meta the title they agree
+// on: see headline.
+func unagreedHeadline(root *html.Node, titles []string, meta string, body []doc.Paragraph) string {
+	overlapTitle := func(h string) float64 {
+		best := 0.0
+		for _, t := range titles {
+			best = max(best, overlap(h, t))
+		}
+		return best
+	}
+	if h := headingAbove(root, body); h != "" && overlapTitle(h) >= 0.5 {
 		return h
 	}
 	var h1s []string
@@ -156,7 +172,7 @@ func unagreedHeadline(root *html.Node, title, site string, body []doc.Paragraph)
 	}
 	best, bestScore := "", 0.0
 	for _, h := range h1s {
-		if s := overlap(h, title); s > bestScore {
+		if s := overlapTitle(h); s > bestScore {
 			best, bestScore = h, s
 		}
 	}
@@ -167,8 +183,10 @@ func unagreedHeadline(root *html.Node, title, site string, body []doc.Paragraph)
 	// metadata's title (which adds a section or a kicker to it).
 	for _, n := range dom.GetElementsByTagName(root, "h2") {
 		h := collapse(textOf(n))
-		if len(strings.Fields(h)) >= 3 && overlap(h, title) >= 0.8 && overlap(title, h) >= 0.5 {
-			return h
+		for _, title := range titles {
+			if len(strings.Fields(h)) >= 3 && overlap(h, title) >= 0.8 && overlap(title, h) >= 0.5 {
+				return h
+			}
 		}
 	}
 	if len(h1s) == 1 && (meta == "" || len(strings.Fields(h1s[0])) >= 3) {

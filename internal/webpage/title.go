@@ -41,7 +41,7 @@ func metaTitles(root *html.Node, chosen string) []statement {
 			out = append(out, statement{s, w})
 		}
 	}
-	add(chosen, 0.5)
+	add(chosen, 0.25)
 	// The document's <title> is the first: later ones are the titles of
 	// inline SVG icons ("Facebook").
 	if ts := dom.GetElementsByTagName(root, "title"); len(ts) > 0 {
@@ -102,11 +102,20 @@ func titleKey(s string) string {
 	return strings.Trim(s, " |:-·/»›")
 }
 
+// titlePart is one way a statement of the title may hold the headline.
+type titlePart struct {
+	text string
+	// rest is, when the part opens the statement and a colon follows it
+	// ("Kicker: Headline"), the piece after the colon: the part is then a
+	// kicker when the page shows that piece as a heading of its own.
+	rest string
+}
+
 // titleParts are the ways a statement of the title may hold the headline:
 // the whole, and every run of its pieces between separators ("Site »
 // Section » Headline" gives "Headline", "Kicker - Headline | Site" gives
 // "Headline").
-func titleParts(s string) []string {
+func titleParts(s string) []titlePart {
 	type cut struct{ at, end int }
 	var cuts []cut
 	for _, sep := range titleSeparators() {
@@ -134,11 +143,15 @@ func titleParts(s string) []string {
 		starts = append(starts, c.end)
 	}
 	ends = append(ends, len(s))
-	out := make([]string, 0, len(starts)*(len(starts)+1)/2)
+	out := make([]titlePart, 0, len(starts)*(len(starts)+1)/2)
 	for i := range starts {
 		for j := i; j < len(ends); j++ {
 			if starts[i] <= ends[j] {
-				out = append(out, s[starts[i]:ends[j]])
+				rest := ""
+				if i == 0 && j < len(ends)-1 && strings.HasPrefix(s[ends[j]:], ": ") {
+					rest = s[starts[j+1]:ends[j+1]]
+				}
+				out = append(out, titlePart{s[starts[i]:ends[j]], rest})
 			}
 		}
 	}
@@ -222,20 +235,28 @@ func agreedHeadline(root *html.Node, metas []statement, sites ...string) string 
 	type given struct {
 		weight float64
 		text   string
+		// kicker is the weight of the statements that give the text as
+		// a kicker before the headlines in rests.
+		kicker float64
+		rests  []string
 	}
 	gs := map[string]*given{}
 	for _, m := range metas {
 		seen := map[string]bool{}
 		for _, p := range titleParts(m.text) {
-			k := titleKey(p)
+			k := titleKey(p.text)
 			if k == "" || seen[k] {
 				continue
 			}
 			seen[k] = true
 			if gs[k] == nil {
-				gs[k] = &given{text: strings.Trim(collapse(p), " |:-–—·/»›")}
+				gs[k] = &given{text: strings.Trim(collapse(p.text), " |:-–—·/»›")}
 			}
 			gs[k].weight += m.weight
+			if p.rest != "" {
+				gs[k].kicker += m.weight
+				gs[k].rests = append(gs[k].rests, titleKey(p.rest))
+			}
 		}
 	}
 	best, bestN, bestLevel, bestWords := "", 0.0, 9, 0
@@ -244,17 +265,31 @@ func agreedHeadline(root *html.Node, metas []statement, sites ...string) string 
 			return
 		}
 		w := len(strings.Fields(text))
+		if level == 1 {
+			n += h1Bonus
+		}
 		if n > bestN || (n == bestN && (level < bestLevel || (level == bestLevel && w > bestWords))) {
 			best, bestN, bestLevel, bestWords = text, n, level, w
 		}
 	}
-	for _, h := range headings(root) {
+	hs := headings(root)
+	shown := make(map[string]bool, len(hs))
+	for _, h := range hs {
+		shown[titleKey(h.text)] = true
+	}
+	for _, h := range hs {
 		if len(h.text) < 4 || len(h.text) > 400 {
 			continue
 		}
 		hk := titleKey(h.text)
 		if g := gs[hk]; g != nil {
-			consider(h.text, g.weight, h.level)
+			w := g.weight
+			// A kicker whose headline the page shows as a heading too
+			// is not the headline.
+			if slices.ContainsFunc(g.rests, func(r string) bool { return shown[r] }) {
+				w -= g.kicker * (1 - kickerShare)
+			}
+			consider(h.text, w, h.level)
 			continue
 		}
 		// A heading that is a statement's title with a kicker before it
@@ -278,6 +313,67 @@ func agreedHeadline(root *html.Node, metas []statement, sites ...string) string 
 		}
 	}
 	return best
+}
+
+// h1Bonus is what being the page's top heading adds to a heading's
+// agreement: the h1 is the headline the reader sees, an h2 that agrees as
+// much is often a teaser of the same story.
+const h1Bonus = 0.5
+
+// kickerShare is the share of a statement's weight that a kicker keeps
+// when the page shows its headline as a heading too.
+const kickerShare = 0.5
+
+// statedTitle is the title the page's statements agree on when no heading
+// does: of the parts of the statements that hold no piece naming the site,
+// the one given by the most weight, then one that opens a statement (the
+// headline comes first, a tagline after it), then the longest; "" when there is no
+// statement. "Kicker: Headline | Site" and an og:title "Headline" give
+// "Headline"; a lone "Headline | Site" gives "Headline".
+func statedTitle(metas []statement, sites []string) string {
+	type given struct {
+		weight float64
+		text   string
+		opens  bool // the part opens a statement
+	}
+	gs := map[string]*given{}
+	for _, m := range metas {
+		seen := map[string]bool{}
+		for _, p := range titleParts(m.text) {
+			k := titleKey(p.text)
+			if k == "" || seen[k] || namesSite(p.text, sites) {
+				continue
+			}
+			seen[k] = true
+			if gs[k] == nil {
+				gs[k] = &given{text: strings.Trim(collapse(p.text), " |:-–—·/»›")}
+			}
+			gs[k].weight += m.weight
+			gs[k].opens = gs[k].opens || strings.HasPrefix(m.text, p.text)
+		}
+	}
+	var best *given
+	for _, g := range gs {
+		if best == nil || g.weight > best.weight || (g.weight == best.weight && (g.opens && !best.opens ||
+			g.opens == best.opens && (len(g.text) > len(best.text) || len(g.text) == len(best.text) && g.text < best.text))) {
+			best = g
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return best.text
+}
+
+// namesSite says whether a part of a statement of the title is or holds
+// a piece that names the site.
+func namesSite(part string, sites []string) bool {
+	for _, p := range titleParts(part) {
+		if isSiteName(p.text, sites) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxKicker is the most words of a kicker run into a headline.
@@ -315,12 +411,27 @@ func isSiteName(s string, sites []string) bool {
 	return false
 }
 
-// hostName is the site's name in its address: the host without "www." and
-// without its top-level domain ("fouryears" of www.fouryears.eu).
-func hostName(pageURL string) string {
+// hostNames are the site's names in its address: the host without "www."
+// and without its top-level domain ("fouryears" of www.fouryears.eu), and
+// each of its labels of five letters or more ("krimiblog" of
+// archiv.krimiblog.de). A page kept by the Internet Archive is named by
+// the address it was kept from.
+func hostNames(pageURL string) []string {
 	u := strings.TrimSpace(pageURL)
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
+	for {
+		if i := strings.Index(u, "://"); i >= 0 {
+			u = u[i+3:]
+		}
+		rest, ok := strings.CutPrefix(u, "web.archive.org/web/")
+		if !ok {
+			break
+		}
+		// web.archive.org/web/<time stamp>/<address>
+		_, inner, ok := strings.Cut(rest, "/")
+		if !ok || !strings.Contains(inner, ".") {
+			break
+		}
+		u = inner
 	}
 	if i := strings.IndexAny(u, "/?#:"); i >= 0 {
 		u = u[:i]
@@ -329,7 +440,15 @@ func hostName(pageURL string) string {
 	if i := strings.LastIndexByte(u, '.'); i > 0 {
 		u = u[:i]
 	}
-	return u
+	out := []string{u}
+	if labels := strings.Split(u, "."); len(labels) > 1 {
+		for _, l := range labels {
+			if len(l) >= 5 {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
 }
 
 // apart says whether a kicker run into a headline stands apart from it:

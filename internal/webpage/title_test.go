@@ -14,12 +14,19 @@ func TestTitleParts(t *testing.T) {
 	t.Parallel()
 	got := titleParts("Site » Section » Headline")
 	for _, want := range []string{"Site » Section » Headline", "Headline", "Section » Headline", "Site", "Section"} {
-		if !slices.Contains(got, want) {
-			t.Errorf("titleParts: %q missing from %q", want, got)
+		if !slices.Contains(got, titlePart{want, ""}) {
+			t.Errorf("titleParts: %q missing from %v", want, got)
 		}
 	}
-	if got := titleParts("Just a headline"); !slices.Equal(got, []string{"Just a headline"}) {
-		t.Errorf("titleParts without separators = %q", got)
+	if got := titleParts("Just a headline"); !slices.Equal(got, []titlePart{{"Just a headline", ""}}) {
+		t.Errorf("titleParts without separators = %v", got)
+	}
+	// A kicker: the statement's first piece with a colon after it.
+	got = titleParts("Kicker: Headline | Site")
+	for _, want := range []titlePart{{"Kicker", "Headline"}, {"Kicker: Headline", ""}, {"Headline", ""}, {"Site", ""}} {
+		if !slices.Contains(got, want) {
+			t.Errorf("titleParts: %v missing from %v", want, got)
+		}
 	}
 }
 
@@ -43,6 +50,15 @@ func TestAgreedHeadline(t *testing.T) {
 		{"a date after the headline",
 			`<meta property="og:title" content="The headline of the story"><h1>The headline of the story 02.02.2022 • Presse</h1>`,
 			"The headline of the story"},
+		{"the h1 over an h2 agreeing as much",
+			`<title>Long headline of the story | Site</title><meta name="twitter:title" content="Long headline of the story"><meta property="og:title" content="Short headline"><h1>Long headline of the story</h1><h2>Short headline</h2>`,
+			"Long headline of the story"},
+		{"a kicker shown as a heading above its headline",
+			`<title>Kicker words here: The headline of the story | Site</title><h1>Kicker words here</h1><h1>The headline of the story</h1>`,
+			"The headline of the story"},
+		{"ruby readings left out, a bar without spaces",
+			`<title>NEWS SITE|子どもの法律ができる</title><h1>子<ruby>ども<rt>こども</rt></ruby>の法律<rp>(</rp><rt>ほうりつ</rt><rp>)</rp>ができる</h1>`,
+			"子どもの法律ができる"},
 		{"no agreement", `<title>Something else</title><h1>The headline of the story</h1>`, ""},
 	} {
 		root, err := html.Parse(strings.NewReader(tt.page))
@@ -72,8 +88,18 @@ func TestIsSiteName(t *testing.T) {
 			t.Errorf("isSiteName(%q, %q) = %v, want %v", tt.s, tt.site, got, tt.want)
 		}
 	}
-	if got := hostName("https://www.fouryears.eu/2019/10/x"); got != "fouryears" {
-		t.Errorf("hostName = %q, want fouryears", got)
+	for _, tt := range []struct {
+		url  string
+		want []string
+	}{
+		{"https://www.fouryears.eu/2019/10/x", []string{"fouryears"}},
+		{"http://archiv.krimiblog.de/?p=1", []string{"archiv.krimiblog", "archiv", "krimiblog"}},
+		{"https://web.archive.org/web/20140226054445/http://www.time4talks.com/2013/x/", []string{"time4talks"}},
+		{"", []string{""}},
+	} {
+		if got := hostNames(tt.url); !slices.Equal(got, tt.want) {
+			t.Errorf("hostNames(%q) = %q, want %q", tt.url, got, tt.want)
+		}
 	}
 }
 
@@ -83,5 +109,29 @@ func TestLeadingDate(t *testing.T) {
 	root, _ := html.Parse(strings.NewReader(`<h1>23.01.2022 - The headline of the story</h1>`))
 	if got := headline(root, "23.01.2022 - The headline of the story", "", "", nil); got != "The headline of the story" {
 		t.Errorf("headline = %q", got)
+	}
+}
+
+// TestStatedTitle: without an agreeing heading, the part of the statements
+// they agree on, pieces naming the site left out.
+func TestStatedTitle(t *testing.T) {
+	t.Parallel()
+	sites := []string{"Example News", "example"}
+	for _, tt := range []struct {
+		name  string
+		metas []statement
+		want  string
+	}{
+		{"site after a bar", []statement{{"The headline of the story | Example News", 1}}, "The headline of the story"},
+		{"two statements share the headline",
+			[]statement{{"example | Reviews: The headline", 1}, {"Kicker words?: The headline", 2}}, "The headline"},
+		{"the opening piece over a tagline",
+			[]statement{{"The headline : Example | A tagline of the site | Since 2005", 1}}, "The headline"},
+		{"no site piece: the whole", []statement{{"Kicker: The headline", 1}}, "Kicker: The headline"},
+		{"nothing stated", nil, ""},
+	} {
+		if got := statedTitle(tt.metas, sites); got != tt.want {
+			t.Errorf("%s: statedTitle = %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

@@ -52,11 +52,13 @@ func TestWeightsCrossValidated(t *testing.T) {
 	for _, short := range []int{9, 12} {
 		for _, follow := range []int{0, 50} {
 			for _, run := range []int{3, 5} {
-				for _, signed := range []int{100, 200, 400} {
-					for _, lead := range []int{0, 4, 8} {
-						w := article.DefaultWeights()
-						w.Short, w.Follow, w.Run, w.Signed, w.Lead = short, follow, run, signed, lead
-						grid = append(grid, w)
+				for _, signed := range []int{200, 400} {
+					for _, lead := range []int{4, 8} {
+						for _, window := range []int{3, 8, 16} {
+							w := article.DefaultWeights()
+							w.Short, w.Follow, w.Run, w.Signed, w.Lead, w.Window = short, follow, run, signed, lead, window
+							grid = append(grid, w)
+						}
 					}
 				}
 			}
