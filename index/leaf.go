@@ -53,7 +53,7 @@ type leafShard struct {
 // shardSearch is OpSearch's request: a bleve request for one shard
 // (without its pre-search data, sent as BM25), and what its context says.
 type shardSearch struct {
-	Shard     string             `json:"shard"`
+	Shards    []string           `json:"shards"`
 	Request   json.RawMessage    `json:"request"`
 	BM25      *bsearch.BM25Stats `json:"bm25,omitempty"`
 	Global    bool               `json:"global,omitempty"`
@@ -63,7 +63,7 @@ type shardSearch struct {
 // shardCall is the request of the other operations: the shard, and the
 // operation's arguments.
 type shardCall struct {
-	Shard     string         `json:"shard"`
+	Shards    []string       `json:"shards"`
 	Terms     []string       `json:"terms,omitempty"`
 	Fields    []string       `json:"fields,omitempty"`
 	ByArticle bool           `json:"by_article,omitempty"`
@@ -96,35 +96,35 @@ func (r *Reader) ServeShard(ctx context.Context, op string, body []byte) ([]byte
 		if err := json.Unmarshal(body, &q); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrBadShardRequest, err)
 		}
-		sh, err := snap.leafShard(q.Shard)
+		g, err := snap.leafGroup(q.Shards)
 		if err != nil {
 			return nil, err
 		}
-		return serveSearch(ctx, sh, q)
+		return serveSearch(ctx, g, q)
 	}
 	var c shardCall
 	if err := json.Unmarshal(body, &c); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadShardRequest, err)
 	}
-	sh, err := snap.leafShard(c.Shard)
+	g, err := snap.leafGroup(c.Shards)
 	if err != nil {
 		return nil, err
 	}
 	var out any
 	switch op {
 	case OpDF:
-		out, err = sh.docFrequencies(ctx, c.Terms, c.Fields, c.ByArticle)
+		out, err = g.docFrequencies(ctx, c.Terms, c.Fields, c.ByArticle)
 	case OpPostings:
 		if c.Postings == nil {
 			return nil, fmt.Errorf("%w: postings without a query", ErrBadShardRequest)
 		}
-		out, err = sh.postings(ctx, *c.Postings)
+		out, err = g.postings(ctx, *c.Postings)
 	case OpIDs:
-		out, err = sh.externalIDs(ctx, c.Nums)
+		out, err = g.externalIDs(ctx, c.Nums)
 	case OpClosest:
-		out, err = sh.closestTerm(c.Field, c.Term, c.Fuzz)
+		out, err = g.closestTerm(c.Field, c.Term, c.Fuzz)
 	case OpDict:
-		out, err = dictEntries(sh, c.Field, c.Prefix)
+		out, err = g.dict(c.Field, c.Prefix)
 	default:
 		return nil, fmt.Errorf("%w: no operation %q", ErrBadShardRequest, op)
 	}
@@ -132,6 +132,23 @@ func (r *Reader) ServeShard(ctx context.Context, op string, body []byte) ([]byte
 		return nil, err
 	}
 	return encodeWire(out)
+}
+
+// leafGroup returns the shards of those names this snapshot can read, in
+// that order.
+func (s *snapshot) leafGroup(names []string) (shardGroup, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%w: no shard named", ErrBadShardRequest)
+	}
+	g := make(shardGroup, len(names))
+	for i, n := range names {
+		sh, err := s.leafShard(n)
+		if err != nil {
+			return nil, err
+		}
+		g[i] = sh
+	}
+	return g, nil
 }
 
 // leafShard returns the shard of that name this snapshot can read.
@@ -189,8 +206,8 @@ func (s *localShard) describe() (leafShard, error) {
 	return s.desc, s.descErr
 }
 
-// serveSearch runs a root's bleve request on one shard.
-func serveSearch(ctx context.Context, sh *localShard, q shardSearch) ([]byte, error) {
+// serveSearch runs a root's bleve request on a leaf's shards.
+func serveSearch(ctx context.Context, g shardGroup, q shardSearch) ([]byte, error) {
 	var req bleve.SearchRequest
 	if err := json.Unmarshal(q.Request, &req); err != nil {
 		return nil, fmt.Errorf("%w: search request: %v", ErrBadShardRequest, err)
@@ -200,12 +217,13 @@ func serveSearch(ctx context.Context, sh *localShard, q shardSearch) ([]byte, er
 		ctx = context.WithValue(ctx, bsearch.SearchTypeKey, bsearch.GlobalScoring)
 	}
 	if q.PreSearch {
-		ctx = context.WithValue(ctx, bsearch.PreSearchKey, true)
+		// A root always holds its generation's statistics.
+		return nil, fmt.Errorf("%w: a leaf does not gather statistics", ErrBadShardRequest)
 	}
 	if q.BM25 != nil {
 		req.PreSearchData = map[string]any{bsearch.BM25PreSearchDataKey: q.BM25}
 	}
-	res, err := sh.SearchInContext(ctx, &req)
+	res, err := g.search(ctx, &req)
 	if err != nil {
 		return nil, err
 	}

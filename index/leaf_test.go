@@ -24,15 +24,15 @@ func FuzzServeShard(f *testing.F) {
 	}
 	name := st.Shards[0].Name
 	for _, seed := range []struct{ op, body string }{
-		{OpDF, `{"shard":"` + name + `","terms":["river","the"],"fields":["text","title"],"by_article":true}`},
-		{OpPostings, `{"shard":"` + name + `","postings":{"terms":["river"],"fields":["text"],"group":true,"articles":["a"]}}`},
-		{OpPostings, `{"shard":"` + name + `","postings":{"terms":["river"],"fields":["text","nosuchfield"],"docs":[0,1,99999999]}}`},
-		{OpIDs, `{"shard":"` + name + `","nums":[0,1,18446744073709551615]}`},
-		{OpClosest, `{"shard":"` + name + `","field":"text","term":"rivr","fuzz":9}`},
-		{OpDict, `{"shard":"` + name + `","field":"language","prefix":""}`},
-		{OpSearch, `{"shard":"` + name + `","request":{"query":{"term":"river","field":"text"},"size":5},"global":true,"bm25":{"doc_count":3,"field_cardinality":{"text":10}}}`},
-		{OpSearch, `{"shard":"` + name + `","request":{"query":{"nonsense":1}}}`},
-		{OpSearch, `{"shard":"nope","request":{}}`},
+		{OpDF, `{"shards":["` + name + `"],"terms":["river","the"],"fields":["text","title"],"by_article":true}`},
+		{OpPostings, `{"shards":["` + name + `"],"postings":{"terms":["river"],"fields":["text"],"group":true,"articles":["a"]}}`},
+		{OpPostings, `{"shards":["` + name + `"],"postings":{"terms":["river"],"fields":["text","nosuchfield"],"docs":[0,1,99999999]}}`},
+		{OpIDs, `{"shards":["` + name + `"],"nums":[0,1,18446744073709551615]}`},
+		{OpClosest, `{"shards":["` + name + `"],"field":"text","term":"rivr","fuzz":9}`},
+		{OpDict, `{"shards":["` + name + `"],"field":"language","prefix":""}`},
+		{OpSearch, `{"shards":["` + name + `"],"request":{"query":{"term":"river","field":"text"},"size":5},"global":true,"bm25":{"doc_count":3,"field_cardinality":{"text":10}}}`},
+		{OpSearch, `{"shards":["` + name + `"],"request":{"query":{"nonsense":1}}}`},
+		{OpSearch, `{"shards":["nope"],"request":{}}`},
 		{"other", `{}`},
 		{OpDF, `not json`},
 	} {

@@ -45,10 +45,17 @@ func (m *missing) list() []string {
 }
 
 // shardMissing reports whether err is a shard's unavailability that the
-// search goes on without, recording the shard when it is.
+// search goes on without, recording the shard when it is (each of a
+// leaf's shards, for a leaf's member of a root).
 func (v view) shardMissing(sh interface{ Name() string }, err error) bool {
 	if v.miss == nil || !errors.Is(err, ErrShardUnavailable) {
 		return false
+	}
+	if rs, ok := v.s.byName[sh.Name()].(*remoteShard); ok {
+		for _, p := range rs.parts {
+			v.miss.add(p)
+		}
+		return true
 	}
 	v.miss.add(sh.Name())
 	return true

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -103,36 +105,52 @@ func (r *Reader) reloadRoot(ctx context.Context) (bool, error) {
 			}
 		}
 	}
-	if old.status.Ready && old.status.Generation == gen && slices.EqualFunc(old.shards, layout, func(sh shard, info ShardInfo) bool {
-		rs, ok := sh.(*remoteShard)
-		i, owned := owner[info.Name]
-		return ok && rs.Name() == info.Name && (rs.leaf == nil && !owned || owned && rs.leaf == r.leaves[i])
-	}) {
-		return false, nil // the same generation from the same leaves
-	}
-	shards := make([]shard, 0, len(layout))
-	byName := make(map[string]shard, len(layout))
+	// One member per leaf, holding the leaf's shards in the generation's
+	// order (a round of a search is one request per leaf); a shard no
+	// leaf serves is a member of its own, always missing.
+	var members []*remoteShard
+	byLeaf := map[int]*remoteShard{}
 	stats := &bsearch.BM25Stats{FieldCardinality: map[string]int{}}
 	st := Status{Ready: true, Generation: gen, Shards: len(layout), LoadedAt: time.Now()}
 	langs := map[string]bool{}
 	han, unserved := false, []string{}
 	for _, info := range layout {
-		rs := &remoteShard{name: info.Name, mapping: r.mapping}
-		if i, ok := owner[info.Name]; ok {
-			rs.leaf = r.leaves[i]
-			d := desc[info.Name]
-			addStats(stats, d.Stats)
-			for _, l := range d.Languages {
-				langs[l] = true
-			}
-			han = han || d.Han
-		} else {
-			unserved = append(unserved, info.Name)
-		}
 		st.Articles += info.Articles
 		st.Documents += info.Paragraphs
-		shards = append(shards, rs)
-		byName[info.Name] = rs
+		i, ok := owner[info.Name]
+		if !ok {
+			unserved = append(unserved, info.Name)
+			members = append(members, &remoteShard{name: info.Name, parts: []string{info.Name}, mapping: r.mapping})
+			continue
+		}
+		m := byLeaf[i]
+		if m == nil {
+			m = &remoteShard{leaf: r.leaves[i], mapping: r.mapping}
+			byLeaf[i] = m
+			members = append(members, m)
+		}
+		m.parts = append(m.parts, info.Name)
+		d := desc[info.Name]
+		addStats(stats, d.Stats)
+		for _, l := range d.Languages {
+			langs[l] = true
+		}
+		han = han || d.Han
+	}
+	for _, m := range members {
+		m.name = strings.Join(m.parts, "+")
+		m.alone = len(members) == 1
+	}
+	if old.status.Ready && old.status.Generation == gen && slices.EqualFunc(old.shards, members, func(sh shard, m *remoteShard) bool {
+		rs, ok := sh.(*remoteShard)
+		return ok && rs.name == m.name && rs.leaf == m.leaf
+	}) {
+		return false, nil // the same generation from the same leaves
+	}
+	shards := make([]shard, len(members))
+	byName := make(map[string]shard, len(members))
+	for i, m := range members {
+		shards[i], byName[m.name] = m, m
 	}
 	for _, f := range mappedFields(r.mapping) {
 		stats.FieldCardinality[f] += 0 // bleve wants an entry for each field it scores
@@ -180,13 +198,18 @@ func (r *Reader) watchRoot(ctx context.Context, poll time.Duration) {
 	}
 }
 
-// remoteShard is a shard a leaf serves, as the root's alias and
-// rescoring read it. A shard no leaf serves has no leaf: it is always
-// unavailable.
+// remoteShard is the shards one leaf serves (parts, in the generation's
+// order), as the root's alias and rescoring read them: one shard to the
+// root, a shardGroup at the leaf. A shard no leaf serves is one of its
+// own, without a leaf: always unavailable.
 type remoteShard struct {
-	name    string
+	name    string // its parts joined by "+"
+	parts   []string
 	leaf    Leaf
 	mapping mapping.IndexMapping
+	// alone: the root's only member, whose results bleve's alias passes
+	// on untouched (finish does what its merge would).
+	alone bool
 }
 
 // call sends one operation about this shard to its leaf and decodes the
@@ -211,7 +234,7 @@ func (s *remoteShard) call(ctx context.Context, op string, req, out any) error {
 
 func (s *remoteShard) docFrequencies(ctx context.Context, terms, fields []string, byArticle bool) ([]int, error) {
 	var out []int
-	err := s.call(ctx, OpDF, shardCall{Shard: s.name, Terms: terms, Fields: fields, ByArticle: byArticle}, &out)
+	err := s.call(ctx, OpDF, shardCall{Shards: s.parts, Terms: terms, Fields: fields, ByArticle: byArticle}, &out)
 	if err == nil && len(out) != len(terms) {
 		err = fmt.Errorf("shard %s: %d frequencies for %d terms", s.name, len(out), len(terms))
 	}
@@ -220,13 +243,13 @@ func (s *remoteShard) docFrequencies(ctx context.Context, terms, fields []string
 
 func (s *remoteShard) postings(ctx context.Context, q postingsQuery) ([][]posting, error) {
 	var out [][]posting
-	err := s.call(ctx, OpPostings, shardCall{Shard: s.name, Postings: &q}, &out)
+	err := s.call(ctx, OpPostings, shardCall{Shards: s.parts, Postings: &q}, &out)
 	return out, err
 }
 
 func (s *remoteShard) externalIDs(ctx context.Context, nums []uint64) ([]string, error) {
 	var out []string
-	err := s.call(ctx, OpIDs, shardCall{Shard: s.name, Nums: nums}, &out)
+	err := s.call(ctx, OpIDs, shardCall{Shards: s.parts, Nums: nums}, &out)
 	if err == nil && len(out) != len(nums) {
 		err = fmt.Errorf("shard %s: %d ids for %d numbers", s.name, len(out), len(nums))
 	}
@@ -235,7 +258,7 @@ func (s *remoteShard) externalIDs(ctx context.Context, nums []uint64) ([]string,
 
 func (s *remoteShard) closestTerm(field, term string, fuzz int) (closest, error) {
 	var out closest
-	err := s.call(context.Background(), OpClosest, shardCall{Shard: s.name, Field: field, Term: term, Fuzz: fuzz}, &out)
+	err := s.call(context.Background(), OpClosest, shardCall{Shards: s.parts, Field: field, Term: term, Fuzz: fuzz}, &out)
 	return out, err
 }
 
@@ -245,7 +268,7 @@ func (s *remoteShard) bm25Stats([]string) (shardStats, error) {
 
 // SearchInContext runs a bleve request on the shard at its leaf.
 func (s *remoteShard) SearchInContext(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	q := shardSearch{Shard: s.name}
+	q := shardSearch{Shards: s.parts}
 	if st, ok := req.PreSearchData[bsearch.BM25PreSearchDataKey].(*bsearch.BM25Stats); ok {
 		q.BM25 = st
 	}
@@ -262,8 +285,44 @@ func (s *remoteShard) SearchInContext(ctx context.Context, req *bleve.SearchRequ
 	if err := s.call(ctx, OpSearch, q, &ans); err != nil {
 		return nil, err
 	}
-	return ans.result(s.name), nil
+	res := ans.result(s.name)
+	if s.alone {
+		finish(req, res)
+	}
+	return res, nil
 }
+
+// finish sorts, pages and trims the facets of a leaf's merged result, as
+// bleve's alias does with the results of several members.
+func finish(req *bleve.SearchRequest, res *bleve.SearchResult) {
+	if len(req.Sort) > 0 {
+		scoring, desc := req.Sort.CacheIsScore(), req.Sort.CacheDescending()
+		sort.Stable(hitSorter{hits: res.Hits, less: func(a, b *bsearch.DocumentMatch) bool {
+			return req.Sort.Compare(scoring, desc, a, b) < 0
+		}})
+	}
+	hits := res.Hits
+	if req.From > 0 {
+		hits = hits[min(req.From, len(hits)):]
+	}
+	if req.Size > 0 && len(hits) > req.Size {
+		hits = hits[:req.Size]
+	}
+	res.Hits = hits
+	for name, fr := range req.Facets {
+		res.Facets.Fixup(name, fr.Size)
+	}
+}
+
+// hitSorter sorts hits by less.
+type hitSorter struct {
+	hits bsearch.DocumentMatchCollection
+	less func(a, b *bsearch.DocumentMatch) bool
+}
+
+func (h hitSorter) Len() int           { return len(h.hits) }
+func (h hitSorter) Swap(i, j int)      { h.hits[i], h.hits[j] = h.hits[j], h.hits[i] }
+func (h hitSorter) Less(i, j int) bool { return h.less(h.hits[i], h.hits[j]) }
 
 // Search runs a bleve request on the shard at its leaf.
 func (s *remoteShard) Search(req *bleve.SearchRequest) (*bleve.SearchResult, error) {
@@ -274,7 +333,7 @@ func (s *remoteShard) Search(req *bleve.SearchRequest) (*bleve.SearchResult, err
 // prefix from the leaf.
 func (s *remoteShard) FieldDictPrefix(field string, prefix []byte) (bindex.FieldDict, error) {
 	var out []dictEntry
-	if err := s.call(context.Background(), OpDict, shardCall{Shard: s.name, Field: field, Prefix: string(prefix)}, &out); err != nil {
+	if err := s.call(context.Background(), OpDict, shardCall{Shards: s.parts, Field: field, Prefix: string(prefix)}, &out); err != nil {
 		return nil, err
 	}
 	return &sliceDict{entries: out}, nil

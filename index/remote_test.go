@@ -34,11 +34,15 @@ func (l *readerLeaf) Call(ctx context.Context, op string, body []byte) ([]byte, 
 func (l *readerLeaf) String() string { return l.name }
 
 // partitioned builds docs into 4 shards and returns a single node's
-// reader, a root's over two leaves of two buckets each, and the leaves.
-func partitioned(t *testing.T, docs []*Document) (single, root *Reader, leaves []*readerLeaf) {
+// reader, a root's over leaves of those buckets (two leaves of two
+// buckets each when none are given), and the leaves.
+func partitioned(t *testing.T, docs []*Document, buckets ...[]int) (single, root *Reader, leaves []*readerLeaf) {
 	t.Helper()
 	single = buildDocIndexShards(t, docs, 4)
-	for i, b := range [][]int{{0, 1}, {2, 3}} {
+	if len(buckets) == 0 {
+		buckets = [][]int{{0, 1}, {2, 3}}
+	}
+	for i, b := range buckets {
 		r, err := NewLeafReader(single.dir, b, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -49,7 +53,11 @@ func partitioned(t *testing.T, docs []*Document) (single, root *Reader, leaves [
 		t.Cleanup(func() { r.Close() })
 		leaves = append(leaves, &readerLeaf{r: r, name: fmt.Sprintf("leaf%d", i)})
 	}
-	root, err := NewRootReader([]Leaf{leaves[0], leaves[1]}, nil)
+	var ls []Leaf
+	for _, l := range leaves {
+		ls = append(ls, l)
+	}
+	root, err := NewRootReader(ls, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +74,20 @@ func partitioned(t *testing.T, docs []*Document) (single, root *Reader, leaves [
 // leaves of the same generation: hits (ids, scores, highlights, fields),
 // totals and facets must be equal.
 func TestRootAnswersLikeOneNode(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		buckets [][]int
+	}{
+		{"two leaves of two shards", [][]int{{0, 1}, {2, 3}}},
+		{"four leaves of one shard", [][]int{{0}, {1}, {2}, {3}}},
+		{"one leaf of every shard", [][]int{{0, 1, 2, 3}}},
+		{"leaves of scattered buckets", [][]int{{0, 2}, {1, 3}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testRootAnswersLikeOneNode(t, tc.buckets) })
+	}
+}
+
+func testRootAnswersLikeOneNode(t *testing.T, buckets [][]int) {
 	data, err := os.ReadFile("testdata/differential.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +98,7 @@ func TestRootAnswersLikeOneNode(t *testing.T) {
 		d.Author = []string{"A. Writer", "B. Reporter"}[i%2]
 		d.Published = time.Date(2020, time.Month(1+i%12), 1+i, 9, 0, 0, 0, time.UTC)
 	}
-	single, root, _ := partitioned(t, docs)
+	single, root, _ := partitioned(t, docs, buckets...)
 	if st, rs := single.Status(), root.Status(); st.Generation != rs.Generation || st.Documents != rs.Documents ||
 		st.Articles != rs.Articles || st.Shards != rs.Shards {
 		t.Fatalf("root status %+v, single node %+v", rs, st)
@@ -84,9 +106,9 @@ func TestRootAnswersLikeOneNode(t *testing.T) {
 	c := loadDiffCorpus(docs, single.text)
 	g := diffGen{rng: rand.New(rand.NewPCG(5, 2026)), c: c}
 	ctx := context.Background()
-	n := 200
-	if testing.Short() {
-		n = 60
+	n := 120
+	if testing.Short() || raceEnabled {
+		n = 40
 	}
 	compared := 0
 	for i := range n {

@@ -181,7 +181,7 @@ func (r *Reader) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	res.Missing = miss.list()
-	if n := len(res.Missing); n > 0 && n >= len(snap.shards) {
+	if n := len(res.Missing); n > 0 && n >= snap.status.Shards {
 		return nil, fmt.Errorf("%w: none of the %d shards answered", ErrShardUnavailable, n)
 	}
 	res.Took = time.Since(start)
