@@ -40,9 +40,10 @@ import (
 // No language removes stop words, for the reason English does not.
 //
 // A query is analysed by the analyzer of every language the index holds,
-// each analysis matching the field's terms (a word is found in every
-// language it is a word of); lang:de scopes it to German articles and to
-// German analysis.
+// each analysis matching the field's terms in that language's articles (a
+// word is found in every language it is a word of; English's analysis,
+// the default, in every article); lang:de scopes it to German articles
+// and to German analysis.
 
 // stemmers names the stemming token filter of each language that has one,
 // as bleve registers it (the light stemmers where bleve has both: they
