@@ -93,7 +93,7 @@ func (d *Detector) Detect(text string) string {
 	if own, ok := commonWords[l]; ok && !writtenIn(text, own) {
 		// It names German or French for wire-service tables too, and
 		// confidently, and French for English prose naming French
-		// institutions ("Caisse Nationale des Autoroutes"): prose of a
+		// institutions ("Banque Regionale des Alpes"): prose of a
 		// language has more of its own common words than of English.
 		return undetermined(text)
 	}
