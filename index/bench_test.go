@@ -71,6 +71,13 @@ func (s benchSource) Read(_ context.Context, e Entry) ([]*Document, string, erro
 // as the indexer's detector finds it (a language facet term each).
 func bbcReader(b *testing.B) *Reader {
 	b.Helper()
+	return bbcReaderIn(b, nil)
+}
+
+// bbcReaderIn is bbcReader with the articles of the seeds named in
+// foreign in the language foreign gives them (their text stays English).
+func bbcReaderIn(b *testing.B, foreign map[string]string) *Reader {
+	b.Helper()
 	files, _ := filepath.Glob("../../shared/corpus/bbc/*/*.txt")
 	if len(files) == 0 {
 		b.Skip("BBC corpus absent (../shared/corpus/bbc beside the project): nothing to search")
@@ -90,7 +97,7 @@ func bbcReader(b *testing.B) *Reader {
 		b.Fatal(err)
 	}
 	defer w.Close()
-	src := englishSource{testSource(seeds)}
+	src := englishSource{testSource(seeds), foreign}
 	var entries []Entry
 	for name, data := range seeds {
 		entries = append(entries, Entry{Seed: name, Info: SeedInfo{Size: int64(len(data)), SHA256: sha(data)}})
@@ -113,13 +120,20 @@ func bbcReader(b *testing.B) *Reader {
 	return r
 }
 
-// englishSource reads seeds as testSource does, every article in English.
-type englishSource struct{ testSource }
+// englishSource reads seeds as testSource does, every article in English
+// but those of the seeds in foreign, in the language it names.
+type englishSource struct {
+	testSource
+	foreign map[string]string
+}
 
 func (s englishSource) Read(ctx context.Context, e Entry) ([]*Document, string, error) {
 	docs, sum, err := s.testSource.Read(ctx, e)
 	for _, d := range docs {
 		d.Language = "en"
+		if l, ok := s.foreign[e.Seed]; ok {
+			d.Language = l
+		}
 	}
 	return docs, sum, err
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/da"
@@ -19,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	"github.com/blevesearch/bleve/v2/analysis/lang/sv"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bquery "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsroom/newsearch/internal/language"
 )
@@ -38,9 +40,10 @@ import (
 // No language removes stop words, for the reason English does not.
 //
 // A query is analysed by the analyzer of every language the index holds,
-// each analysis matching the field's terms (a word is found in every
-// language it is a word of); lang:de scopes it to German articles and to
-// German analysis.
+// each analysis matching the field's terms in that language's articles (a
+// word is found in every language it is a word of; English's analysis,
+// the default, in every article); lang:de scopes it to German articles
+// and to German analysis.
 
 // stemmers names the stemming token filter of each language that has one,
 // as bleve registers it (the light stemmers where bleve has both: they
@@ -125,11 +128,19 @@ func addLanguageAnalyzers(m *mapping.IndexMappingImpl, tokenizer string) error {
 }
 
 // textAnalyzers returns the distinct text analyzers of languages, by
-// name, in a stable order (English first).
+// name, in a stable order (English first), each with the languages it
+// analyses.
 func textAnalyzers(m mapping.IndexMapping, langs []string) []namedAnalyzer {
+	byName := map[string][]string{}
 	var names []string
 	for _, l := range langs {
-		names = append(names, analyzerName(l))
+		n := analyzerName(l)
+		if _, ok := byName[n]; !ok {
+			names = append(names, n)
+		}
+		if !slices.Contains(byName[n], l) {
+			byName[n] = append(byName[n], l)
+		}
 	}
 	slices.SortFunc(names, func(a, b string) int {
 		switch {
@@ -142,21 +153,45 @@ func textAnalyzers(m mapping.IndexMapping, langs []string) []namedAnalyzer {
 		}
 		return strings.Compare(a, b)
 	})
-	names = slices.Compact(names)
 	out := make([]namedAnalyzer, 0, len(names))
 	for _, n := range names {
 		if a := m.AnalyzerNamed(n); a != nil {
-			out = append(out, namedAnalyzer{name: n, Analyzer: a})
+			out = append(out, namedAnalyzer{name: n, langs: byName[n], Analyzer: a})
 		}
 	}
 	return out
 }
 
-// namedAnalyzer is an analyzer and its name.
+// namedAnalyzer is an analyzer, its name and the languages (of those
+// asked for) whose articles it analyses.
 type namedAnalyzer struct {
-	name string
+	name  string
+	langs []string
 	analysis.Analyzer
 }
+
+// inLanguages restricts q to the articles of langs (a filter: it adds
+// nothing to the score). The words a language's analysis makes of a
+// query are that language's words: in an article of another language the
+// same string is another word, or a stem of one (the French stem of
+// "economy" is the English stem of "economic").
+func inLanguages(q bquery.Query, langs []string) bquery.Query {
+	var fs []bquery.Query
+	for _, l := range langs {
+		f := bleve.NewTermQuery(l)
+		f.SetField(FieldLanguage)
+		f.SetBoost(filterBoost)
+		fs = append(fs, f)
+	}
+	if len(fs) == 0 {
+		return q
+	}
+	return bleve.NewConjunctionQuery(q, disjunction(fs))
+}
+
+// filterBoost weighs a clause that only filters, so that it adds next to
+// nothing to a hit's score.
+const filterBoost = 0.0001
 
 // indexLanguages lists the languages of the shards' articles.
 func indexLanguages(shards []shard) ([]string, error) {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -334,14 +335,21 @@ func disjunction(qs []bquery.Query) bquery.Query {
 // textWords matches a word or phrase in a text field as each language
 // analyses it (one query when they agree, as for most words): a term
 // query for one token, a phrase of the tokens for several (tokens at one
-// position, as a Chinese word beside its pieces, are alternatives).
+// position, as a Chinese word beside its pieces, are alternatives). The
+// words another language than English makes of it are looked for in its
+// own articles only (inLanguages); English's, in every article, as before
+// languages were told (an article of no language is English).
 func (t *translator) textWords(field, text string) bquery.Query {
 	texts := t.texts
 	if len(texts) == 0 {
 		texts = []namedAnalyzer{{name: textAnalyzer, Analyzer: t.text}}
 	}
-	seen := map[string]bool{}
-	var qs []bquery.Query
+	type analysed struct {
+		toks  analysis.TokenStream
+		langs []string // nil: every article
+	}
+	var order []string
+	byKey := map[string]*analysed{}
 	for _, a := range texts {
 		toks := a.Analyze([]byte(text))
 		if len(toks) == 0 {
@@ -351,19 +359,40 @@ func (t *translator) textWords(field, text string) bquery.Query {
 		for _, tok := range toks {
 			fmt.Fprintf(&key, "%d\x00%s\x00", tok.Position, tok.Term)
 		}
-		if seen[key.String()] {
+		k := key.String()
+		all := len(texts) == 1 || a.name == textAnalyzer
+		if an, ok := byKey[k]; ok {
+			// Two languages read it alike: one query for the articles
+			// of both.
+			if an.langs != nil {
+				an.langs = append(an.langs, a.langs...)
+			}
 			continue
 		}
-		seen[key.String()] = true
-		if len(toks) == 1 {
+		an := &analysed{toks: toks}
+		if !all {
+			an.langs = slices.Clip(a.langs)
+		}
+		byKey[k] = an
+		order = append(order, k)
+	}
+	var qs []bquery.Query
+	for _, k := range order {
+		an := byKey[k]
+		var q bquery.Query
+		if len(an.toks) == 1 {
 			// One token: a term query. A phrase query of one term would
 			// read the term's positions in every matching document.
-			tq := bleve.NewTermQuery(string(toks[0].Term))
+			tq := bleve.NewTermQuery(string(an.toks[0].Term))
 			tq.SetField(field)
-			qs = append(qs, tq)
-			continue
+			q = tq
+		} else {
+			q = bquery.NewMultiPhraseQuery(tokensToPhrase(an.toks), field)
 		}
-		qs = append(qs, bquery.NewMultiPhraseQuery(tokensToPhrase(toks), field))
+		if an.langs != nil {
+			q = inLanguages(q, an.langs)
+		}
+		qs = append(qs, q)
 	}
 	return disjunction(qs)
 }

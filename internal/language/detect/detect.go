@@ -2,6 +2,8 @@
 package detect
 
 import (
+	"iter"
+	"maps"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -88,14 +90,32 @@ func (d *Detector) Detect(text string) string {
 		return undetermined(text)
 	}
 	l := code(values[0].Language())
-	if latinFunctionWords[l] {
+	if own, ok := commonWords[l]; ok && !writtenIn(text, own) {
 		// It names German or French for wire-service tables too, and
-		// confidently: prose of those languages has their common words.
-		if _, _, foreign, _ := countWords(text); foreign < 2 {
-			return undetermined(text)
-		}
+		// confidently, and French for English prose naming French
+		// institutions ("Banque Regionale des Alpes"): prose of a
+		// language has more of its own common words than of English.
+		return undetermined(text)
 	}
 	return l
+}
+
+// writtenIn reports whether text reads as prose of the language whose
+// common words are own: two of them at least, and more of them than of
+// englishWords. Case does not count (wire-service headlines are upper
+// case).
+func writtenIn(text string, own map[string]bool) bool {
+	mine, english := 0, 0
+	for w := range wordsOf(text) {
+		lw := strings.ToLower(w)
+		switch {
+		case own[lw]:
+			mine++
+		case englishWords[lw]:
+			english++
+		}
+	}
+	return mine >= 2 && mine > english
 }
 
 // undetermined is the language of a text the detector cannot tell: a
@@ -121,23 +141,34 @@ func code(l lingua.Language) string {
 }
 
 // englishWords are the commonest words of English news text, none of
-// them a common word of the other languages detected; otherWords are the
-// commonest of those languages (Latin script), none of them English.
+// them a common word of the other languages detected; commonWords are the
+// commonest of each of those languages written in Latin script, none of
+// them English; otherWords are all of these.
 var (
 	englishWords = wordSet("the of and to is was that for with said he his it by at be are has have from will " +
 		"not but this they were which an been had its who would their")
-	otherWords = wordSet("der die das und ist nicht mit sich des dem den ein eine zu auf " + // de
-		"le la les et est des une du dans pour qui au sur pas " + // fr
-		"el los las y es del una por con para como " + // es
-		"il di che è per non sono della gli " + // it
-		"os do da em um uma não com são " + // pt
-		"het een van en niet zijn voor met op dat ook " + // nl
-		"och att det som är på för inte av og er til ikke ja ei että") // sv, da, no, fi
+	commonWords = map[string]map[string]bool{
+		"de": wordSet("der die das und ist nicht mit sich des dem den ein eine zu auf"),
+		"fr": wordSet("le la les et est des une du dans pour qui au sur pas"),
+		"es": wordSet("el los las y es del una por con para como"),
+		"it": wordSet("il di che è per non sono della gli"),
+		"pt": wordSet("os do da em um uma não com são"),
+		"nl": wordSet("het een van en niet zijn voor met op dat ook"),
+		"sv": wordSet("och att det som är på för inte av"),
+		"da": wordSet("og er til ikke det som"),
+		"no": wordSet("og er til ikke det som av"),
+		"fi": wordSet("ja ei että"),
+	}
+	otherWords = union(commonWords)
 )
 
-// latinFunctionWords are the languages whose common words are among
-// otherWords.
-var latinFunctionWords = wordSet("de fr es it pt nl sv da no fi")
+func union(sets map[string]map[string]bool) map[string]bool {
+	m := map[string]bool{}
+	for _, set := range sets {
+		maps.Copy(m, set)
+	}
+	return m
+}
 
 func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
@@ -158,10 +189,15 @@ func plainEnglish(text string) bool {
 	return words >= 12 && nonASCII*20 <= words && common*10 >= words && common >= 4*foreign
 }
 
+// wordsOf yields the words of text: runs of letters and apostrophes.
+func wordsOf(text string) iter.Seq[string] {
+	return strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+}
+
 // countWords counts the words of text, those among englishWords, those
 // among otherWords and those not in ASCII.
 func countWords(text string) (words, common, foreign, nonASCII int) {
-	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+	for w := range wordsOf(text) {
 		words++
 		ascii := true
 		for i := 0; i < len(w); i++ {

@@ -21,6 +21,14 @@ func TestDetect(t *testing.T) {
 		"Правительство объявило во вторник, что не будет повышать налоги до выборов.":                       "ru",
 		"OK 123": "und",
 		"ALBERTSON'S INC <ABS> 4TH QTR JAN 29 NET\n\nBOISE, Idaho, March 2 - Shr 92 cts vs 83 cts\n\nNet 30.8 mln vs 27.5 mln\n\nSales 1.40 billion vs 1.32 billion": "en",
+		// English wire stories that name foreign institutions or carry a
+		// few words that are common words of another language ("per",
+		// the "y" of N.Y.), which lingua names French, Dutch or German.
+		"FRENCH BANQUE REGIONALE DES ALPES PLANS BOND\nLYON, April 2 - Banque Regionale des Alpes is planning a two billion French franc bond, the bank said on Thursday.\nThe issue will be arranged by Societe Generale du Rhone and Caisse Centrale de Credit Mutuel du Nord.":                                                  "en",
+		"VERENIGDE HOLLANDSCHE DRUKKERIJEN <VHD.AS>\nROTTERDAM, Netherlands, April 3 - Net 1986 profit 41.2 mln guilders vs 38.9 mln\nTurnover 920 mln guilders vs 870 mln\nEarnings per share 7.10 guilders vs 6.80, dividend per share 2.50 guilders vs 2.20\nNote - Full company name is Verenigde Hollandsche Drukkerijen NV.": "en",
+		"PELLWORTH SYSTEMS INC <PLWS> 2ND QTR LOSS\nALBANY, N.Y., April 6 - Shr loss nine cts vs loss 14 cts\nNet loss 311,420 vs loss 502,118\nRevs 1,804,377 vs 1,290,604\nAvg shrs 3,410,200 vs 3,398,755\nSix mths\nShr loss 31 cts vs loss 40 cts\nNet loss 1,060,912 vs loss 1,355,780":                                      "en",
+		// Prose of a language quoting a few English words is still it.
+		"Die Regierung hat am Dienstag gesagt, dass der Plan \"on the table\" bleibt und die Steuern nicht steigen.": "de",
 	} {
 		if got := d.Detect(text); got != want {
 			t.Errorf("%.30q…: %s, want %s", text, got, want)
