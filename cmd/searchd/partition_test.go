@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -170,5 +172,12 @@ func TestRootOverLeaves(t *testing.T) {
 	_, whole := apiAnswer(t, single, "q=heron")
 	if got["total"].(float64) >= whole["total"].(float64) {
 		t.Errorf("leaf B stopped: total %v, whole index %v", got["total"], whole["total"])
+	}
+	// The page says so, and the metrics count it.
+	if code, page := httpGet(root + "/?q=heron"); code != 200 || !strings.Contains(page, "did not answer in time") {
+		t.Errorf("leaf B stopped: the page (%d) does not say the results may be incomplete", code)
+	}
+	if _, m := httpGet(root + "/metrics"); !regexp.MustCompile(`(?m)^searchd_searches_incomplete_total [1-9]`).MatchString(m) {
+		t.Errorf("leaf B stopped: no incomplete search counted in /metrics")
 	}
 }

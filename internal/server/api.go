@@ -102,6 +102,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	for _, n := range res.Notes {
 		logNote(r.Context(), n)
 	}
+	s.noteIncomplete(r, res.MissingShards)
 	out := apiSearch{Query: p.Q, Total: res.Total, TotalExact: res.TotalExact,
 		TookMS: float64(res.Took.Microseconds()) / 1000, Page: p.Page, Size: p.Size, Sort: p.Sort,
 		Group: "paragraph", Match: p.Match, Hits: makeAPIHits(res.Hits, p), Facets: res.Facets,

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,10 +14,11 @@ import (
 
 // metrics are the server's Prometheus metrics.
 type metrics struct {
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	inFlight prometheus.Gauge
-	shed     prometheus.Counter
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	inFlight   prometheus.Gauge
+	shed       prometheus.Counter
+	incomplete prometheus.Counter
 }
 
 // newMetrics registers the server's metrics and the index's gauges, read
@@ -37,8 +39,12 @@ func newMetrics(reg *prometheus.Registry, idx interface{ Status() index.Status }
 		shed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "searchd_searches_shed_total", Help: "Searches refused with 503 because too many were running.",
 		}),
+		incomplete: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "searchd_searches_incomplete_total",
+			Help: "Searches answered without some shards of a partitioned index (a root whose leaves did not answer in time).",
+		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.inFlight, m.shed,
+	reg.MustRegister(m.requests, m.latency, m.inFlight, m.shed, m.incomplete,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "searchd_index_documents", Help: "Paragraph documents in the served generation."},
 			func() float64 { return float64(idx.Status().Documents) }),
@@ -75,4 +81,14 @@ func (s *Server) instrument(route string, h http.Handler) http.Handler {
 		s.metrics.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
 		s.metrics.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
+}
+
+// noteIncomplete counts a search answered without some shards and puts
+// them in the request's log line.
+func (s *Server) noteIncomplete(r *http.Request, missing []string) {
+	if len(missing) == 0 {
+		return
+	}
+	s.metrics.incomplete.Inc()
+	logNote(r.Context(), fmt.Errorf("incomplete: shards %v did not answer", missing))
 }

@@ -171,6 +171,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 	for _, n := range res.Notes {
 		logNote(r.Context(), n)
 	}
+	s.noteIncomplete(r, res.MissingShards)
 	sv := &searchView{Q: p.Q, AnyNotice: res.Relaxed, Missing: len(res.MissingShards)}
 	if res.Suggestion != "" {
 		sv.Suggest = res.Suggestion
