@@ -37,8 +37,11 @@ func (g shardGroup) search(ctx context.Context, req *bleve.SearchRequest) (*blev
 	errs := make([]error, len(g))
 	var wg sync.WaitGroup
 	for i, sh := range g {
-		r := *req // each shard's own copy: bleve may change a request's fields
+		// Each shard its own request and sort: bleve's sort fields keep
+		// per-search state (its alias copies them for each member too).
+		r := *req
 		r.Size, r.From = req.From+req.Size, 0
+		r.Sort = req.Sort.Copy()
 		wg.Go(func() { results[i], errs[i] = sh.SearchInContext(ctx, &r) })
 	}
 	wg.Wait()
