@@ -15,20 +15,35 @@ import (
 )
 
 // readerLeaf is a Leaf that hands each request to a leaf Reader in this
-// process: the whole shard protocol (JSON both ways) without a network,
-// which internal/partition and cmd/searchd's tests add. down makes it
-// unavailable.
+// process: the whole shard protocol (JSON and gob both ways) without a
+// network, which internal/partition and cmd/searchd's tests add. down
+// makes it unavailable; calls and bytes count its requests by operation
+// (BenchmarkRootSearch).
 type readerLeaf struct {
-	r    *Reader
-	name string
-	down atomic.Bool
+	r            *Reader
+	name         string
+	down         atomic.Bool
+	calls, bytes map[string]*atomic.Int64
+}
+
+func newReaderLeaf(r *Reader, name string) *readerLeaf {
+	l := &readerLeaf{r: r, name: name, calls: map[string]*atomic.Int64{}, bytes: map[string]*atomic.Int64{}}
+	for _, op := range []string{OpStatus, OpSearch, OpDF, OpPostings, OpIDs, OpClosest, OpDict} {
+		l.calls[op], l.bytes[op] = &atomic.Int64{}, &atomic.Int64{}
+	}
+	return l
 }
 
 func (l *readerLeaf) Call(ctx context.Context, op string, body []byte) ([]byte, error) {
 	if l.down.Load() {
 		return nil, fmt.Errorf("%w: %s is down", ErrShardUnavailable, l.name)
 	}
-	return l.r.ServeShard(ctx, op, body)
+	out, err := l.r.ServeShard(ctx, op, body)
+	if c := l.calls[op]; c != nil {
+		c.Add(1)
+		l.bytes[op].Add(int64(len(body) + len(out)))
+	}
+	return out, err
 }
 
 func (l *readerLeaf) String() string { return l.name }
@@ -36,7 +51,7 @@ func (l *readerLeaf) String() string { return l.name }
 // partitioned builds docs into 4 shards and returns a single node's
 // reader, a root's over leaves of those buckets (two leaves of two
 // buckets each when none are given), and the leaves.
-func partitioned(t *testing.T, docs []*Document, buckets ...[]int) (single, root *Reader, leaves []*readerLeaf) {
+func partitioned(t testing.TB, docs []*Document, buckets ...[]int) (single, root *Reader, leaves []*readerLeaf) {
 	t.Helper()
 	single = buildDocIndexShards(t, docs, 4)
 	if len(buckets) == 0 {
@@ -51,7 +66,7 @@ func partitioned(t *testing.T, docs []*Document, buckets ...[]int) (single, root
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { r.Close() })
-		leaves = append(leaves, &readerLeaf{r: r, name: fmt.Sprintf("leaf%d", i)})
+		leaves = append(leaves, newReaderLeaf(r, fmt.Sprintf("leaf%d", i)))
 	}
 	var ls []Leaf
 	for _, l := range leaves {
@@ -219,27 +234,6 @@ func TestRootReportsMissingShards(t *testing.T) {
 	}
 }
 
-// countingLeaf counts a leaf's calls and bytes by operation.
-type countingLeaf struct {
-	*readerLeaf
-	calls, bytes map[string]*atomic.Int64
-}
-
-func newCountingLeaf(l *readerLeaf) *countingLeaf {
-	c := &countingLeaf{readerLeaf: l, calls: map[string]*atomic.Int64{}, bytes: map[string]*atomic.Int64{}}
-	for _, op := range []string{OpStatus, OpSearch, OpDF, OpPostings, OpIDs, OpClosest, OpDict} {
-		c.calls[op], c.bytes[op] = &atomic.Int64{}, &atomic.Int64{}
-	}
-	return c
-}
-
-func (c *countingLeaf) Call(ctx context.Context, op string, body []byte) ([]byte, error) {
-	out, err := c.readerLeaf.Call(ctx, op, body)
-	c.calls[op].Add(1)
-	c.bytes[op].Add(int64(len(body) + len(out)))
-	return out, err
-}
-
 // BenchmarkRootSearch: searches of a single node against a root over two
 // in-process leaves (the protocol's work without a network), with the
 // root's calls and bytes per search by operation.
@@ -249,29 +243,7 @@ func BenchmarkRootSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	docs := parseDiffArticles(string(data))
-	single := buildDocIndexShards(b, docs, 4)
-	var leaves []Leaf
-	var counters []*countingLeaf
-	for i, bk := range [][]int{{0, 1}, {2, 3}} {
-		r, err := NewLeafReader(single.dir, bk, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := r.Reload(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { r.Close() })
-		c := newCountingLeaf(&readerLeaf{r: r, name: fmt.Sprintf("leaf%d", i)})
-		counters, leaves = append(counters, c), append(leaves, c)
-	}
-	root, err := NewRootReader(leaves, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := root.Reload(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { root.Close() })
+	single, root, counters := partitioned(b, docs)
 	c := loadDiffCorpus(docs, single.text)
 	reqs := []Request{
 		{Query: mustParse(b, c.common[0]), Size: 10},
