@@ -1,9 +1,12 @@
 package index
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -40,29 +43,16 @@ type posting struct {
 }
 
 // postings answers q from the shard's postings: per term, the candidates'
-// postings field by field in the postings' order.
+// postings field by field in the postings' order. Each postings list is
+// advanced from one candidate to the next, so the cost follows the
+// candidates, not the length of a common word's list.
 func (s *localShard) postings(ctx context.Context, q postingsQuery) ([][]posting, error) {
-	var tab *shardArticles
-	var arts map[int32]int
-	docs := map[uint64]bool{}
-	if q.Group {
-		var err error
-		if tab, err = s.articles(); err != nil {
-			return nil, err
-		}
-		arts = make(map[int32]int, len(q.Articles))
-		for i, k := range q.Articles {
-			if a, ok := tab.number[k]; ok {
-				arts[a] = i
-			}
-		}
-	} else {
-		for _, n := range q.Docs {
-			docs[n] = true
-		}
+	cands, err := s.candidates(q)
+	if err != nil {
+		return nil, err
 	}
 	out := make([][]posting, len(q.Terms))
-	if len(arts) == 0 && len(docs) == 0 {
+	if len(cands) == 0 {
 		return out, nil // no candidate here
 	}
 	rd, err := s.reader()
@@ -72,19 +62,10 @@ func (s *localShard) postings(ctx context.Context, q postingsQuery) ([][]posting
 	defer rd.Close()
 	for ti, t := range q.Terms {
 		for fi, f := range q.Fields {
-			err := eachPosting(ctx, rd, t, f, true, func(num uint64, d *bindex.TermFieldDoc) {
-				p := posting{Field: fi, Num: num, Freq: d.Freq}
+			err := eachCandidatePosting(ctx, rd, t, f, cands, func(c candidateDoc, d *bindex.TermFieldDoc) {
+				p := posting{Field: fi, Num: c.num, Freq: d.Freq, Article: c.article}
 				if f == FieldText {
 					p.Norm = d.Norm
-				}
-				if q.Group {
-					i, ok := arts[tab.of(num)]
-					if !ok {
-						return // not a candidate
-					}
-					p.Article = i
-				} else if !docs[num] {
-					return
 				}
 				out[ti] = append(out[ti], p)
 			})
@@ -94,6 +75,78 @@ func (s *localShard) postings(ctx context.Context, q postingsQuery) ([][]posting
 		}
 	}
 	return out, nil
+}
+
+// candidateDoc is a candidate paragraph: its document number and, with a
+// postings query's Group, its article's index in the query's Articles.
+type candidateDoc struct {
+	num     uint64
+	article int
+}
+
+// candidates returns the paragraphs q names in this shard, by document
+// number, each once.
+func (s *localShard) candidates(q postingsQuery) ([]candidateDoc, error) {
+	var out []candidateDoc
+	if q.Group {
+		tab, err := s.articles()
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range q.Articles {
+			a, ok := tab.number[k]
+			if !ok {
+				continue
+			}
+			for _, num := range tab.paragraphs(a) {
+				out = append(out, candidateDoc{num: num, article: i})
+			}
+		}
+	} else {
+		for _, num := range q.Docs {
+			out = append(out, candidateDoc{num: num})
+		}
+	}
+	slices.SortFunc(out, func(a, b candidateDoc) int { return cmp.Compare(a.num, b.num) })
+	return slices.CompactFunc(out, func(a, b candidateDoc) bool { return a.num == b.num }), nil
+}
+
+// eachCandidatePosting calls fn with every posting of term in field whose
+// document is one of cands (sorted by number, each once), with its
+// frequency and norm. The postings iterator only ever moves forward:
+// bleve restarts a postings list advanced to or before where it stands.
+func eachCandidatePosting(ctx context.Context, rd bindex.IndexReader, term, field string, cands []candidateDoc, fn func(candidateDoc, *bindex.TermFieldDoc)) error {
+	tfr, err := rd.TermFieldReader(ctx, []byte(term), field, true, true, false)
+	if err != nil {
+		return fmt.Errorf("postings of %s in %s: %w", term, field, err)
+	}
+	defer tfr.Close()
+	var doc bindex.TermFieldDoc
+	var id [8]byte
+	for i := 0; i < len(cands); {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		binary.BigEndian.PutUint64(id[:], cands[i].num)
+		d, err := tfr.Advance(id[:], doc.Reset())
+		if err != nil {
+			return fmt.Errorf("postings of %s in %s: %w", term, field, err)
+		}
+		if d == nil {
+			return nil // past the last posting
+		}
+		num, ok := docNumber(d.ID)
+		if !ok {
+			return fmt.Errorf("postings of %s in %s: unexpected document id %x", term, field, d.ID)
+		}
+		// The first candidate at or after the posting found.
+		i += sort.Search(len(cands)-i, func(k int) bool { return cands[i+k].num >= num })
+		if i < len(cands) && cands[i].num == num {
+			fn(cands[i], d)
+			i++
+		}
+	}
+	return nil
 }
 
 // countFromPostings is countTerms without positions: the occurrences of

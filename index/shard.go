@@ -227,12 +227,17 @@ func (s *localShard) bm25Stats(mapped []string) (shardStats, error) {
 	return st, nil
 }
 
-// shardArticles says which article each paragraph of a shard belongs to:
-// the article number (0, 1, ... within the shard) of each document
-// number, -1 for none, and each article id's number.
+// shardArticles says which article each paragraph of a shard belongs to
+// and the other way round: the article number (0, 1, ... within the
+// shard) of each document number, -1 for none; each article id's number;
+// and each article's paragraphs, in document-number order (paras from
+// start[a] to start[a+1]), so that the rescoring reads the postings of
+// its candidates' paragraphs alone.
 type shardArticles struct {
 	of_    []int32
 	number map[string]int32
+	start  []int
+	paras  []uint64
 }
 
 func (t *shardArticles) of(num uint64) int32 {
@@ -240,6 +245,15 @@ func (t *shardArticles) of(num uint64) int32 {
 		return -1
 	}
 	return t.of_[num]
+}
+
+// paragraphs returns the document numbers of article a's paragraphs, in
+// order.
+func (t *shardArticles) paragraphs(a int32) []uint64 {
+	if a < 0 || int(a)+1 >= len(t.start) {
+		return nil
+	}
+	return t.paras[t.start[a]:t.start[a+1]]
 }
 
 // buildShardArticles reads the article of every paragraph of a shard from
@@ -266,18 +280,21 @@ func buildShardArticles(idx bleve.Index) (*shardArticles, error) {
 			return nil, err
 		}
 		if e == nil {
+			t.start = append(t.start, len(t.paras))
 			return t, nil
 		}
-		a, ok := t.number[e.Term]
-		if !ok {
-			a = int32(len(t.number))
-			t.number[e.Term] = a
+		if _, ok := t.number[e.Term]; ok {
+			continue // a dictionary names each term once; never twice
 		}
+		a := int32(len(t.number))
+		t.number[e.Term] = a
+		t.start = append(t.start, len(t.paras))
 		if err := eachPosting(context.Background(), rd, e.Term, FieldArticleID, false, func(num uint64, _ *bindex.TermFieldDoc) {
 			for uint64(len(t.of_)) <= num {
 				t.of_ = append(t.of_, -1)
 			}
 			t.of_[num] = a
+			t.paras = append(t.paras, num) // postings come in document order
 		}); err != nil {
 			return nil, err
 		}
