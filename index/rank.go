@@ -28,19 +28,31 @@ func (v view) searchRanked(ctx context.Context, q bquery.Query, req Request, rk 
 	var cands []*candidate
 	var out *Result
 	var arts *articleCandidates
+	// By score alone, the window closed under ties and sorted by id (see
+	// newRequest): the pool holds the same candidates as bleve's id order
+	// would give, without an id lookup for every matching paragraph.
 	if req.Group {
 		var err error
-		arts, err = v.collectArticles(ctx, q, req, collect, true)
+		arts, err = v.collectArticles(ctx, q, req, collect, false)
 		if err != nil {
 			return nil, err
 		}
 		cands, out = arts.cands, arts.result(req)
 	} else {
-		res, err := v.run(ctx, newRequest(q, req, collect, 0, false, true))
+		res, err := v.run(ctx, newRequest(q, req, collect+tieSlack, 0, false, false))
 		if err != nil {
 			return nil, err
 		}
-		cands = paragraphCandidates(res.Hits)
+		hits := closedUnderTies(res.Hits, res.Total)
+		if len(hits) < collect && len(hits) < len(res.Hits) {
+			// A tie crosses the window: let bleve order by id.
+			if res, err = v.run(ctx, newRequest(q, req, collect, 0, false, true)); err != nil {
+				return nil, err
+			}
+			hits = res.Hits
+		}
+		byScoreThenID(hits)
+		cands = paragraphCandidates(hits[:min(collect, len(hits))])
 		out = &Result{Total: int(res.Total), TotalExact: true, Facets: facets(res, req)}
 	}
 	head := cands[:min(rk.Pool, len(cands))]

@@ -60,9 +60,13 @@ func corpusDir(b *testing.B) string {
 
 // publishedIndex returns an index of the corpus, kept in
 // bench/out/profile-index-N and brought up to date incrementally, so that
-// a search profile holds (almost) no indexing.
+// a search profile holds (almost) no indexing; or the index BENCH_INDEX
+// names, as it is.
 func publishedIndex(b *testing.B) string {
 	b.Helper()
+	if dir := os.Getenv("BENCH_INDEX"); dir != "" {
+		return dir // an index built elsewhere, e.g. bench/memory.sh's at 10M
+	}
 	seeds := corpusDir(b)
 	indexOnce.Do(func() {
 		indexDir = filepath.Join("..", "out", fmt.Sprintf("profile-index-%d", paragraphs()))
