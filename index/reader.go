@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -192,18 +193,13 @@ func (r *Reader) Reload(ctx context.Context) (bool, error) {
 			// Searches name shards by their generation's name, the same
 			// here and on any leaf (remote.go), not by their path.
 			idx.SetName(s.Name)
-			local := newLocalShard(idx, s.Terms)
-			// The rescoring's article table is built here, while the
-			// old generation still serves, so that no search pays for it.
-			if _, err := local.articles(); err != nil {
-				r.log.Warn("could not build the article table; rescored searches of this generation will fail with this error", "err", err)
-			}
-			sh = local
+			sh = newLocalShard(idx, s.Terms)
 			opened = append(opened, sh)
 		}
 		byName[s.Name] = sh
 		shards = append(shards, sh)
 	}
+	r.buildArticleTables(opened)
 	stats, err := gatherBM25Stats(shards, mappedFields(r.mapping))
 	if err != nil {
 		r.log.Warn("index statistics; searches will gather them", "err", err)
@@ -381,4 +377,28 @@ func (v view) expandPrefix(field, prefix string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// buildArticleTables builds the rescoring's article table of each newly
+// opened shard, as many at once as there are processors, while the old
+// generation still serves, so that no search pays for them. A shard whose
+// table fails still serves: its rescored searches fail with the error.
+func (r *Reader) buildArticleTables(opened []shard) {
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, sh := range opened {
+		local, ok := sh.(*localShard)
+		if !ok {
+			continue
+		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if _, err := local.articles(); err != nil {
+				r.log.Warn("could not build the article table; rescored searches of this generation will fail with this error",
+					"shard", local.Name(), "err", err)
+			}
+		})
+	}
+	wg.Wait()
 }
