@@ -18,11 +18,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsroom/newsearch/bench/internal/load"
@@ -210,7 +212,7 @@ func request(q queries.Query, an analysis.Analyzer, size int, facets, scoreOnly 
 
 func query(args []string) error {
 	fs := flag.NewFlagSet("query", flag.ContinueOnError)
-	dir := fs.String("index", "", "index directory built by rawbleve build")
+	dir := fs.String("index", "", "index directory built by rawbleve build, or by the indexer (its shards searched as one bleve alias)")
 	qfile := fs.String("queries", "bench/queries.txt", "query file")
 	dur := fs.Duration("duration", 8*time.Second, "length of each load phase")
 	clients := fs.String("clients", "1,2,8", "client counts, comma-separated")
@@ -229,7 +231,7 @@ func query(args []string) error {
 		return err
 	}
 	start := time.Now()
-	idx, err := bleve.OpenUsing(*dir, map[string]any{"read_only": true})
+	idx, err := openIndex(*dir)
 	if err != nil {
 		return err
 	}
@@ -258,4 +260,43 @@ func query(args []string) error {
 		System: "raw bleve", ColdStartMs: float64(open) / float64(time.Millisecond),
 		Phases: phases, KindP50: kinds, RSSKB: rss, HWMKB: hwm,
 	})
+}
+
+// openIndex opens a bleve index read-only; a directory the indexer
+// published (its shards under shards/) opens as an alias of its shards,
+// searched in parallel as searchd's first stage is: plain bleve at the
+// size of a searchd index.
+func openIndex(dir string) (bleve.Index, error) {
+	shards, err := filepath.Glob(filepath.Join(dir, "shards", "s*"))
+	if err != nil || len(shards) == 0 {
+		return bleve.OpenUsing(dir, map[string]any{"read_only": true})
+	}
+	var idxs []bleve.Index
+	for _, d := range shards {
+		idx, err := bleve.OpenUsing(d, map[string]any{"read_only": true})
+		if err != nil {
+			for _, o := range idxs {
+				o.Close()
+			}
+			return nil, fmt.Errorf("open shard %s: %w", d, err)
+		}
+		idxs = append(idxs, idx)
+	}
+	return aliasOf{bleve.NewIndexAlias(idxs...), idxs}, nil
+}
+
+// aliasOf is an alias that closes the indexes it opened.
+type aliasOf struct {
+	bleve.IndexAlias
+	idxs []bleve.Index
+}
+
+func (a aliasOf) Mapping() mapping.IndexMapping { return a.idxs[0].Mapping() }
+
+func (a aliasOf) Close() error {
+	var errs []error
+	for _, i := range a.idxs {
+		errs = append(errs, i.Close())
+	}
+	return errors.Join(errs...)
 }
