@@ -1,32 +1,47 @@
 package index
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/fxamacker/cbor/v2"
 )
 
-// The shard protocol's answers travel in gob (leaf.go, remote.go): a root
-// decodes several per search, and bleve's results in JSON (reflection over
-// maps of interfaces, every float printed and parsed) cost more than the
-// searches they carry. Requests are JSON: small, and bleve's query
-// types know only JSON.
+// The shard protocol's answers travel in CBOR (leaf.go, remote.go): a
+// root decodes several per search, and bleve's results in JSON
+// (reflection over maps of interfaces, every float printed and parsed)
+// cost more than the searches they carry; gob, tried before, sends and
+// compiles its type descriptions again in every message, since each
+// answer is a stream of its own. CBOR keeps floats exact (scores must
+// equal a single node's) and its codec caches the types once per
+// process. Requests are JSON: small, and bleve's query types know only
+// JSON.
+
+// wireDecoding is the codec's decoding mode: arrays and maps may be far
+// longer than its defaults allow (a shard's candidates' postings), still
+// bounded, so that a broken answer cannot make the root allocate without
+// limit. It is never changed after start.
+var wireDecoding = func() cbor.DecMode {
+	dm, err := cbor.DecOptions{MaxNestedLevels: 32, MaxArrayElements: 1 << 27, MaxMapPairs: 1 << 27}.DecMode()
+	if err != nil {
+		panic(fmt.Sprintf("CBOR decoding options: %v", err)) // constant options: a programming error
+	}
+	return dm
+}()
 
 // encodeWire encodes an answer.
 func encodeWire(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+	b, err := cbor.Marshal(v)
+	if err != nil {
 		return nil, fmt.Errorf("encode answer: %w", err)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
 // decodeWire decodes an answer.
 func decodeWire(b []byte, v any) error {
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {
+	if err := wireDecoding.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("decode answer: %w", err)
 	}
 	return nil
@@ -57,8 +72,8 @@ type wireHit struct {
 }
 
 // wireValue is a stored field's value: a string, a number, a boolean, or
-// a list of them (gob carries interfaces only of registered types, and
-// registering is a process-wide side effect).
+// a list of them, typed, so that a number stays a float64 and a list a
+// []any whatever the codec makes of an interface.
 type wireValue struct {
 	Kind byte // 's', 'f', 'b', 'l'
 	S    string
