@@ -53,8 +53,11 @@ type leafShard struct {
 // shardSearch is OpSearch's request: a bleve request for one shard
 // (without its pre-search data, sent as BM25), and what its context says.
 type shardSearch struct {
-	Shards    []string           `json:"shards"`
+	Shards []string `json:"shards"`
+	// Request is bleve's request as JSON; its query is Query's when that
+	// is set (wirequery.go), a placeholder in the JSON.
 	Request   json.RawMessage    `json:"request"`
+	Query     *wireQuery         `json:"query,omitempty"`
 	BM25      *bsearch.BM25Stats `json:"bm25,omitempty"`
 	Global    bool               `json:"global,omitempty"`
 	PreSearch bool               `json:"presearch,omitempty"`
@@ -211,6 +214,13 @@ func serveSearch(ctx context.Context, g shardGroup, q shardSearch) ([]byte, erro
 	var req bleve.SearchRequest
 	if err := json.Unmarshal(q.Request, &req); err != nil {
 		return nil, fmt.Errorf("%w: search request: %v", ErrBadShardRequest, err)
+	}
+	if q.Query != nil {
+		bq, err := q.Query.query()
+		if err != nil {
+			return nil, fmt.Errorf("%w: search request: %v", ErrBadShardRequest, err)
+		}
+		req.Query = bq
 	}
 	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, MaxTermSearchers)
 	if q.Global {

@@ -278,6 +278,10 @@ func (s *remoteShard) SearchInContext(ctx context.Context, req *bleve.SearchRequ
 	plain := *req
 	plain.PreSearchData = nil
 	var err error
+	if q.Query, err = toWireQuery(req.Query); err != nil {
+		return nil, fmt.Errorf("shard %s: encode query: %w", s.name, err)
+	}
+	plain.Query = bleve.NewMatchNoneQuery() // the query travels in q.Query
 	if q.Request, err = json.Marshal(&plain); err != nil {
 		return nil, fmt.Errorf("shard %s: encode search: %w", s.name, err)
 	}
