@@ -80,8 +80,8 @@ type shardCall struct {
 
 // ServeShard answers one operation of the shard protocol on the shards
 // this reader serves (or kept from the previous generation): the body is
-// the operation's JSON request, the answer its result in gob (wire.go),
-// JSON for OpStatus.
+// the operation's request and the answer its result, both in CBOR
+// (wire.go, ShardMediaType); OpStatus takes no body and answers JSON.
 // ErrShardNotServed and ErrBadShardRequest (wrapped) are the caller's
 // fault; other errors are the shard's.
 func (r *Reader) ServeShard(ctx context.Context, op string, body []byte) ([]byte, error) {
@@ -96,7 +96,7 @@ func (r *Reader) ServeShard(ctx context.Context, op string, body []byte) ([]byte
 	}
 	if op == OpSearch {
 		var q shardSearch
-		if err := json.Unmarshal(body, &q); err != nil {
+		if err := decodeWire(body, &q); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrBadShardRequest, err)
 		}
 		g, err := snap.leafGroup(q.Shards)
@@ -106,7 +106,7 @@ func (r *Reader) ServeShard(ctx context.Context, op string, body []byte) ([]byte
 		return serveSearch(ctx, g, q)
 	}
 	var c shardCall
-	if err := json.Unmarshal(body, &c); err != nil {
+	if err := decodeWire(body, &c); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadShardRequest, err)
 	}
 	g, err := snap.leafGroup(c.Shards)

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"os"
 	"testing"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/fxamacker/cbor/v2"
 )
 
 // FuzzServeShard: whatever a client sends to a leaf's shard protocol, the
 // leaf answers or returns an error; it never panics, and a request that
-// does not decode is ErrBadShardRequest.
+// does not decode (CBOR) is ErrBadShardRequest.
 func FuzzServeShard(f *testing.F) {
 	data, err := os.ReadFile("testdata/differential.txt")
 	if err != nil {
@@ -23,28 +26,39 @@ func FuzzServeShard(f *testing.F) {
 		f.Fatalf("status: %v %s", err, out)
 	}
 	name := st.Shards[0].Name
-	for _, seed := range []struct{ op, body string }{
-		{OpDF, `{"shards":["` + name + `"],"terms":["river","the"],"fields":["text","title"],"by_article":true}`},
-		{OpPostings, `{"shards":["` + name + `"],"postings":{"terms":["river"],"fields":["text"],"group":true,"articles":["a"]}}`},
-		{OpPostings, `{"shards":["` + name + `"],"postings":{"terms":["river"],"fields":["text","nosuchfield"],"docs":[0,1,99999999]}}`},
-		{OpIDs, `{"shards":["` + name + `"],"nums":[0,1,18446744073709551615]}`},
-		{OpClosest, `{"shards":["` + name + `"],"field":"text","term":"rivr","fuzz":9}`},
-		{OpDict, `{"shards":["` + name + `"],"field":"language","prefix":""}`},
-		{OpSearch, `{"shards":["` + name + `"],"request":{"query":{"term":"river","field":"text"},"size":5},"global":true,"bm25":{"doc_count":3,"field_cardinality":{"text":10}}}`},
-		{OpSearch, `{"shards":["` + name + `"],"request":{"query":{"nonsense":1}}}`},
-		{OpSearch, `{"shards":["nope"],"request":{}}`},
-		{"other", `{}`},
-		{OpDF, `not json`},
-	} {
-		f.Add(seed.op, []byte(seed.body))
+	seeds := []struct {
+		op  string
+		req any
+	}{
+		{OpDF, shardCall{Shards: []string{name}, Terms: []string{"river", "the"}, Fields: []string{"text", "title"}, ByArticle: true}},
+		{OpPostings, shardCall{Shards: []string{name}, Postings: &postingsQuery{Terms: []string{"river"}, Fields: []string{"text"}, Group: true, Articles: []string{"a"}}}},
+		{OpPostings, shardCall{Shards: []string{name}, Postings: &postingsQuery{Terms: []string{"river"}, Fields: []string{"text", "nosuchfield"}, Docs: []uint64{0, 1, 99999999}}}},
+		{OpIDs, shardCall{Shards: []string{name}, Nums: []uint64{0, 1, 18446744073709551615}}},
+		{OpClosest, shardCall{Shards: []string{name}, Field: "text", Term: "rivr", Fuzz: 9}},
+		{OpDict, shardCall{Shards: []string{name}, Field: "language"}},
+		{OpSearch, shardSearch{Shards: []string{name}, Request: json.RawMessage(`{"query":{"match_none":{}},"size":5}`),
+			Query: &wireQuery{Kind: wireBoolean, Must: &wireQuery{Kind: wireConjunction, Of: []*wireQuery{{Kind: wireTerm, Field: "text", Text: "river"}}}},
+			Global: true, BM25: &bsearch.BM25Stats{DocCount: 3, FieldCardinality: map[string]int{"text": 10}}}},
+		{OpSearch, shardSearch{Shards: []string{name}, Request: json.RawMessage(`{"query":{"nonsense":1}}`)}},
+		{OpSearch, shardSearch{Shards: []string{name}, Request: json.RawMessage(`{"query":{"match_all":{}}}`), Query: &wireQuery{Kind: "knn"}}},
+		{OpSearch, shardSearch{Shards: []string{"nope"}, Request: json.RawMessage(`{}`)}},
+		{"other", shardCall{}},
 	}
+	for _, seed := range seeds {
+		body, err := encodeWire(seed.req)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(seed.op, body)
+	}
+	f.Add(OpDF, []byte("not cbor"))
 	f.Fuzz(func(t *testing.T, op string, body []byte) {
 		out, err := r.ServeShard(context.Background(), op, body)
 		if err == nil && out == nil && op != OpStatus {
 			t.Errorf("%s: no answer and no error", op)
 		}
-		if err != nil && !json.Valid(body) && op != OpStatus && !errors.Is(err, ErrBadShardRequest) {
-			t.Errorf("%s of invalid JSON: %v, want ErrBadShardRequest", op, err)
+		if err != nil && cbor.Wellformed(body) != nil && op != OpStatus && !errors.Is(err, ErrBadShardRequest) {
+			t.Errorf("%s of malformed CBOR: %v, want ErrBadShardRequest", op, err)
 		}
 	})
 }

@@ -29,7 +29,7 @@ import (
 
 // Leaf carries a root's requests to the searchd processes (replicas)
 // serving a group of shards, whatever carries them: op is one of the Op
-// constants, body its JSON request. When no replica answers in time, the
+// constants, body its request (CBOR, ShardMediaType). When no replica answers in time, the
 // error wraps ErrShardUnavailable.
 type Leaf interface {
 	Call(ctx context.Context, op string, body []byte) ([]byte, error)
@@ -218,7 +218,7 @@ func (s *remoteShard) call(ctx context.Context, op string, req, out any) error {
 	if s.leaf == nil {
 		return fmt.Errorf("%w: no leaf serves shard %s", ErrShardUnavailable, s.name)
 	}
-	body, err := json.Marshal(req)
+	body, err := encodeWire(req)
 	if err != nil {
 		return fmt.Errorf("shard %s %s: %w", s.name, op, err)
 	}

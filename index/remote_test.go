@@ -15,7 +15,7 @@ import (
 )
 
 // readerLeaf is a Leaf that hands each request to a leaf Reader in this
-// process: the whole shard protocol (JSON and gob both ways) without a
+// process: the whole shard protocol (CBOR both ways) without a
 // network, which internal/partition and cmd/searchd's tests add. down
 // makes it unavailable; calls and bytes count its requests by operation
 // (BenchmarkRootSearch).

@@ -8,15 +8,20 @@ import (
 	"github.com/fxamacker/cbor/v2"
 )
 
-// The shard protocol's answers travel in CBOR (leaf.go, remote.go): a
-// root decodes several per search, and bleve's results in JSON
+// ShardMediaType is the media type of the shard protocol's requests and
+// answers (but the status answer, JSON).
+const ShardMediaType = "application/cbor"
+
+// The shard protocol's requests and answers travel in CBOR (leaf.go,
+// remote.go): a root decodes several answers per search, and bleve's
+// results in JSON
 // (reflection over maps of interfaces, every float printed and parsed)
 // cost more than the searches they carry; gob, tried before, sends and
 // compiles its type descriptions again in every message, since each
 // answer is a stream of its own. CBOR keeps floats exact (scores must
 // equal a single node's) and its codec caches the types once per
-// process. Requests are JSON: small, and bleve's query types know only
-// JSON.
+// process. A search's bleve request is JSON inside, bleve's own form, but
+// for its query (wirequery.go).
 
 // wireDecoding is the codec's decoding mode: arrays and maps may be far
 // longer than its defaults allow (a shard's candidates' postings), still
@@ -30,19 +35,19 @@ var wireDecoding = func() cbor.DecMode {
 	return dm
 }()
 
-// encodeWire encodes an answer.
+// encodeWire encodes a request or an answer.
 func encodeWire(v any) ([]byte, error) {
 	b, err := cbor.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("encode answer: %w", err)
+		return nil, fmt.Errorf("encode: %w", err)
 	}
 	return b, nil
 }
 
-// decodeWire decodes an answer.
+// decodeWire decodes a request or an answer.
 func decodeWire(b []byte, v any) error {
 	if err := wireDecoding.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("decode answer: %w", err)
+		return fmt.Errorf("decode: %w", err)
 	}
 	return nil
 }

@@ -132,7 +132,7 @@ func (g *Group) try(ctx context.Context, base, op string, body []byte) (out []by
 	if err != nil {
 		return nil, false, fmt.Errorf("leaf %s: %w", base, err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", index.ShardMediaType)
 	resp, err := g.client.Do(req)
 	if err != nil {
 		return nil, true, fmt.Errorf("leaf %s: %w", base, err)

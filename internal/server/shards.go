@@ -44,7 +44,11 @@ func (s *Server) handleShard(w http.ResponseWriter, r *http.Request) error {
 		}
 		return fmt.Errorf("shard %s: %w", pathVar(r, "op"), err)
 	}
-	w.Header().Set("Content-Type", "application/json")
+	if pathVar(r, "op") == index.OpStatus {
+		w.Header().Set("Content-Type", "application/json")
+	} else {
+		w.Header().Set("Content-Type", index.ShardMediaType)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(out)
 	return err
