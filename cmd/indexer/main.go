@@ -52,7 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	memProfile := fs.String("memprofile", "", "write a heap profile (what is live and what was allocated) to this file at the end of the run")
 	logFormat := fs.String("log-format", flagenv.String("NEWSEARCH_LOG_FORMAT", logging.Auto), logging.FlagUsage)
 	verbose := fs.Bool("v", false, "log each seed's missing metadata and other details")
-	maxBytes := fs.Int64("max-seed-bytes", ingest.DefaultMaxSeedBytes, "seeds larger than this are skipped")
+	maxBytes := fs.Int64("max-seed-bytes", ingest.DefaultMaxSeedBytes, "seeds larger than this are skipped (but crawls: -max-crawl-bytes)")
+	maxCrawl := fs.Int64("max-crawl-bytes", ingest.DefaultMaxCrawlBytes, "web crawls (.warc, .warc.gz), read as a stream, larger than this are skipped")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "indexer reads the articles in a seeds folder (text saved from a page, HTML, JSON or\n"+
 			"JSON Lines records, WARC crawls), indexes new and changed ones and publishes a new\n"+
@@ -145,11 +146,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	isTerm := logging.IsTerminal(stderr)
 	bar := progress.New(stderr, log, isTerm && !*watch, 5*time.Second)
 	opts := ingest.Options{
-		SeedsDir:     *seeds,
-		MaxSeedBytes: *maxBytes,
-		Logger:       log,
-		Progress:     func(p index.Progress) { bar.Update(p.Seeds, p.SeedsTotal, p.Paragraphs) },
-		ReadHTML:     webpage.Read, // HTML pages, HTML in .txt, and the pages of crawls
+		SeedsDir:      *seeds,
+		MaxSeedBytes:  *maxBytes,
+		MaxCrawlBytes: *maxCrawl,
+		Logger:        log,
+		Progress:      func(p index.Progress) { bar.Update(p.Seeds, p.SeedsTotal, p.Paragraphs) },
+		ReadHTML:      webpage.Read, // HTML pages, HTML in .txt, and the pages of crawls
 	}
 	if *watch {
 		log.Info("watching", "seeds", *seeds, "index", *dir)

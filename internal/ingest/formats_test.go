@@ -237,14 +237,14 @@ func TestReaderVersionRereads(t *testing.T) {
 	for _, name := range []string{"a.txt", "README.txt"} {
 		old[name], _ = os.ReadFile(filepath.Join(f.seeds, name))
 	}
-	scanned, err := scan(context.Background(), f.seeds, 1<<20)
+	scanned, err := scan(context.Background(), f.seeds, testLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range scanned {
 		scanned[i].Info.Reason = "" // the old scan read every file
 	}
-	src := oldSource{newSeedFiles(f.seeds, 1<<20, parser{})}
+	src := oldSource{newSeedFiles(f.seeds, testLimits, parser{})}
 	p, err := f.w.Plan(context.Background(), scanned, src)
 	if err != nil {
 		t.Fatal(err)

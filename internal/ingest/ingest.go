@@ -34,7 +34,10 @@ const DefaultMaxSeedBytes = 16 << 20
 type Options struct {
 	SeedsDir     string
 	MaxSeedBytes int64 // 0 means DefaultMaxSeedBytes
-	Logger       *slog.Logger
+	// MaxCrawlBytes bounds a web crawl (.warc, .warc.gz), read as a
+	// stream; 0 means DefaultMaxCrawlBytes.
+	MaxCrawlBytes int64
+	Logger        *slog.Logger
 	// Progress, if not nil, is told how far the build has got.
 	Progress func(index.Progress)
 	// ReadHTML reads an HTML page into a document: the reader of .html and
@@ -48,6 +51,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.MaxSeedBytes <= 0 {
 		o.MaxSeedBytes = DefaultMaxSeedBytes
+	}
+	if o.MaxCrawlBytes <= 0 {
+		o.MaxCrawlBytes = DefaultMaxCrawlBytes
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -129,11 +135,12 @@ func Rebuild(ctx context.Context, w *index.Writer, opts Options) (Summary, error
 	opts = opts.withDefaults()
 	start := time.Now()
 	var sum Summary
-	scanned, err := scan(ctx, opts.SeedsDir, opts.MaxSeedBytes)
+	limits := sizeLimits{seed: opts.MaxSeedBytes, crawl: opts.MaxCrawlBytes}
+	scanned, err := scan(ctx, opts.SeedsDir, limits)
 	if err != nil {
 		return sum, err
 	}
-	src := newSeedFiles(opts.SeedsDir, opts.MaxSeedBytes, parser{readHTML: opts.ReadHTML, log: opts.Logger, lang: detect.New()})
+	src := newSeedFiles(opts.SeedsDir, limits, parser{readHTML: opts.ReadHTML, log: opts.Logger, lang: detect.New()})
 	plan, err := w.Plan(ctx, scanned, src)
 	if err != nil {
 		return sum, fmt.Errorf("plan index: %w", err)

@@ -189,12 +189,12 @@ func TestBadSeedsAreReportedAndSkipped(t *testing.T) {
 
 func TestLoadFailsSoftWhenSeedVanishes(t *testing.T) {
 	dir := t.TempDir()
-	_, _, err := loadSeed(parser{}, dir, index.Entry{Seed: "gone.txt"}, 1<<20)
+	_, _, err := loadSeed(context.Background(), parser{}, dir, index.Entry{Seed: "gone.txt"}, testLimits)
 	if err == nil || !strings.Contains(err.Error(), "unreadable") {
 		t.Fatalf("err %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "x.txt"), []byte(story(1, "x")), 0o644)
-	if _, _, err := loadSeed(parser{}, dir, index.Entry{Seed: "x.txt", Info: index.SeedInfo{SHA256: "other"}}, 1<<20); err == nil || !strings.Contains(err.Error(), "changed while") {
+	if _, _, err := loadSeed(context.Background(), parser{}, dir, index.Entry{Seed: "x.txt", Info: index.SeedInfo{SHA256: "other"}}, testLimits); err == nil || !strings.Contains(err.Error(), "changed while") {
 		t.Fatalf("err %v", err)
 	}
 }
@@ -207,7 +207,7 @@ func TestLoadHashesWhatItReads(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "good.txt"), []byte(story(1, "x")), 0o644)
 	os.WriteFile(filepath.Join(dir, "empty.txt"), nil, 0o644)
 	// The entries as the scan makes them: size and modification time, no hash.
-	scanned, err := scan(context.Background(), dir, 1<<20)
+	scanned, err := scan(context.Background(), dir, testLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,13 +220,13 @@ func TestLoadHashesWhatItReads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, got, err := loadSeed(parser{}, dir, entry[name], 1<<20)
+		_, got, err := loadSeed(context.Background(), parser{}, dir, entry[name], testLimits)
 		if got != want || (name == "good.txt") != (err == nil) {
 			t.Errorf("%s: hash %q (scan: %q), err %v", name, got, want, err)
 		}
 		hashed := entry[name]
 		hashed.Info.SHA256 = want
-		if _, _, err := loadSeed(parser{}, dir, hashed, 1<<20); err != nil && strings.Contains(err.Error(), "changed while") {
+		if _, _, err := loadSeed(context.Background(), parser{}, dir, hashed, testLimits); err != nil && strings.Contains(err.Error(), "changed while") {
 			t.Errorf("%s: its own hash is a change: %v", name, err)
 		}
 	}
@@ -339,3 +339,6 @@ func TestHugeSeedNotRead(t *testing.T) {
 		t.Fatalf("%+v", s)
 	}
 }
+
+// testLimits are the size limits of the tests that read seeds directly.
+var testLimits = sizeLimits{seed: 1 << 20, crawl: 1 << 20}

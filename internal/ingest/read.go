@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,7 +16,6 @@ import (
 	"github.com/newsroom/newsearch/internal/language"
 	"github.com/newsroom/newsearch/internal/language/detect"
 	"github.com/newsroom/newsearch/internal/records"
-	"github.com/newsroom/newsearch/internal/warc"
 )
 
 // ReaderVersion names what the seed readers make of a seed. The index
@@ -124,7 +124,7 @@ func (p parser) documents(seed string, data []byte, maxBytes int64) (docs []*ind
 		}
 		return docs, problems(errs)
 	case FormatWARC:
-		return p.crawl(seed, data)
+		return p.crawl(context.Background(), seed, bytes.NewReader(data))
 	}
 	return nil, fmt.Errorf("format %s has no reader", format)
 }
@@ -168,51 +168,6 @@ func declaredLanguage(page []byte) string {
 		return ""
 	}
 	return language.Tag(string(m[1]))
-}
-
-// crawl reads the HTML pages of a WARC seed. A page's article id derives
-// from the seed path and its target URI (doc.RecordID with "url:" + URI),
-// so that it keeps its id when other pages are added to or removed from
-// the crawl; a page whose URI came before in the same crawl is reported
-// and left out.
-func (p parser) crawl(seed string, data []byte) ([]*index.Document, error) {
-	if len(data) >= 2 && !(data[0] == 0x1f && data[1] == 0x8b) && !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("WARC/")) {
-		return nil, errors.New("not a WARC file: no WARC/ record header")
-	}
-	if p.readHTML == nil {
-		return nil, errNoHTMLReader
-	}
-	res := warc.Read(data)
-	errs := res.Errors
-	seen := map[string]int64{} // URI → offset of its first page
-	var docs []*index.Document
-	for _, page := range res.Pages {
-		if first, dup := seen[page.URI]; dup {
-			errs = append(errs, &warc.Error{Offset: page.Offset, URI: page.URI, Err: fmt.Errorf("the page of the record at byte %d again", first)})
-			continue
-		}
-		seen[page.URI] = page.Offset
-		d, err := p.readHTML(withCharset(page.Body, page.Charset), page.URI)
-		if err == nil && d == nil {
-			err = errors.New("the reader returned no document")
-		}
-		if err != nil {
-			errs = append(errs, &warc.Error{Offset: page.Offset, URI: page.URI, Err: fmt.Errorf("html: %w", err)})
-			continue
-		}
-		d.Seed, d.ID = seed, doc.RecordID(seed, "url:"+page.URI)
-		if d.Language == "" {
-			d.Language = declaredLanguage(page.Body)
-		}
-		if d.URL == "" {
-			d.URL = page.URI
-		}
-		docs = append(docs, d)
-	}
-	if len(docs) == 0 && len(errs) == 0 {
-		return nil, fmt.Errorf("no HTML page in the crawl (%d other records)", res.Other)
-	}
-	return docs, problems(errs)
 }
 
 // problems makes the errors of a seed's bad articles an

@@ -18,7 +18,7 @@ import (
 // indexed whatever its content (unreadable, too large, a link out of the
 // folder, not a seed by its name: see formatOf) gets the reason in
 // Info.Reason. It stops when ctx ends.
-func scan(ctx context.Context, dir string, maxBytes int64) ([]index.Entry, error) {
+func scan(ctx context.Context, dir string, limits sizeLimits) ([]index.Entry, error) {
 	root, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("seeds dir %s: %w", dir, err)
@@ -79,8 +79,8 @@ func scan(ctx context.Context, dir string, maxBytes int64) ([]index.Entry, error
 			if st.IsDir() && reason == nil {
 				reason = errors.New("symbolic link to a directory")
 			}
-			if st.Size() > maxBytes && reason == nil {
-				reason = fmt.Errorf("too large: %d bytes, the limit is %d", st.Size(), maxBytes)
+			if max := limits.of(e.Seed); st.Size() > max && reason == nil {
+				reason = fmt.Errorf("too large: %d bytes, the limit is %d", st.Size(), max)
 			}
 		}
 		if reason == nil {
@@ -97,4 +97,16 @@ func scan(ctx context.Context, dir string, maxBytes int64) ([]index.Entry, error
 		return nil, fmt.Errorf("scan seeds %s: %w", dir, err)
 	}
 	return entries, nil
+}
+
+// sizeLimits are the largest seeds read: a crawl, read as a stream, may
+// be far larger than a seed read whole.
+type sizeLimits struct{ seed, crawl int64 }
+
+// of returns the limit of the seed at path.
+func (l sizeLimits) of(path string) int64 {
+	if f, _, err := formatOf(path); err == nil && f == FormatWARC {
+		return l.crawl
+	}
+	return l.seed
 }

@@ -19,15 +19,15 @@ import (
 // the writer's plan must tell apart from a touch and reads and parses the
 // seeds of the shards being written, each once.
 type seedFiles struct {
-	dir      string
-	maxBytes int64
-	parse    parser
-	hashers  *sync.Pool // of *hasher: the plan hashes from several goroutines
+	dir     string
+	limits  sizeLimits
+	parse   parser
+	hashers *sync.Pool // of *hasher: the plan hashes from several goroutines
 }
 
 // newSeedFiles returns the Source of the seeds in dir, read by p.
-func newSeedFiles(dir string, maxBytes int64, p parser) seedFiles {
-	return seedFiles{dir: dir, maxBytes: maxBytes, parse: p, hashers: &sync.Pool{
+func newSeedFiles(dir string, limits sizeLimits, p parser) seedFiles {
+	return seedFiles{dir: dir, limits: limits, parse: p, hashers: &sync.Pool{
 		New: func() any { return &hasher{h: sha256.New(), buf: make([]byte, 64<<10)} },
 	}}
 }
@@ -53,7 +53,7 @@ func (s seedFiles) Read(ctx context.Context, e index.Entry) ([]*index.Document, 
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
-	return loadSeed(s.parse, s.dir, e, s.maxBytes)
+	return loadSeed(ctx, s.parse, s.dir, e, s.limits)
 }
 
 // ReaderVersion names the version of the seed readers (see
@@ -102,7 +102,7 @@ func hashFile(path string, h hash.Hash, buf []byte) (string, error) {
 //
 // Failures to read the bytes wrap index.ErrNotRead: the seed is read again
 // by the next rebuild. Bytes that do not parse are the seed's own fault.
-func loadSeed(p parser, dir string, e index.Entry, maxBytes int64) ([]*index.Document, string, error) {
+func loadSeed(ctx context.Context, p parser, dir string, e index.Entry, limits sizeLimits) ([]*index.Document, string, error) {
 	path := filepath.Join(dir, filepath.FromSlash(e.Seed))
 	f, err := os.Open(path)
 	if err != nil {
@@ -116,6 +116,10 @@ func loadSeed(p parser, dir string, e index.Entry, maxBytes int64) ([]*index.Doc
 	if st.Size() != e.Info.Size || !st.ModTime().Equal(e.Info.ModTime) {
 		return nil, "", notRead{errChangedWhileIndexed}
 	}
+	if format, _, err := formatOf(e.Seed); err == nil && format == FormatWARC {
+		return loadCrawl(ctx, p, f, e, limits.crawl)
+	}
+	maxBytes := limits.seed
 	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
 	if err != nil {
 		return nil, "", notRead{fmt.Errorf("unreadable: %w", err)}
@@ -134,6 +138,57 @@ func loadSeed(p parser, dir string, e index.Entry, maxBytes int64) ([]*index.Doc
 	docs, err := p.documents(e.Seed, data, maxBytes)
 	p.setLanguages(docs)
 	return docs, sum, err
+}
+
+// loadCrawl reads a web crawl from f as a stream (parser.crawl), hashing
+// the bytes as they go by when e has no hash yet. A crawl the reader gave
+// up on is still read to its end, so that its hash and size are those of
+// the whole file.
+func loadCrawl(ctx context.Context, p parser, f io.Reader, e index.Entry, maxBytes int64) ([]*index.Document, string, error) {
+	if e.Info.Size > maxBytes {
+		return nil, "", notRead{fmt.Errorf("too large: more than %d bytes", maxBytes)}
+	}
+	cr := &countingReader{r: io.LimitReader(f, maxBytes+1)}
+	var src io.Reader = cr
+	var h hash.Hash
+	if e.Info.SHA256 == "" {
+		h = sha256.New()
+		src = io.TeeReader(cr, h)
+	}
+	docs, perr := p.crawl(ctx, e.Seed, src)
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	if _, err := io.Copy(io.Discard, src); err != nil || cr.err != nil {
+		return nil, "", notRead{fmt.Errorf("unreadable: %w", errors.Join(err, cr.err))}
+	}
+	if cr.n != e.Info.Size {
+		return nil, "", notRead{errChangedWhileIndexed}
+	}
+	sum := ""
+	if h != nil {
+		sum = hex.EncodeToString(h.Sum(nil))
+	}
+	p.setLanguages(docs)
+	return docs, sum, perr
+}
+
+// countingReader counts the bytes read through it and keeps the first
+// read error that is not the end of the file: a crawl's reader may stop
+// at a broken record and say nothing of the file itself.
+type countingReader struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
+	return n, err
 }
 
 // notRead is a failure to read a seed's bytes; it is index.ErrNotRead, with

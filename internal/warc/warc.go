@@ -81,8 +81,23 @@ type Result struct {
 // whole: what it cannot read is in Result.Errors, and data that is not
 // WARC at all gives no page and an error.
 func Read(data []byte) Result {
+	var pages []Page
+	res, _ := Scan(bytes.NewReader(data), func(p Page) error {
+		pages = append(pages, p)
+		return nil
+	})
+	res.Pages = pages
+	return res
+}
+
+// Scan reads the records of a WARC file from r one at a time, as they
+// come, and calls page with each page: a crawl of any size is read in the
+// memory of one record. The Result it returns holds no page, only the
+// count of other records and the errors of the unreadable ones. It stops
+// at the first error page returns, and returns that error.
+func Scan(r io.Reader, page func(Page) error) (Result, error) {
 	var res Result
-	r, err := gowarc.NewWarcFileReaderFromStream(bytes.NewReader(data), 0,
+	wr, err := gowarc.NewWarcFileReaderFromStream(r, 0,
 		// Crawls in the wild bend the standard (bad digests, missing
 		// CRs): read what can be read, and keep the findings to explain
 		// a record that gives no page.
@@ -93,20 +108,21 @@ func Read(data []byte) Result {
 	)
 	if err != nil {
 		res.Errors = append(res.Errors, &Error{Err: fmt.Errorf("open: %w", err)})
-		return res
+		return res, nil
 	}
-	defer r.Close()
+	defer wr.Close()
 	last := int64(-1)
+	pages := 0
 	for {
-		rec, err := r.Next()
+		rec, err := wr.Next()
 		if errors.Is(err, io.EOF) && rec.WarcRecord == nil {
-			return res
+			return res, nil
 		}
 		if err != nil {
 			rec.Close()
-			if errors.Is(err, gowarc.ErrNoRecord) && len(res.Pages)+res.Other+len(res.Errors) > 0 {
+			if errors.Is(err, gowarc.ErrNoRecord) && pages+res.Other+len(res.Errors) > 0 {
 				// Trailing bytes after the last record.
-				return res
+				return res, nil
 			}
 			res.Errors = append(res.Errors, &Error{Offset: rec.Offset, Err: err})
 			// The reader looks for the next record's start; stop when it
@@ -115,7 +131,7 @@ func Read(data []byte) Result {
 				if len(res.Errors) >= maxErrors {
 					res.Errors = append(res.Errors, &Error{Offset: rec.Offset, Err: errors.New("too many unreadable records: the rest of the file is not read")})
 				}
-				return res
+				return res, nil
 			}
 			last = rec.Offset
 			continue
@@ -124,16 +140,19 @@ func Read(data []byte) Result {
 			// No record and no error, or the same record again: the
 			// reader cannot move on.
 			rec.Close()
-			return res
+			return res, nil
 		}
 		last = rec.Offset
-		page, isPage, err := pageOf(rec)
+		p, isPage, err := pageOf(rec)
 		rec.Close()
 		switch {
 		case err != nil:
 			res.Errors = append(res.Errors, err)
 		case isPage:
-			res.Pages = append(res.Pages, page)
+			pages++
+			if err := page(p); err != nil {
+				return res, err
+			}
 		default:
 			res.Other++
 		}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/nlnwa/gowarc/v3"
+
+	"github.com/newsroom/newsearch/internal/warc/warctest"
 )
 
 // rec is a record of a test crawl.
@@ -20,55 +22,16 @@ type rec struct {
 
 // response is an HTTP response of status, content type and body.
 func response(status int, ctype, body string, headers ...string) string {
-	h := ""
-	for _, x := range headers {
-		h += x + "\r\n"
-	}
-	return fmt.Sprintf("HTTP/1.1 %d X\r\nContent-Type: %s\r\n%sContent-Length: %d\r\n\r\n%s", status, ctype, h, len(body), body)
+	return warctest.Response(status, ctype, body, headers...)
 }
 
-// makeWARC writes records as a WARC file with gowarc, each record a gzip
-// member of its own when gz.
+// makeWARC writes records as a WARC file.
 func makeWARC(t testing.TB, gz bool, recs ...rec) []byte {
-	t.Helper()
-	var out bytes.Buffer
-	m := gowarc.NewMarshaler()
+	out := make([]warctest.Record, len(recs))
 	for i, r := range recs {
-		b := gowarc.NewRecordBuilder(r.typ, gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true), gowarc.WithFixContentLength(true))
-		if _, err := b.WriteString(r.http); err != nil {
-			t.Fatal(err)
-		}
-		b.AddWarcHeader(gowarc.WarcDate, "2024-01-02T15:04:05Z")
-		b.AddWarcHeader(gowarc.ContentLength, fmt.Sprint(len(r.http)))
-		switch r.typ {
-		case gowarc.Response:
-			b.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=response")
-		case gowarc.Request:
-			b.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=request")
-		default:
-			b.AddWarcHeader(gowarc.ContentType, "application/warc-fields")
-		}
-		if r.uri != "" {
-			b.AddWarcHeader(gowarc.WarcTargetURI, r.uri)
-		}
-		wr, _, err := b.Build()
-		if err != nil {
-			t.Fatalf("record %d: %v", i, err)
-		}
-		var one bytes.Buffer
-		if _, _, err := m.Marshal(&one, wr, 0); err != nil {
-			t.Fatal(err)
-		}
-		wr.Close()
-		if gz {
-			zw := gzip.NewWriter(&out)
-			zw.Write(one.Bytes())
-			zw.Close()
-		} else {
-			out.Write(one.Bytes())
-		}
+		out[i] = warctest.Record{Type: r.typ, URI: r.uri, HTTP: r.http}
 	}
-	return out.Bytes()
+	return warctest.Build(t, gz, out...)
 }
 
 // crawl is a small crawl: two pages, and records that are not pages.
