@@ -169,10 +169,16 @@ func readHead(path string) (*Generation, error) {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	defer f.Close()
+	return readHeadFrom(f, path)
+}
+
+// readHeadFrom is readHead of a manifest read from r (name says which in
+// errors).
+func readHeadFrom(r io.Reader, name string) (*Generation, error) {
 	fail := func(err error) (*Generation, error) {
-		return nil, fmt.Errorf("decode manifest %s: %w", path, err)
+		return nil, fmt.Errorf("decode manifest %s: %w", name, err)
 	}
-	dec := json.NewDecoder(f)
+	dec := json.NewDecoder(r)
 	if t, err := dec.Token(); err != nil {
 		return fail(err)
 	} else if t != json.Delim('{') {

@@ -37,7 +37,7 @@ func FuzzServeShard(f *testing.F) {
 		{OpClosest, shardCall{Shards: []string{name}, Field: "text", Term: "rivr", Fuzz: 9}},
 		{OpDict, shardCall{Shards: []string{name}, Field: "language"}},
 		{OpSearch, shardSearch{Shards: []string{name}, Request: json.RawMessage(`{"query":{"match_none":{}},"size":5}`),
-			Query: &wireQuery{Kind: wireBoolean, Must: &wireQuery{Kind: wireConjunction, Of: []*wireQuery{{Kind: wireTerm, Field: "text", Text: "river"}}}},
+			Query:  &wireQuery{Kind: wireBoolean, Must: &wireQuery{Kind: wireConjunction, Of: []*wireQuery{{Kind: wireTerm, Field: "text", Text: "river"}}}},
 			Global: true, BM25: &bsearch.BM25Stats{DocCount: 3, FieldCardinality: map[string]int{"text": 10}}}},
 		{OpSearch, shardSearch{Shards: []string{name}, Request: json.RawMessage(`{"query":{"nonsense":1}}`)}},
 		{OpSearch, shardSearch{Shards: []string{name}, Request: json.RawMessage(`{"query":{"match_all":{}}}`), Query: &wireQuery{Kind: "knn"}}},

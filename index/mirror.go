@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,6 +24,21 @@ func ManifestPath(dir, name string) string { return filepath.Join(dir, name) }
 // ManifestShards returns the names of the shards the manifest at path
 // serves, reading only its head.
 func ManifestShards(path string) ([]string, error) { return shardNames(path) }
+
+// ManifestShardsFrom returns the names of the shards of the manifest read
+// from r (name says which in errors), reading only its head: a manifest's
+// seeds need not be fetched to know its shards.
+func ManifestShardsFrom(r io.Reader, name string) ([]string, error) {
+	g, err := readHeadFrom(r, name)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(g.Shards))
+	for i, s := range g.Shards {
+		names[i] = s.Name
+	}
+	return names, nil
+}
 
 // ManifestNumber returns the generation number of a manifest's file name.
 func ManifestNumber(name string) (int, error) {

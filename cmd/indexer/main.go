@@ -130,9 +130,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			if err != nil {
 				return fmt.Errorf("upload to %s: %w", *dir, err)
 			}
-			if st.Manifest != "" {
-				log.Info("uploaded", "index", *dir, "generation", st.Manifest, "shards_sent", st.ShardsSent,
-					"shards_kept", st.ShardsKept, "files_sent", st.FilesSent, "bytes_sent", st.BytesSent)
+			if st.Manifest == "" {
+				return nil
+			}
+			log.Info("uploaded", "index", *dir, "generation", st.Manifest, "shards_sent", st.ShardsSent,
+				"shards_kept", st.ShardsKept, "files_sent", st.FilesSent, "bytes_sent", st.BytesSent)
+			// What no kept generation needs leaves the store; a failure
+			// here loses nothing and is tried again after the next push.
+			gc, err := remote.Collect(ctx, objstore.DefaultCollectKeep, objstore.DefaultCollectGrace)
+			if err != nil {
+				log.Warn("could not remove old generations from the store", "index", *dir, "err", err)
+			} else if gc != (objstore.CollectStats{}) {
+				log.Info("removed old generations from the store", "index", *dir, "manifests", gc.Manifests,
+					"shards", gc.Shards, "files", gc.Blobs, "bytes", gc.Bytes)
 			}
 			return nil
 		}

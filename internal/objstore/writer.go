@@ -53,5 +53,11 @@ func (w *Writer) Push(ctx context.Context) (PushStats, error) {
 	return st, nil
 }
 
+// Collect removes from the store what none of the last keep generations
+// needs (Store.Collect), under the writer's lease.
+func (w *Writer) Collect(ctx context.Context, keep int, grace time.Duration) (CollectStats, error) {
+	return w.s.Collect(ctx, keep, grace, w.lease)
+}
+
 // Close gives the lease back.
 func (w *Writer) Close(ctx context.Context) error { return w.lease.Release(ctx) }
