@@ -55,6 +55,7 @@ func decodeWire(b []byte, v any) error {
 // wireResult is a bleve search result as a leaf sends it: what the root's
 // alias merges and the search reads, no more.
 type wireResult struct {
+	_             struct{} `cbor:",toarray"` // fields by place, not by name
 	Total         uint64
 	TotalRelation string
 	Cost          uint64
@@ -66,6 +67,7 @@ type wireResult struct {
 
 // wireHit is one hit.
 type wireHit struct {
+	_         struct{} `cbor:",toarray"`
 	ID        string
 	Internal  []byte
 	HitNumber uint64
@@ -80,7 +82,8 @@ type wireHit struct {
 // a list of them, typed, so that a number stays a float64 and a list a
 // []any whatever the codec makes of an interface.
 type wireValue struct {
-	Kind byte // 's', 'f', 'b', 'l'
+	_    struct{} `cbor:",toarray"`
+	Kind byte     // 's', 'f', 'b', 'l'
 	S    string
 	F    float64
 	B    bool
@@ -126,6 +129,7 @@ func (w wireValue) value() any {
 
 // wireFacet is one term facet's counts.
 type wireFacet struct {
+	_                     struct{} `cbor:",toarray"`
 	Field                 string
 	Total, Missing, Other int
 	Terms                 []bsearch.TermFacet

@@ -143,3 +143,40 @@ func BenchmarkWireQuery(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkWireResult decodes a page's result as a root does from each
+// leaf: hits with their stored fields and match locations.
+func BenchmarkWireResult(b *testing.B) {
+	r := rankIndex(b)
+	snap := r.acquire()
+	q, err := view{r, snap, nil}.bleveQuery(context.Background(), Request{Query: mustParse(b, `glacier ice`)})
+	snap.release()
+	if err != nil {
+		b.Fatal(err)
+	}
+	sr := bleve.NewSearchRequestOptions(q, 50, 0, false)
+	sr.Fields = storedFields()
+	sr.IncludeLocations = true
+	snap = r.acquire()
+	bres, err := snap.alias.SearchInContext(searchContext(context.Background()), sr)
+	snap.release()
+	if err != nil || len(bres.Hits) == 0 {
+		b.Fatalf("%v", err)
+	}
+	w, err := toWire(bres)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := encodeWire(w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		var back wireResult
+		if err := decodeWire(data, &back); err != nil {
+			b.Fatal(err)
+		}
+		_ = back.result("x")
+	}
+	b.ReportMetric(float64(len(data)), "bytes")
+}

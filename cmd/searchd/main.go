@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -54,6 +55,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	buckets := fs.String("buckets", flagenv.String("NEWSEARCH_BUCKETS", ""), "serve only the shards of these buckets, e.g. 0,1 or 0-3: a leaf of a partitioned search (env NEWSEARCH_BUCKETS); empty: all")
 	leaves := fs.String("leaves", flagenv.String("NEWSEARCH_LEAVES", ""), "be a root: serve the index its leaves serve together; groups of base URLs separated by spaces, the replicas of a group by commas, e.g. \"http://a1:8080,http://a2:8080 http://b1:8080\" (env NEWSEARCH_LEAVES); -index is then not read")
 	leafTimeout := fs.Duration("leaf-timeout", partition.DefaultTimeout, "with -leaves: how long one leaf replica has to answer before the next is tried; past the last, the result says which shards are missing")
+	debugAddr := fs.String("debug-addr", "", "listen address of Go's profiling endpoints (/debug/pprof/) for operators, e.g. 127.0.0.1:6060; empty: none (never expose it beyond the machine)")
 	wait := fs.Bool("wait", true, "with no published index yet, serve 503 until the indexer publishes one (as compose starts both at once); false: fail at start")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "searchd serves the index the indexer publishes: a JSON search API, a search page,\n"+
@@ -166,6 +168,15 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
+	if *debugAddr != "" {
+		dl, err := net.Listen("tcp", *debugAddr)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", *debugAddr, err)
+		}
+		defer dl.Close()
+		log.Info("profiling endpoints", "addr", dl.Addr().String())
+		go func() { _ = http.Serve(dl, debugHandler()) }() // ends when dl closes
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -180,6 +191,18 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// debugHandler serves Go's profiles, on a listener of its own so that
+// the search port never exposes them.
+func debugHandler() http.Handler {
+	m := http.NewServeMux()
+	m.HandleFunc("/debug/pprof/", pprof.Index)
+	m.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	m.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	m.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	m.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return m
 }
 
 // probe GETs url and fails unless it answers 200.
