@@ -218,11 +218,16 @@ func shardNames(path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return g.shardNames(), nil
+}
+
+// shardNames returns the names of the generation's shards, in order.
+func (g *Generation) shardNames() []string {
 	names := make([]string, len(g.Shards))
 	for i, s := range g.Shards {
 		names[i] = s.Name
 	}
-	return names, nil
+	return names
 }
 
 func readManifest(path string) (*Generation, error) {

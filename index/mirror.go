@@ -33,11 +33,7 @@ func ManifestShardsFrom(r io.Reader, name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, len(g.Shards))
-	for i, s := range g.Shards {
-		names[i] = s.Name
-	}
-	return names, nil
+	return g.shardNames(), nil
 }
 
 // ManifestNumber returns the generation number of a manifest's file name.

@@ -10,19 +10,26 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
+// diffIndex indexes the differential check's articles into shards and
+// returns the reader and the corpus' words.
+func diffIndex(t testing.TB, shards int) (*Reader, *diffCorpus) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/differential.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := parseDiffArticles(string(data))
+	r := buildDocIndexShards(t, docs, shards)
+	return r, loadDiffCorpus(docs, r.text)
+}
+
 // TestCandidatePostingsAgreeWithTheWholeList: the postings the rescoring
 // reads by advancing from candidate to candidate are exactly those of a
 // walk over the word's whole postings list kept for the candidates, for
 // random candidate sets (paragraphs and whole articles), common and rare
 // words, every field.
 func TestCandidatePostingsAgreeWithTheWholeList(t *testing.T) {
-	data, err := os.ReadFile("testdata/differential.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs := parseDiffArticles(string(data))
-	r := buildDocIndexShards(t, docs, 2)
-	c := loadDiffCorpus(docs, r.text)
+	r, c := diffIndex(t, 2)
 	snap := r.acquire()
 	defer snap.release()
 	ctx := context.Background()

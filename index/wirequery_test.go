@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -19,13 +18,7 @@ import (
 // by article, and hand-made ones of each kind the codec knows and some it
 // passes on as JSON.
 func TestWireQueryCarriesEveryQuery(t *testing.T) {
-	data, err := os.ReadFile("testdata/differential.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs := parseDiffArticles(string(data))
-	r := buildDocIndexShards(t, docs, 2)
-	c := loadDiffCorpus(docs, r.text)
+	r, c := diffIndex(t, 2)
 	g := diffGen{rng: rand.New(rand.NewPCG(7, 2026)), c: c}
 	var qs []bquery.Query
 	ctx := context.Background()
