@@ -121,7 +121,9 @@ func (r *Reader) ServeShard(ctx context.Context, op string, body []byte) ([]byte
 		if c.Postings == nil {
 			return nil, fmt.Errorf("%w: postings without a query", ErrBadShardRequest)
 		}
-		out, err = g.postings(ctx, *c.Postings)
+		var ps [][]posting
+		ps, err = g.postings(ctx, *c.Postings)
+		out = packedPostings(ps)
 	case OpIDs:
 		out, err = g.externalIDs(ctx, c.Nums)
 	case OpClosest:

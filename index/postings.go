@@ -35,7 +35,6 @@ type postingsQuery struct {
 // Article the candidate article with Group (its index in the query's
 // Articles).
 type posting struct {
-	_       struct{} `cbor:",toarray"` // many per answer: no field names on the wire
 	Field   int
 	Num     uint64
 	Freq    uint64

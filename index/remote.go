@@ -242,7 +242,7 @@ func (s *remoteShard) docFrequencies(ctx context.Context, terms, fields []string
 }
 
 func (s *remoteShard) postings(ctx context.Context, q postingsQuery) ([][]posting, error) {
-	var out [][]posting
+	var out packedPostings
 	err := s.call(ctx, OpPostings, shardCall{Shards: s.parts, Postings: &q}, &out)
 	return out, err
 }
