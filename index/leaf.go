@@ -58,6 +58,9 @@ type shardSearch struct {
 	// is set (wirequery.go), a placeholder in the JSON.
 	Request   json.RawMessage    `json:"request"`
 	Query     *wireQuery         `json:"query,omitempty"`
+	// Prefetch asks for the postings of the rescoring's words among the
+	// hits (prefetch.go).
+	Prefetch *prefetchWant `json:"prefetch,omitempty"`
 	BM25      *bsearch.BM25Stats `json:"bm25,omitempty"`
 	Global    bool               `json:"global,omitempty"`
 	PreSearch bool               `json:"presearch,omitempty"`
@@ -242,6 +245,22 @@ func serveSearch(ctx context.Context, g shardGroup, q shardSearch) ([]byte, erro
 	w, err := toWire(res)
 	if err != nil {
 		return nil, err
+	}
+	if q.Prefetch != nil {
+		nums, ids := make([]uint64, 0, len(res.Hits)), make([]string, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			n, ok := docNumber(h.IndexInternalID)
+			if !ok {
+				return nil, fmt.Errorf("hit %s: unexpected document id %x", h.ID, h.IndexInternalID)
+			}
+			nums, ids = append(nums, n), append(ids, h.ID)
+		}
+		pq := prefetchQuery(q.Prefetch, nums, ids)
+		ps, err := g.postings(ctx, pq)
+		if err != nil {
+			return nil, err
+		}
+		w.Prefetch = &wirePrefetch{Docs: pq.Docs, Articles: pq.Articles, Postings: ps}
 	}
 	return encodeWire(w)
 }

@@ -160,13 +160,7 @@ func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string)
 	if set.group && set.paraAt == nil {
 		set.paraAt = map[paraRef]*score.Para{}
 	}
-	fields := []string{FieldText}
-	if set.title {
-		fields = append(fields, FieldTitle)
-	}
-	if set.section {
-		fields = append(fields, FieldSection)
-	}
+	fields := rankFields(set.title, set.section)
 	var arts []string
 	if set.group {
 		for k := range set.docs {
@@ -255,6 +249,19 @@ func (v view) countFromPostings(ctx context.Context, set *rankSet, add []string)
 		}
 	}
 	return nil
+}
+
+// rankFields are the fields whose postings the rescoring reads, in the
+// order its postings queries name them.
+func rankFields(title, section bool) []string {
+	fields := []string{FieldText}
+	if title {
+		fields = append(fields, FieldTitle)
+	}
+	if section {
+		fields = append(fields, FieldSection)
+	}
+	return fields
 }
 
 // resolve replaces the placeholder of each candidate's best paragraph by

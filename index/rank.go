@@ -28,25 +28,29 @@ func (v view) searchRanked(ctx context.Context, q bquery.Query, req Request, rk 
 	var cands []*candidate
 	var out *Result
 	var arts *articleCandidates
+	first := ctx // the first stage's context
+	if pf := v.prefetchFor(req, rk); pf != nil {
+		ctx, first = withPrefetch(ctx, pf, false), withPrefetch(ctx, pf, true)
+	}
 	// By score alone, the window closed under ties and sorted by id (see
 	// newRequest): the pool holds the same candidates as bleve's id order
 	// would give, without an id lookup for every matching paragraph.
 	if req.Group {
 		var err error
-		arts, err = v.collectArticles(ctx, q, req, collect, false)
+		arts, err = v.collectArticles(first, q, req, collect, false)
 		if err != nil {
 			return nil, err
 		}
 		cands, out = arts.cands, arts.result(req)
 	} else {
-		res, err := v.run(ctx, newRequest(q, req, collect+tieSlack, 0, false, false))
+		res, err := v.run(first, newRequest(q, req, collect+tieSlack, 0, false, false))
 		if err != nil {
 			return nil, err
 		}
 		hits := closedUnderTies(res.Hits, res.Total)
 		if len(hits) < collect && len(hits) < len(res.Hits) {
 			// A tie crosses the window: let bleve order by id.
-			if res, err = v.run(ctx, newRequest(q, req, collect, 0, false, true)); err != nil {
+			if res, err = v.run(first, newRequest(q, req, collect, 0, false, true)); err != nil {
 				return nil, err
 			}
 			hits = res.Hits
@@ -78,6 +82,27 @@ func (v view) searchRanked(ctx context.Context, q bquery.Query, req Request, rk 
 		arts.countMore(out.Hits)
 	}
 	return out, nil
+}
+
+// prefetchFor returns what a root's first stage asks its leaves for (see
+// prefetch.go): the postings rescore reads first, those of the query's
+// words in the fields it scores; nil on a single node, or when the
+// rescoring reads positions or has no words to score.
+func (v view) prefetchFor(req Request, rk *Ranking) *prefetch {
+	if !v.s.remote || rk.Proximity > 0 {
+		return nil
+	}
+	qs, err := v.analyzeQuery(req.Query, rk)
+	if err != nil || len(qs) == 0 || len(qs) > maxRankTerms {
+		return nil
+	}
+	p := &prefetch{want: prefetchWant{Fields: rankFields(rk.TitleWeight > 0, rk.SectionWeight > 0), Group: req.Group}}
+	for _, q := range qs {
+		if !slices.Contains(p.want.Terms, q.term) {
+			p.want.Terms = append(p.want.Terms, q.term)
+		}
+	}
+	return p
 }
 
 // rescore scores the candidates with BM25F for the request's query and

@@ -242,6 +242,11 @@ func (s *remoteShard) docFrequencies(ctx context.Context, terms, fields []string
 }
 
 func (s *remoteShard) postings(ctx context.Context, q postingsQuery) ([][]posting, error) {
+	if pf, _ := prefetchOf(ctx); pf != nil {
+		if out, ok := pf.postings(s.name, q); ok {
+			return out, nil // answered with the first stage's hits
+		}
+	}
 	var out packedPostings
 	err := s.call(ctx, OpPostings, shardCall{Shards: s.parts, Postings: &q}, &out)
 	return out, err
@@ -275,6 +280,10 @@ func (s *remoteShard) SearchInContext(ctx context.Context, req *bleve.SearchRequ
 	t, _ := ctx.Value(bsearch.SearchTypeKey).(string)
 	q.Global = t == bsearch.GlobalScoring
 	_, q.PreSearch = ctx.Value(bsearch.PreSearchKey).(bool)
+	pf, ask := prefetchOf(ctx)
+	if ask {
+		q.Prefetch = &pf.want
+	}
 	plain := *req
 	plain.PreSearchData = nil
 	var err error
@@ -288,6 +297,9 @@ func (s *remoteShard) SearchInContext(ctx context.Context, req *bleve.SearchRequ
 	var ans wireResult
 	if err := s.call(ctx, OpSearch, q, &ans); err != nil {
 		return nil, err
+	}
+	if ask && ans.Prefetch != nil {
+		pf.store(s.name, ans.Prefetch)
 	}
 	res := ans.result(s.name)
 	if s.alone {

@@ -282,3 +282,53 @@ func BenchmarkRootSearch(b *testing.B) {
 		})
 	}
 }
+
+// TestRootPrefetchesPostings: a rescored search at a root reads its
+// candidates' counts of the query's words from the first stage's answers
+// (prefetch.go), asking no leaf for postings, and still answers like a
+// single node; the feedback's words, unknown before the rescoring, are
+// read from the leaves.
+func TestRootPrefetchesPostings(t *testing.T) {
+	data, err := os.ReadFile("testdata/differential.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := parseDiffArticles(string(data))
+	single, root, leaves := partitioned(t, docs)
+	c := loadDiffCorpus(docs, single.text)
+	ctx := context.Background()
+	calls := func() int64 {
+		var n int64
+		for _, l := range leaves {
+			n += l.calls[OpPostings].Load()
+		}
+		return n
+	}
+	noFeedback := DefaultRanking()
+	noFeedback.Feedback = 0
+	for _, group := range []bool{false, true} {
+		for _, rk := range []*Ranking{&noFeedback, nil} {
+			req := Request{Query: mustParse(t, c.common[0]+" "+c.common[1]), Size: 10, Group: group, Rank: rk}
+			before := calls()
+			got, err := root.Search(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			asked := calls() - before
+			want, err := single.Search(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Took, want.Took = 0, 0
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("group=%v feedback=%v: root and single node differ", group, rk == nil)
+			}
+			switch {
+			case rk != nil && asked != 0:
+				t.Errorf("group=%v without feedback: %d postings requests, want none", group, asked)
+			case rk == nil && asked != int64(len(leaves)):
+				t.Errorf("group=%v with feedback: %d postings requests, want one per leaf (%d)", group, asked, len(leaves))
+			}
+		}
+	}
+}

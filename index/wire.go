@@ -63,6 +63,7 @@ type wireResult struct {
 	Hits          []wireHit
 	Facets        map[string]wireFacet
 	BM25          *bsearch.BM25Stats
+	Prefetch      *wirePrefetch // the postings a prefetchWant asked for
 }
 
 // wireHit is one hit.

@@ -1,0 +1,164 @@
+package index
+
+import (
+	"context"
+	"slices"
+	"sync"
+)
+
+// A root's rescored search asks each leaf, with its first-stage search,
+// for the postings of the query's words among the hits it returns: the
+// rescoring then reads its candidates' counts from those answers instead
+// of asking every leaf again (one round of requests fewer). The hits a
+// leaf returns hold every candidate the root takes from it (the root's
+// window is a cut of the leaves' merged windows), so the answers cover
+// the candidates; a read they do not cover (a word added by feedback, a
+// candidate outside them) goes to the leaf as before.
+
+// prefetchWant is what a first-stage search asks a leaf for besides its
+// hits: the postings of Terms in Fields among the hits' paragraphs, or
+// with Group among all paragraphs of the hits' articles.
+type prefetchWant struct {
+	Terms  []string `json:"terms"`
+	Fields []string `json:"fields"`
+	Group  bool     `json:"group,omitempty"`
+}
+
+// wirePrefetch is a leaf's answer to a prefetchWant: the candidates it
+// covers (Docs, its hits' document numbers, or Articles, its hits'
+// articles) and their postings, as shard.postings gives them for a
+// postingsQuery of those candidates.
+type wirePrefetch struct {
+	Docs     []uint64       `json:"docs,omitempty"`
+	Articles []string       `json:"articles,omitempty"`
+	Postings packedPostings `json:"postings"`
+}
+
+// prefetchQuery is the postings query a leaf answers a prefetchWant with,
+// for the hits of its result (their packed numbers and ids).
+func prefetchQuery(w *prefetchWant, nums []uint64, ids []string) postingsQuery {
+	q := postingsQuery{Terms: w.Terms, Fields: w.Fields, Group: w.Group}
+	if w.Group {
+		for _, id := range ids {
+			q.Articles = append(q.Articles, articleOf(id))
+		}
+		slices.Sort(q.Articles)
+		q.Articles = slices.Compact(q.Articles)
+		return q
+	}
+	q.Docs = slices.Clone(nums)
+	slices.Sort(q.Docs)
+	q.Docs = slices.Compact(q.Docs)
+	return q
+}
+
+// prefetch holds, for one search at a root, what it asks the leaves for
+// and what they answered, by remote shard.
+type prefetch struct {
+	want prefetchWant
+	mu   sync.Mutex
+	got  map[string]*wirePrefetch
+	// article: the shard whose answer covers each article (Group).
+	article map[string]string
+}
+
+type prefetchKey struct{}
+
+// askKey marks the context of a first-stage search, the one whose
+// requests carry the prefetch's question.
+type askKey struct{}
+
+// withPrefetch returns ctx carrying p for the reads of the search, and,
+// with ask, asking for it in the searches made with it.
+func withPrefetch(ctx context.Context, p *prefetch, ask bool) context.Context {
+	ctx = context.WithValue(ctx, prefetchKey{}, p)
+	if ask {
+		ctx = context.WithValue(ctx, askKey{}, true)
+	}
+	return ctx
+}
+
+// prefetchOf returns the search's prefetch, nil when it has none, and
+// whether ctx is a first-stage search's.
+func prefetchOf(ctx context.Context) (p *prefetch, ask bool) {
+	p, _ = ctx.Value(prefetchKey{}).(*prefetch)
+	ask, _ = ctx.Value(askKey{}).(bool)
+	return p, ask && p != nil
+}
+
+// store keeps a shard's answer, replacing an earlier one (a later window
+// of the same search holds the earlier one's hits).
+func (p *prefetch) store(shard string, w *wirePrefetch) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.got == nil {
+		p.got, p.article = map[string]*wirePrefetch{}, map[string]string{}
+	}
+	if old := p.got[shard]; old != nil {
+		for _, a := range old.Articles {
+			delete(p.article, a)
+		}
+	}
+	p.got[shard] = w
+	for _, a := range w.Articles {
+		p.article[a] = shard
+	}
+}
+
+// postings answers q for shard from the leaves' answers, when they cover
+// it: the same fields in the same order, every term, and every candidate
+// (a candidate article covered by some shard's answer; articles never
+// span shards, so one another shard covers holds nothing here).
+func (p *prefetch) postings(shard string, q postingsQuery) ([][]posting, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w := p.got[shard]
+	if w == nil || q.Group != p.want.Group || !slices.Equal(q.Fields, p.want.Fields) {
+		return nil, false
+	}
+	slot := make([]int, len(q.Terms))
+	for i, t := range q.Terms {
+		if slot[i] = slices.Index(p.want.Terms, t); slot[i] < 0 || slot[i] >= len(w.Postings) {
+			return nil, false
+		}
+	}
+	out := make([][]posting, len(q.Terms))
+	if q.Group {
+		// Articles of this shard's answer, by their index in q.
+		at := map[int]int{}
+		for i, a := range q.Articles {
+			owner, ok := p.article[a]
+			if !ok {
+				return nil, false // an article no answer covers
+			}
+			if owner == shard {
+				j, _ := slices.BinarySearch(w.Articles, a)
+				at[j] = i
+			}
+		}
+		for ti := range q.Terms {
+			for _, x := range w.Postings[slot[ti]] {
+				if i, ok := at[x.Article]; ok {
+					x.Article = i
+					out[ti] = append(out[ti], x)
+				}
+			}
+		}
+		return out, true
+	}
+	want := make(map[uint64]bool, len(q.Docs))
+	for _, n := range q.Docs {
+		if _, ok := slices.BinarySearch(w.Docs, n); !ok {
+			return nil, false // a candidate outside the answer
+		}
+		want[n] = true
+	}
+	for ti := range q.Terms {
+		for _, x := range w.Postings[slot[ti]] {
+			if want[x.Num] {
+				out[ti] = append(out[ti], x)
+			}
+		}
+	}
+	return out, true
+}
