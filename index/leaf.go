@@ -247,15 +247,10 @@ func serveSearch(ctx context.Context, g shardGroup, q shardSearch) ([]byte, erro
 		return nil, err
 	}
 	if q.Prefetch != nil {
-		nums, ids := make([]uint64, 0, len(res.Hits)), make([]string, 0, len(res.Hits))
-		for _, h := range res.Hits {
-			n, ok := docNumber(h.IndexInternalID)
-			if !ok {
-				return nil, fmt.Errorf("hit %s: unexpected document id %x", h.ID, h.IndexInternalID)
-			}
-			nums, ids = append(nums, n), append(ids, h.ID)
+		pq, err := prefetchQuery(q.Prefetch, res.Hits)
+		if err != nil {
+			return nil, err
 		}
-		pq := prefetchQuery(q.Prefetch, nums, ids)
 		ps, err := g.postings(ctx, pq)
 		if err != nil {
 			return nil, err

@@ -2,8 +2,11 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
 // A root's rescored search asks each leaf, with its first-stage search,
@@ -22,6 +25,11 @@ type prefetchWant struct {
 	Terms  []string `json:"terms"`
 	Fields []string `json:"fields"`
 	Group  bool     `json:"group,omitempty"`
+	// Limit is how many candidates (articles with Group, else
+	// paragraphs) the rescoring takes: the leaf answers for its first
+	// Limit in the order of score, then id, since the root's candidates
+	// from one leaf are always a first part of that leaf's in that order.
+	Limit int `json:"limit"`
 }
 
 // wirePrefetch is a leaf's answer to a prefetchWant: the candidates it
@@ -35,21 +43,38 @@ type wirePrefetch struct {
 }
 
 // prefetchQuery is the postings query a leaf answers a prefetchWant with,
-// for the hits of its result (their packed numbers and ids).
-func prefetchQuery(w *prefetchWant, nums []uint64, ids []string) postingsQuery {
+// for the hits of its result (their numbers packed as the leaf's group
+// numbers them): those of its first Limit candidates in the order of
+// score, then id.
+func prefetchQuery(w *prefetchWant, hits []*bsearch.DocumentMatch) (postingsQuery, error) {
 	q := postingsQuery{Terms: w.Terms, Fields: w.Fields, Group: w.Group}
-	if w.Group {
-		for _, id := range ids {
-			q.Articles = append(q.Articles, articleOf(id))
+	hits = slices.Clone(hits)
+	byScoreThenID(hits)
+	seen := map[string]bool{}
+	for _, h := range hits {
+		if w.Group {
+			if a := articleOf(h.ID); !seen[a] {
+				if len(seen) == w.Limit {
+					break
+				}
+				seen[a] = true
+				q.Articles = append(q.Articles, a)
+			}
+			continue
 		}
-		slices.Sort(q.Articles)
-		q.Articles = slices.Compact(q.Articles)
-		return q
+		if len(q.Docs) == w.Limit {
+			break
+		}
+		n, ok := docNumber(h.IndexInternalID)
+		if !ok {
+			return q, fmt.Errorf("hit %s: unexpected document id %x", h.ID, h.IndexInternalID)
+		}
+		q.Docs = append(q.Docs, n)
 	}
-	q.Docs = slices.Clone(nums)
+	slices.Sort(q.Articles)
 	slices.Sort(q.Docs)
 	q.Docs = slices.Compact(q.Docs)
-	return q
+	return q, nil
 }
 
 // prefetch holds, for one search at a root, what it asks the leaves for

@@ -96,7 +96,8 @@ func (v view) prefetchFor(req Request, rk *Ranking) *prefetch {
 	if err != nil || len(qs) == 0 || len(qs) > maxRankTerms {
 		return nil
 	}
-	p := &prefetch{want: prefetchWant{Fields: rankFields(rk.TitleWeight > 0, rk.SectionWeight > 0), Group: req.Group}}
+	p := &prefetch{want: prefetchWant{Fields: rankFields(rk.TitleWeight > 0, rk.SectionWeight > 0), Group: req.Group,
+		Limit: rk.Pool}}
 	for _, q := range qs {
 		if !slices.Contains(p.want.Terms, q.term) {
 			p.want.Terms = append(p.want.Terms, q.term)

@@ -306,8 +306,10 @@ func TestRootPrefetchesPostings(t *testing.T) {
 	}
 	noFeedback := DefaultRanking()
 	noFeedback.Feedback = 0
+	small := noFeedback // a pool smaller than the hits: each leaf answers for its first few
+	small.Pool = 3
 	for _, group := range []bool{false, true} {
-		for _, rk := range []*Ranking{&noFeedback, nil} {
+		for _, rk := range []*Ranking{&noFeedback, &small, nil} {
 			req := Request{Query: mustParse(t, c.common[0]+" "+c.common[1]), Size: 10, Group: group, Rank: rk}
 			before := calls()
 			got, err := root.Search(ctx, req)
@@ -325,7 +327,7 @@ func TestRootPrefetchesPostings(t *testing.T) {
 			}
 			switch {
 			case rk != nil && asked != 0:
-				t.Errorf("group=%v without feedback: %d postings requests, want none", group, asked)
+				t.Errorf("group=%v without feedback, pool %d: %d postings requests, want none", group, rk.Pool, asked)
 			case rk == nil && asked != int64(len(leaves)):
 				t.Errorf("group=%v with feedback: %d postings requests, want one per leaf (%d)", group, asked, len(leaves))
 			}
