@@ -153,6 +153,10 @@ func (g *Group) try(ctx context.Context, base, op string, body []byte) (out []by
 	return nil, true, fmt.Errorf("leaf %s: %s: %s", base, resp.Status, bytes.TrimSpace(out[:min(len(out), 300)]))
 }
 
+// maxBuckets bounds a bucket list: far more than any index has shards, so
+// that a mistyped range is an error, not a list of millions.
+const maxBuckets = 1 << 16
+
 // ParseBuckets reads a list of buckets: numbers and ranges joined by
 // commas ("0,2-3").
 func ParseBuckets(s string) ([]int, error) {
@@ -170,6 +174,9 @@ func ParseBuckets(s string) ([]int, error) {
 		}
 		if err != nil || a < 0 || b < a {
 			return nil, fmt.Errorf("-buckets %q: want numbers and ranges like 0,2-3", s)
+		}
+		if b-a >= maxBuckets || len(out)+b-a >= maxBuckets {
+			return nil, fmt.Errorf("-buckets %q: more than %d buckets", s, maxBuckets)
 		}
 		for i := a; i <= b; i++ {
 			out = append(out, i)
