@@ -56,11 +56,11 @@ type shardSearch struct {
 	Shards []string `json:"shards"`
 	// Request is bleve's request as JSON; its query is Query's when that
 	// is set (wirequery.go), a placeholder in the JSON.
-	Request   json.RawMessage    `json:"request"`
-	Query     *wireQuery         `json:"query,omitempty"`
+	Request json.RawMessage `json:"request"`
+	Query   *wireQuery      `json:"query,omitempty"`
 	// Prefetch asks for the postings of the rescoring's words among the
 	// hits (prefetch.go).
-	Prefetch *prefetchWant `json:"prefetch,omitempty"`
+	Prefetch  *prefetchWant      `json:"prefetch,omitempty"`
 	BM25      *bsearch.BM25Stats `json:"bm25,omitempty"`
 	Global    bool               `json:"global,omitempty"`
 	PreSearch bool               `json:"presearch,omitempty"`

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"sort"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
 // shardGroup is the shards one leaf serves, answering a root's request
@@ -28,10 +30,13 @@ func packNum(sub int, num uint64) uint64 { return uint64(sub)<<subShift | num }
 func unpackNum(n uint64) (sub int, num uint64) { return int(n >> subShift), n & (1<<subShift - 1) }
 
 // search runs req on every shard of the group, each for its first
-// From+Size hits, and returns their results merged but neither sorted nor
-// cut, with each hit's number packed: the root's alias sorts, cuts and
-// trims the facets once over all leaves, as a single node's alias does
-// over its shards (remoteShard.finish when the root has one leaf).
+// From+Size hits, and returns their results merged, with each hit's
+// number packed, and cut to the first From+Size in req's order: the
+// hits the root's alias may keep (it sorts, cuts and trims the facets
+// once over all leaves, as a single node's alias does over its shards;
+// remoteShard.finish when the root has one leaf). Hits tied with the last
+// one kept may be left out here; the searches that read past a tie close
+// their windows under ties (closedUnderTies), so those are never used.
 func (g shardGroup) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	results := make([]*bleve.SearchResult, len(g))
 	errs := make([]error, len(g))
@@ -64,6 +69,13 @@ func (g shardGroup) search(ctx context.Context, req *bleve.SearchRequest) (*blev
 		} else {
 			out.Merge(res)
 		}
+	}
+	if n := req.From + req.Size; len(g) > 1 && len(req.Sort) > 0 && len(out.Hits) > n {
+		scoring, desc := req.Sort.CacheIsScore(), req.Sort.CacheDescending()
+		sort.Stable(hitSorter{hits: out.Hits, less: func(a, b *bsearch.DocumentMatch) bool {
+			return req.Sort.Compare(scoring, desc, a, b) < 0
+		}})
+		out.Hits = out.Hits[:n]
 	}
 	return out, nil
 }
