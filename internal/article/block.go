@@ -25,6 +25,10 @@ type Weights struct {
 	Signed int // bonus of the prose right under the page's first byline or date line (0: none)
 	Lead   int // the most non-blank lines between the body and a lead paragraph above it (0: no lead)
 	Window int // the most non-blank lines between a byline or date line and the prose that Signed marks
+	// Repeats: a line of prose the page shows more than once (a teaser
+	// list shown twice, a gallery's captions under their pictures and
+	// again in its list) gains nothing towards the body block.
+	Repeats bool
 }
 
 // DefaultWeights are the costs Parse uses. Their order follows from the
@@ -34,7 +38,7 @@ type Weights struct {
 // development part of the extraction development set (bench/internal/textpath,
 // TestWeightsCrossValidated; the protocol is in bench/RESULTS.md).
 func DefaultWeights() Weights {
-	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 0, Run: 3, Signed: 200, Lead: 8, Window: 8}
+	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 0, Run: 3, Signed: 200, Lead: 8, Window: 8, Repeats: true}
 }
 
 // lead extends the body block upwards to the story's lead: a paragraph of
@@ -96,6 +100,25 @@ func (p *parser) sign(scores []int) {
 				scores[j] += p.w.Signed
 				return
 			}
+		}
+	}
+}
+
+// repeats sets to zero the score of every line of prose whose text
+// stands on another line of the page too: the story is told once, while
+// teasers, captions and link lists recur (a list shown for the phone and
+// again for the desktop, a gallery's captions under the pictures and in
+// its index). Short lines are left alone: labels recur in any page.
+func (p *parser) repeats(scores []int) {
+	seen := make(map[string]int)
+	for i, l := range p.lines {
+		if scores[i] > 1 {
+			seen[l.Text]++
+		}
+	}
+	for i, l := range p.lines {
+		if scores[i] > 1 && seen[l.Text] > 1 {
+			scores[i] = 0
 		}
 	}
 }
