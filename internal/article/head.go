@@ -281,6 +281,16 @@ var creditRe = regexp.MustCompile(`(?i)(^|[\s.,;|/])(bild|foto|fotos|photo|image
 // a byline (see creditRe).
 func isCredit(t string) bool { return creditRe.MatchString(t) }
 
+// captionRe matches a line that ends in a picture's credit: a copyright
+// sign, or a credit label with a name after it ("The harbour at dusk.
+// (Photo: A. Example)", "Der Hafen. © Agentur"), with no sentence after the
+// credit.
+var captionRe = regexp.MustCompile(`(?i)(©|\(c\)|(^|[\s.,;|/(])(bild|foto|fotos|photo|image|quelle|source|credit|grafik|illustration)s?\s*:\s*\S)[^.!?]*$`)
+
+// isCaption reports whether a line of the body is a picture's caption
+// (see captionRe): the page's, not the story's text.
+func isCaption(t string) bool { return captionRe.MatchString(t) }
+
 // signedTitle returns the nearest line within titleWindow lines above bs
 // that has the shape of a headline of several words and a byline or date
 // line as the next non-blank line, or -1.

@@ -36,7 +36,7 @@ func (p *parser) body(be int) {
 		case p.lineChrome(i) && isFollowLine(l.Text):
 			l.Kind = KindChrome
 			end = i
-		case p.lineChrome(i):
+		case p.lineChrome(i) || isCaption(l.Text):
 			l.Kind = KindChrome
 		}
 	}

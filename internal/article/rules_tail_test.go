@@ -30,6 +30,11 @@ func TestPageNotices(t *testing.T) {
 		{"(Elizabeth Conley / Houston Chronicle)", isCredit, "isCredit", true},
 		{"Liebeshoroskop Januar 2023 © AdobeStock", isCredit, "isCredit", true},
 		{"Größtes solarthermisches Kraftwerk der Welt entsteht in Dubai", isCredit, "isCredit", false},
+		{"The harbour at dusk. (Photo: Anna Example)", isCaption, "isCaption", true},
+		{"Der Hafen am Abend. © Agentur", isCaption, "isCaption", true},
+		{"Primary funding source:", isCaption, "isCaption", false},
+		{"Quelle: das Ministerium. Die Zahlen stiegen im Mai.", isCaption, "isCaption", false},
+		{"Die Polizei nennt das Bild ein Foto: Die Lage bleibt unklar.", isCaption, "isCaption", false},
 	} {
 		if got := tt.f(tt.line); got != tt.want {
 			t.Errorf("%s(%q) = %v, want %v", tt.name, tt.line, got, tt.want)
