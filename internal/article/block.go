@@ -323,9 +323,13 @@ func (p *parser) continuation(scores []int, bs, be int) int {
 	return be
 }
 
-// dropRuns marks as furniture the runs of w.Run or more consecutive short
-// lines inside the body block (blank lines do not end a run): a list of
-// links or a box of labels that the prose around it outweighed. 0: none.
+// dropRuns marks as furniture the runs of w.Run or more consecutive lines
+// that are not prose inside the body block (blank lines do not end a run):
+// a list of links or a box of labels that the prose around it outweighed.
+// Not prose is a score of at most 1: short lines and labels, and also the
+// headline-shaped lines of a teaser list (several words, no sentence end)
+// and prose the page repeats; a section heading stands alone above its
+// paragraph. 0: none.
 func (p *parser) dropRuns(scores []int, bs, be int) {
 	if p.w.Run <= 0 {
 		return
@@ -344,7 +348,7 @@ func (p *parser) dropRuns(scores []int, bs, be int) {
 	for i := bs; i <= be; i++ {
 		switch {
 		case p.lines[i].Kind == KindBlank:
-		case scores[i] < 0:
+		case scores[i] <= 1:
 			run = append(run, i)
 		default:
 			flush()
