@@ -174,12 +174,19 @@ func (p *parser) lineScore(i int) int {
 		return -p.w.Menu
 	case u >= proseWords && !hasClausePunct(t):
 		return -p.w.Menu
-	case u >= proseWords || (endsSentence(t) && u >= 3 && !bullet) || (bullet && u >= midWords && endsClause(t)):
+	case u >= proseWords || (endsSentence(t) && u >= 3 && !bullet) || (bullet && u >= midWords && endsClause(t)) || (u >= midWords && introduces(t)):
 		return min(u, maxLineGain) - extra
 	case u >= midWords:
 		return 1 - extra
 	}
 	return -p.w.Short - extra
+}
+
+// introduces reports whether a line ends in a colon: of several words, a
+// sentence of the story that introduces what follows (a list, a quote, a
+// table); a label with a colon is a word or two.
+func introduces(t string) bool {
+	return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")
 }
 
 // units is a line's length in words, up to maxLineGain+1 (a longer line
