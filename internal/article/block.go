@@ -42,9 +42,9 @@ func DefaultWeights() Weights {
 }
 
 // lead extends the body block upwards to the story's lead: a paragraph of
-// prose above the block with at most w.Lead other lines between (a
-// dateline, a caption's credit, a share bar) that the costs of those
-// lines kept out of it. The lines between are metadata or furniture. It
+// prose (a standfirst often has no full stop) above the block with at
+// most w.Lead other lines between (a dateline, a caption's credit, a share
+// bar) that the costs of those lines kept out of it. The lines between are metadata or furniture. It
 // returns the new first line of the block.
 func (p *parser) lead(scores []int, bs int) int {
 	if p.w.Lead <= 0 {
@@ -57,7 +57,7 @@ func (p *parser) lead(scores []int, bs int) int {
 			continue
 		}
 		t := l.Text
-		if l.Kind == unset && scores[i] >= proseWords && endsSentence(t) && !isConsent(t) {
+		if l.Kind == unset && scores[i] >= proseWords && !isConsent(t) {
 			first, gap = i, 0
 			continue
 		}

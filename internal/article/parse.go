@@ -177,8 +177,10 @@ func (p *parser) classify() {
 		return
 	}
 	be = p.continuation(scores, bs, be)
-	bs = p.lead(shapes, bs)
+	// The runs are looked for under the lead: the lines between the lead
+	// and the block are classified already.
 	p.dropRuns(scores, bs, be)
+	bs = p.lead(shapes, bs)
 	p.body0 = bs
 	p.above(bs)
 	for i := be + 1; i < len(p.lines); i++ {
