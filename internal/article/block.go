@@ -44,8 +44,8 @@ func DefaultWeights() Weights {
 // lead extends the body block upwards to the story's lead: a paragraph of
 // prose (a standfirst often has no full stop) above the block with at
 // most w.Lead other lines between (a dateline, a caption's credit, a share
-// bar) that the costs of those lines kept out of it. The lines between are metadata or furniture. It
-// returns the new first line of the block.
+// bar) that the costs of those lines kept out of it. The lines between
+// are metadata or furniture. It returns the new first line of the block.
 func (p *parser) lead(scores []int, bs int) int {
 	if p.w.Lead <= 0 {
 		return bs
@@ -335,8 +335,8 @@ func (p *parser) continuation(scores []int, bs, be int) int {
 // a list of links or a box of labels that the prose around it outweighed.
 // Not prose is a score of at most 1: short lines and labels, and also the
 // headline-shaped lines of a teaser list (several words, no sentence end)
-// and prose the page repeats; a section heading stands alone above its
-// paragraph. 0: none.
+// and, with w.Repeats, prose the page repeats; a section heading stands
+// alone above its paragraph. 0: none.
 func (p *parser) dropRuns(scores []int, bs, be int) {
 	if p.w.Run <= 0 {
 		return

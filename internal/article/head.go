@@ -283,8 +283,8 @@ func isCredit(t string) bool { return creditRe.MatchString(t) }
 
 // captionRe matches a line that ends in a picture's credit: a copyright
 // sign, or a credit label with a name after it ("The harbour at dusk.
-// (Photo: A. Example)", "Der Hafen. © Agentur"), with no sentence after the
-// credit.
+// (Photo: Anna Example)", "Der Hafen. © Agentur"), with no sentence after
+// the credit.
 var captionRe = regexp.MustCompile(`(?i)(©|\(c\)|(^|[\s.,;|/(])(bild|foto|fotos|photo|image|quelle|source|credit|grafik|illustration)s?\s*:\s*\S)[^.!?]*$`)
 
 // isCaption reports whether a line of the body is a picture's caption
