@@ -38,7 +38,7 @@ type Weights struct {
 // development part of the extraction development set (bench/internal/textpath,
 // TestWeightsCrossValidated; the protocol is in bench/RESULTS.md).
 func DefaultWeights() Weights {
-	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 0, Run: 3, Signed: 200, Lead: 8, Window: 8, Repeats: true}
+	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 0, Run: 2, Signed: 200, Lead: 8, Window: 8, Repeats: true}
 }
 
 // lead extends the body block upwards to the story's lead: a paragraph of
