@@ -33,8 +33,8 @@ type Weights struct {
 
 // DefaultWeights are the costs Parse uses. Their order follows from the
 // shapes (furniture costs more than a short line, a list item more than a
-// plain short line); the values of Short, Follow, Run, Signed, Lead and
-// Window are those chosen by a 5-fold cross-validation over the
+// plain short line); the values of Short, Follow, Run, Signed, Lead,
+// Window and Repeats are those chosen by a 5-fold cross-validation over the
 // development part of the extraction development set (bench/internal/textpath,
 // TestWeightsCrossValidated; the protocol is in bench/RESULTS.md).
 func DefaultWeights() Weights {
