@@ -1,6 +1,7 @@
 package article
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -330,16 +331,36 @@ func (p *parser) continuation(scores []int, bs, be int) int {
 	return be
 }
 
+// wrapped reports whether the lines bs to be are hard-wrapped text: none
+// is wider than wrapWidth (a page's text keeps a paragraph on one line).
+func (p *parser) wrapped(bs, be int) bool {
+	for i := bs; i <= be; i++ {
+		if len(p.raw[i]) > wrapWidth && utf8.RuneCountInString(p.raw[i]) > wrapWidth {
+			return false
+		}
+	}
+	return true
+}
+
 // dropRuns marks as furniture the runs of w.Run or more consecutive lines
 // that are not prose inside the body block (blank lines do not end a run):
 // a list of links or a box of labels that the prose around it outweighed.
 // Not prose is a score of at most 1: short lines and labels, and also the
 // headline-shaped lines of a teaser list (several words, no sentence end)
 // and, with w.Repeats, prose the page repeats; a section heading stands
-// alone above its paragraph. 0: none.
+// alone above its paragraph. In hard-wrapped text only short lines make
+// runs. 0: none.
 func (p *parser) dropRuns(scores []int, bs, be int) {
-	if p.w.Run <= 0 {
+	if p.w.Run <= 0 || !slices.ContainsFunc(scores[bs:be+1], func(s int) bool { return s > 1 }) {
+		// A block with no prose at all (a table of figures, a list) is
+		// all the text has: nothing in it is dropped.
 		return
+	}
+	// In hard-wrapped text a line is a piece of a paragraph whose end
+	// tells nothing: there only short lines make runs.
+	notProse := 1
+	if p.wrapped(bs, be) {
+		notProse = -1
 	}
 	var run []int
 	flush := func() {
@@ -355,7 +376,7 @@ func (p *parser) dropRuns(scores []int, bs, be int) {
 	for i := bs; i <= be; i++ {
 		switch {
 		case p.lines[i].Kind == KindBlank:
-		case scores[i] <= 1:
+		case scores[i] <= notProse:
 			run = append(run, i)
 		default:
 			flush()
