@@ -1,6 +1,7 @@
 package article
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,23 +26,27 @@ type Weights struct {
 	Signed int // bonus of the prose right under the page's first byline or date line (0: none)
 	Lead   int // the most non-blank lines between the body and a lead paragraph above it (0: no lead)
 	Window int // the most non-blank lines between a byline or date line and the prose that Signed marks
+	// Repeats: a line of prose the page shows more than once (a teaser
+	// list shown twice, a gallery's captions under their pictures and
+	// again in its list) gains nothing towards the body block.
+	Repeats bool
 }
 
 // DefaultWeights are the costs Parse uses. Their order follows from the
 // shapes (furniture costs more than a short line, a list item more than a
-// plain short line); the values of Short, Follow, Run, Signed, Lead and
-// Window are those chosen by a 5-fold cross-validation over the
+// plain short line); the values of Short, Follow, Run, Signed, Lead,
+// Window and Repeats are those chosen by a 5-fold cross-validation over the
 // development part of the extraction development set (bench/internal/textpath,
 // TestWeightsCrossValidated; the protocol is in bench/RESULTS.md).
 func DefaultWeights() Weights {
-	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 0, Run: 3, Signed: 200, Lead: 8, Window: 8}
+	return Weights{Short: 9, Bullet: 2, Count: 8, Chrome: 20, Menu: 5, Follow: 0, Run: 2, Signed: 200, Lead: 8, Window: 8, Repeats: true}
 }
 
 // lead extends the body block upwards to the story's lead: a paragraph of
-// prose above the block with at most w.Lead other lines between (a
-// dateline, a caption's credit, a share bar) that the costs of those
-// lines kept out of it. The lines between are metadata or furniture. It
-// returns the new first line of the block.
+// prose (a standfirst often has no full stop) above the block with at
+// most w.Lead other lines between (a dateline, a caption's credit, a share
+// bar) that the costs of those lines kept out of it. The lines between
+// are metadata or furniture. It returns the new first line of the block.
 func (p *parser) lead(scores []int, bs int) int {
 	if p.w.Lead <= 0 {
 		return bs
@@ -53,7 +58,7 @@ func (p *parser) lead(scores []int, bs int) int {
 			continue
 		}
 		t := l.Text
-		if l.Kind == unset && scores[i] >= proseWords && endsSentence(t) && !isConsent(t) {
+		if l.Kind == unset && scores[i] >= proseWords && !isConsent(t) {
 			first, gap = i, 0
 			continue
 		}
@@ -96,6 +101,25 @@ func (p *parser) sign(scores []int) {
 				scores[j] += p.w.Signed
 				return
 			}
+		}
+	}
+}
+
+// repeats sets to zero the score of every line of prose whose text
+// stands on another line of the page too: the story is told once, while
+// teasers, captions and link lists recur (a list shown for the phone and
+// again for the desktop, a gallery's captions under the pictures and in
+// its index). Short lines are left alone: labels recur in any page.
+func (p *parser) repeats(scores []int) {
+	seen := make(map[string]int)
+	for i, l := range p.lines {
+		if scores[i] > 1 {
+			seen[l.Text]++
+		}
+	}
+	for i, l := range p.lines {
+		if scores[i] > 1 && seen[l.Text] > 1 {
+			scores[i] = 0
 		}
 	}
 }
@@ -151,12 +175,19 @@ func (p *parser) lineScore(i int) int {
 		return -p.w.Menu
 	case u >= proseWords && !hasClausePunct(t):
 		return -p.w.Menu
-	case u >= proseWords || (endsSentence(t) && u >= 3 && !bullet) || (bullet && u >= midWords && endsClause(t)):
+	case u >= proseWords || (endsSentence(t) && u >= 3 && !bullet) || (bullet && u >= midWords && endsClause(t)) || (u >= midWords && introduces(t)):
 		return min(u, maxLineGain) - extra
 	case u >= midWords:
 		return 1 - extra
 	}
 	return -p.w.Short - extra
+}
+
+// introduces reports whether a line ends in a colon: of several words, a
+// sentence of the story that introduces what follows (a list, a quote, a
+// table); a label with a colon is a word or two.
+func introduces(t string) bool {
+	return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")
 }
 
 // units is a line's length in words, up to maxLineGain+1 (a longer line
@@ -300,12 +331,36 @@ func (p *parser) continuation(scores []int, bs, be int) int {
 	return be
 }
 
-// dropRuns marks as furniture the runs of w.Run or more consecutive short
-// lines inside the body block (blank lines do not end a run): a list of
-// links or a box of labels that the prose around it outweighed. 0: none.
+// wrapped reports whether the lines bs to be are hard-wrapped text: none
+// is wider than wrapWidth (a page's text keeps a paragraph on one line).
+func (p *parser) wrapped(bs, be int) bool {
+	for i := bs; i <= be; i++ {
+		if len(p.raw[i]) > wrapWidth && utf8.RuneCountInString(p.raw[i]) > wrapWidth {
+			return false
+		}
+	}
+	return true
+}
+
+// dropRuns marks as furniture the runs of w.Run or more consecutive lines
+// that are not prose inside the body block (blank lines do not end a run):
+// a list of links or a box of labels that the prose around it outweighed.
+// Not prose is a score of at most 1: short lines and labels, and also the
+// headline-shaped lines of a teaser list (several words, no sentence end)
+// and, with w.Repeats, prose the page repeats; a section heading stands
+// alone above its paragraph. In hard-wrapped text only short lines make
+// runs. 0: none.
 func (p *parser) dropRuns(scores []int, bs, be int) {
-	if p.w.Run <= 0 {
+	if p.w.Run <= 0 || !slices.ContainsFunc(scores[bs:be+1], func(s int) bool { return s > 1 }) {
+		// A block with no prose at all (a table of figures, a list) is
+		// all the text has: nothing in it is dropped.
 		return
+	}
+	// In hard-wrapped text a line is a piece of a paragraph whose end
+	// tells nothing: there only short lines make runs.
+	notProse := 1
+	if p.wrapped(bs, be) {
+		notProse = -1
 	}
 	var run []int
 	flush := func() {
@@ -321,7 +376,7 @@ func (p *parser) dropRuns(scores []int, bs, be int) {
 	for i := bs; i <= be; i++ {
 		switch {
 		case p.lines[i].Kind == KindBlank:
-		case scores[i] < 0:
+		case scores[i] <= notProse:
 			run = append(run, i)
 		default:
 			flush()

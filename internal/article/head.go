@@ -281,6 +281,20 @@ var creditRe = regexp.MustCompile(`(?i)(^|[\s.,;|/])(bild|foto|fotos|photo|image
 // a byline (see creditRe).
 func isCredit(t string) bool { return creditRe.MatchString(t) }
 
+// captionRe matches a picture's credit: a copyright sign, or a credit
+// label with a name after it ("(Photo: Anna Example)", "© Agentur").
+var captionRe = regexp.MustCompile(`(?i)©|\(c\)|(^|[\s,;|/(])(bild|foto|fotos|photo|image|quelle|source|credit|grafik|illustration)s?\s*:\s*\S`)
+
+// isCaption reports whether a line of the body is a picture's caption, the
+// page's and not the story's text: it ends in a credit (see captionRe)
+// with no sentence after it ("The harbour at dusk. (Photo: Anna
+// Example)", "Der Hafen. © Agentur"). Only what follows the line's last
+// sentence end is read.
+func isCaption(t string) bool {
+	tail := t[strings.LastIndexAny(t, ".!?")+1:]
+	return strings.ContainsAny(tail, "©:(") && captionRe.MatchString(tail)
+}
+
 // signedTitle returns the nearest line within titleWindow lines above bs
 // that has the shape of a headline of several words and a byline or date
 // line as the next non-blank line, or -1.

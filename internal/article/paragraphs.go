@@ -36,7 +36,7 @@ func (p *parser) body(be int) {
 		case p.lineChrome(i) && isFollowLine(l.Text):
 			l.Kind = KindChrome
 			end = i
-		case p.lineChrome(i):
+		case p.lineChrome(i) || isCaption(l.Text):
 			l.Kind = KindChrome
 		}
 	}
@@ -282,8 +282,11 @@ func (p *parser) hardWrapped() (bool, int) {
 		lines++
 		inBlock = true
 	}
-	return blocks >= 8 && width <= 100 && single*10 >= blocks*9 && sentence*2 < blocks, width
+	return blocks >= 8 && width <= wrapWidth && single*10 >= blocks*9 && sentence*2 < blocks, width
 }
+
+// wrapWidth is the widest line of hard-wrapped text, in characters.
+const wrapWidth = 100
 
 // splitLong splits a paragraph of more than maxParagraphWords words at
 // sentence ends into passages of about passageWords words. Text with no

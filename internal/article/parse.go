@@ -151,6 +151,13 @@ func (p *parser) classify() {
 			scores[i] = p.lineScore(i)
 		}
 	}
+	// The lead is looked for by the lines' own shapes: a story's standfirst
+	// that the page also shows as a teaser is still its lead.
+	shapes := scores
+	if p.w.Repeats {
+		shapes = append([]int(nil), scores...)
+		p.repeats(scores)
+	}
 	p.sign(scores)
 	bs, be := bestBlock(scores)
 	if bs < 0 {
@@ -170,8 +177,10 @@ func (p *parser) classify() {
 		return
 	}
 	be = p.continuation(scores, bs, be)
-	bs = p.lead(scores, bs)
+	// The runs are looked for under the lead: the lines between the lead
+	// and the block are classified already.
 	p.dropRuns(scores, bs, be)
+	bs = p.lead(shapes, bs)
 	p.body0 = bs
 	p.above(bs)
 	for i := be + 1; i < len(p.lines); i++ {

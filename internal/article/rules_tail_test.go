@@ -30,6 +30,11 @@ func TestPageNotices(t *testing.T) {
 		{"(Elizabeth Conley / Houston Chronicle)", isCredit, "isCredit", true},
 		{"Liebeshoroskop Januar 2023 © AdobeStock", isCredit, "isCredit", true},
 		{"Größtes solarthermisches Kraftwerk der Welt entsteht in Dubai", isCredit, "isCredit", false},
+		{"The harbour at dusk. (Photo: Anna Example)", isCaption, "isCaption", true},
+		{"Der Hafen am Abend. © Agentur", isCaption, "isCaption", true},
+		{"Primary funding source:", isCaption, "isCaption", false},
+		{"Quelle: das Ministerium. Die Zahlen stiegen im Mai.", isCaption, "isCaption", false},
+		{"Die Polizei nennt das Bild ein Foto: Die Lage bleibt unklar.", isCaption, "isCaption", false},
 	} {
 		if got := tt.f(tt.line); got != tt.want {
 			t.Errorf("%s(%q) = %v, want %v", tt.name, tt.line, got, tt.want)
@@ -162,5 +167,45 @@ func TestNameBesideDate(t *testing.T) {
 	}
 	if a.Author != "Anna Berger" {
 		t.Errorf("author %q from a date line, want Anna Berger", a.Author)
+	}
+}
+
+// TestRunsInBody: a run of teaser headlines inside the body block is
+// furniture, while the lines of hard-wrapped text, which end mid-sentence,
+// and a story that is only a table of figures stay the story's.
+func TestRunsInBody(t *testing.T) {
+	t.Parallel()
+	teasers := "Home | News | Sport | Weather\n\n" +
+		"The town hall will close for a year of repairs, the council said on Monday after a long debate about its cost and its use.\n\n" +
+		"Mayor opens the new bridge over the river Lahn\nSchool year starts with three new teachers in town\nFire brigade gets a second ladder truck for winter\n\n" +
+		"The repairs will cost more than two million euros and will be paid by the state and the town together, as agreed last spring.\n\n" +
+		"Work starts in January. The offices move to the school for the year, and the library stays where it is for now.\n"
+	menu := "Home | News | Sport | Weather\n\n"
+	wrapped := menu + "A HEADLINE ABOUT THE TOWN HALL\n\n"
+	for i := range 6 {
+		wrapped += fmt.Sprintf("THE TOWN HALL WILL CLOSE FOR %d YEARS OF REPAIRS, THE COUNCIL\n\nSAID ON MONDAY AFTER A DEBATE OF %d HOURS ABOUT ITS COST AND THE\n\nOFFICES MOVE TO SCHOOL NUMBER %d . THE LIBRARY STAYS WHERE IT IS.\n\n", i+2, i+3, i+4)
+	}
+	table := menu + "Net profit 12.3 mln dlrs versus 10.1 mln dlrs\nRevenues 120.4 mln dlrs versus 99.2 mln dlrs\nShare earnings 1.10 dlrs versus 0.90 dlrs\n"
+	for _, tt := range []struct {
+		name, text string
+		chrome     int // lines of the text that are furniture
+	}{
+		{"teasers", teasers, 4}, // the menu and the three teasers
+		{"wrapped", wrapped, 1}, // the menu
+		{"table", table, 1},
+	} {
+		a, err := Parse(tt.name+".txt", []byte(tt.text))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		chrome := 0
+		for _, l := range a.Lines {
+			if l.Kind == KindChrome {
+				chrome++
+			}
+		}
+		if chrome != tt.chrome {
+			t.Errorf("%s: %d lines of furniture, want %d: %+v", tt.name, chrome, tt.chrome, a.Lines)
+		}
 	}
 }

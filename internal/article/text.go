@@ -127,7 +127,7 @@ func countWords(s string, limit int) int {
 // brackets.
 func endsSentence(s string) bool {
 	s = strings.TrimRightFunc(s, func(r rune) bool {
-		return r == '"' || r == '\'' || r == '”' || r == '’' || r == ')' || r == ']' || r == '»' || r == ' '
+		return r == '"' || r == '\'' || r == '”' || r == '’' || r == ')' || r == ']' || r == '»' || r == ' ' || r == '“' || r == '«'
 	})
 	r, _ := utf8.DecodeLastRuneInString(s)
 	switch r {
