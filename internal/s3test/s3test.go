@@ -69,7 +69,9 @@ func Run(bin, dir string) (*Server, error) {
 		"-master.port=" + strconv.Itoa(ports[0]), "-volume.port=" + strconv.Itoa(ports[1]),
 		"-filer", "-filer.port=" + strconv.Itoa(ports[2]),
 		"-s3", "-s3.port=" + strconv.Itoa(ports[3]),
-		"-master.volumeSizeLimitMB=64", "-volume.max=100"}
+		// Small volumes, grown as needed, up to 32 GB in all: enough for
+		// a 10M-paragraph index in the benchmarks.
+		"-master.volumeSizeLimitMB=64", "-volume.max=500"}
 	cmd := exec.Command(bin, args...)
 	logPath := filepath.Join(dir, "weed.log")
 	logf, err := os.Create(logPath)
