@@ -33,8 +33,17 @@ var ErrShardNotServed = errors.New("shard not served here")
 // ErrBadShardRequest: a shard request that does not decode.
 var ErrBadShardRequest = errors.New("bad shard request")
 
+// ShardProtocol is the version of the shard protocol this build speaks:
+// a leaf says it in its status, and a root reads no leaf that speaks
+// another (during an upgrade, roots and leaves of two builds stay apart
+// instead of misreading each other's requests). 2: CBOR requests and
+// answers, the query as a tree, postings packed, the first stage's
+// prefetched postings.
+const ShardProtocol = 2
+
 // leafStatus is a leaf's answer to OpStatus.
 type leafStatus struct {
+	Protocol   int         `json:"protocol"`
 	Ready      bool        `json:"ready"`
 	Generation int         `json:"generation"`
 	Layout     []ShardInfo `json:"layout"` // the generation's shards, all of them
@@ -174,7 +183,8 @@ func (s *snapshot) leafShard(name string) (*localShard, error) {
 
 // leafStatus describes what the snapshot serves to a root.
 func (s *snapshot) leafStatus() (*leafStatus, error) {
-	st := &leafStatus{Ready: s.status.Ready, Generation: s.status.Generation, Layout: s.layout, Shards: []leafShard{}}
+	st := &leafStatus{Protocol: ShardProtocol, Ready: s.status.Ready, Generation: s.status.Generation, Layout: s.layout,
+		Shards: []leafShard{}}
 	for _, m := range []map[string]shard{s.byName, s.kept} {
 		for name, sh := range m {
 			local, ok := sh.(*localShard)

@@ -66,7 +66,13 @@ func (r *Reader) reloadRoot(ctx context.Context) (bool, error) {
 			body, err := l.Call(ctx, OpStatus, nil)
 			if err == nil {
 				var st leafStatus
-				if err = json.Unmarshal(body, &st); err == nil {
+				switch err = json.Unmarshal(body, &st); {
+				case err != nil:
+				case st.Protocol != ShardProtocol:
+					// Another build's leaf: its requests would not be
+					// understood, so it serves nothing here.
+					err = fmt.Errorf("speaks shard protocol %d, this root %d: upgrade roots and leaves together", st.Protocol, ShardProtocol)
+				default:
 					statuses[i] = &st
 				}
 			}
@@ -175,7 +181,8 @@ func (r *Reader) reloadRoot(ctx context.Context) (bool, error) {
 	r.cur.Store(next)
 	old.retire()
 	if len(unserved) > 0 {
-		r.log.Warn("no leaf serves some shards of the generation; results will be partial", "generation", gen, "shards", unserved)
+		r.log.Warn("no leaf serves some shards of the generation; results will be partial", "generation", gen, "shards", unserved,
+			"leaves", errors.Join(errs...))
 	}
 	r.log.Info("serving generation from leaves", "generation", gen, "shards", len(layout), "leaves", len(r.leaves),
 		"documents", st.Documents, "unserved", len(unserved))

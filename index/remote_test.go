@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -332,5 +333,47 @@ func TestRootPrefetchesPostings(t *testing.T) {
 				t.Errorf("group=%v with feedback: %d postings requests, want one per leaf (%d)", group, asked, len(leaves))
 			}
 		}
+	}
+}
+
+// otherBuildLeaf is a leaf of another build: its status names another
+// shard protocol.
+type otherBuildLeaf struct{ *readerLeaf }
+
+func (l otherBuildLeaf) Call(ctx context.Context, op string, body []byte) ([]byte, error) {
+	out, err := l.readerLeaf.Call(ctx, op, body)
+	if err == nil && op == OpStatus {
+		out = []byte(strings.Replace(string(out), fmt.Sprintf(`"protocol":%d`, ShardProtocol), `"protocol":1`, 1))
+	}
+	return out, err
+}
+
+// TestRootRefusesOtherProtocol: a root reads nothing from a leaf that
+// speaks another shard protocol (another build during an upgrade): its
+// shards are missing, named in the answer, and the other leaf's are read.
+func TestRootRefusesOtherProtocol(t *testing.T) {
+	data, err := os.ReadFile("testdata/differential.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, leaves := partitioned(t, parseDiffArticles(string(data)))
+	root, err := NewRootReader([]Leaf{leaves[0], otherBuildLeaf{leaves[1]}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if _, err := root.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := leaves[1].calls[OpSearch].Load()
+	res, err := root.Search(context.Background(), Request{Query: mustParse(t, "the"), Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Missing) != 2 || res.Total == 0 {
+		t.Errorf("missing %v, total %d: want the 2 shards of the other build's leaf, and hits from the rest", res.Missing, res.Total)
+	}
+	if n := leaves[1].calls[OpSearch].Load() - before; n != 0 {
+		t.Errorf("the other build's leaf was searched %d times", n)
 	}
 }
