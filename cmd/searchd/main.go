@@ -164,18 +164,19 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", *addr, err)
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "index", *dir)
-	if ready != nil {
-		ready <- ln.Addr().String()
-	}
 	if *debugAddr != "" {
 		dl, err := net.Listen("tcp", *debugAddr)
 		if err != nil {
+			ln.Close()
 			return fmt.Errorf("listen %s: %w", *debugAddr, err)
 		}
 		defer dl.Close()
 		log.Info("profiling endpoints", "addr", dl.Addr().String())
 		go func() { _ = http.Serve(dl, debugHandler()) }() // ends when dl closes
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "index", *dir)
+	if ready != nil {
+		ready <- ln.Addr().String()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
