@@ -28,8 +28,21 @@ func (v view) searchRanked(ctx context.Context, q bquery.Query, req Request, rk 
 	var cands []*candidate
 	var out *Result
 	var arts *articleCandidates
+	// The query's words, read once (a prefix reads the dictionaries):
+	// before the first stage at a root, which asks for their postings
+	// with it, else only when there are candidates to rescore.
+	var words []queryWord
+	var wordsErr error
+	analyzed := false
+	analyze := func() ([]queryWord, error) {
+		if !analyzed {
+			words, wordsErr = v.analyzeQuery(req.Query, rk)
+			analyzed = true
+		}
+		return words, wordsErr
+	}
 	first := ctx // the first stage's context
-	if pf := v.prefetchFor(req, rk); pf != nil {
+	if pf := v.prefetchFor(req, rk, analyze); pf != nil {
 		ctx, first = withPrefetch(ctx, pf, false), withPrefetch(ctx, pf, true)
 	}
 	// By score alone, the window closed under ties and sorted by id (see
@@ -60,7 +73,7 @@ func (v view) searchRanked(ctx context.Context, q bquery.Query, req Request, rk 
 		out = &Result{Total: int(res.Total), TotalExact: true, Facets: facets(res, req)}
 	}
 	head := cands[:min(rk.Pool, len(cands))]
-	rescored, err := v.rescore(ctx, req, rk, head)
+	rescored, err := v.rescore(ctx, req, rk, head, analyze)
 	if err != nil {
 		return nil, err
 	}
@@ -88,11 +101,11 @@ func (v view) searchRanked(ctx context.Context, q bquery.Query, req Request, rk 
 // prefetch.go): the postings rescore reads first, those of the query's
 // words in the fields it scores; nil on a single node, or when the
 // rescoring reads positions or has no words to score.
-func (v view) prefetchFor(req Request, rk *Ranking) *prefetch {
+func (v view) prefetchFor(req Request, rk *Ranking, analyze func() ([]queryWord, error)) *prefetch {
 	if !v.s.remote || rk.Proximity > 0 {
 		return nil
 	}
-	qs, err := v.analyzeQuery(req.Query, rk)
+	qs, err := analyze()
 	if err != nil || len(qs) == 0 || len(qs) > maxRankTerms {
 		return nil
 	}
@@ -106,14 +119,15 @@ func (v view) prefetchFor(req Request, rk *Ranking) *prefetch {
 	return p
 }
 
-// rescore scores the candidates with BM25F for the request's query and
-// sorts them by the new score, then id. It reports false, leaving them as
-// they were, when the query has no words to score.
-func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*candidate) (bool, error) {
+// rescore scores the candidates with BM25F for the request's query (its
+// words as analyze reads them) and sorts them by the new score, then id.
+// It reports false, leaving them as they were, when the query has no
+// words to score.
+func (v view) rescore(ctx context.Context, req Request, rk *Ranking, cands []*candidate, analyze func() ([]queryWord, error)) (bool, error) {
 	if len(cands) == 0 {
 		return false, nil
 	}
-	qs, err := v.analyzeQuery(req.Query, rk)
+	qs, err := analyze()
 	if err != nil || len(qs) == 0 || len(qs) > maxRankTerms {
 		return false, err
 	}
