@@ -266,6 +266,12 @@ func serveSearch(ctx context.Context, g shardGroup, q shardSearch) ([]byte, erro
 			return nil, err
 		}
 		w.Prefetch = &wirePrefetch{Docs: pq.Docs, Articles: pq.Articles, Postings: ps}
+		if pq.Group {
+			w.Prefetch.Nums = postingNums(ps)
+			if w.Prefetch.IDs, err = g.externalIDs(ctx, w.Prefetch.Nums); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return encodeWire(w)
 }

@@ -40,6 +40,24 @@ type wirePrefetch struct {
 	Docs     []uint64       `json:"docs,omitempty"`
 	Articles []string       `json:"articles,omitempty"`
 	Postings packedPostings `json:"postings"`
+	// Nums and IDs are the document ids of the paragraphs in Postings,
+	// with Group: the rescoring names an article's best paragraph by its
+	// number, and the page needs its id.
+	Nums []uint64 `json:"nums,omitempty"`
+	IDs  []string `json:"ids,omitempty"`
+}
+
+// postingNums returns the distinct document numbers of an answer's
+// postings, in order.
+func postingNums(ps [][]posting) []uint64 {
+	var nums []uint64
+	for _, l := range ps {
+		for _, p := range l {
+			nums = append(nums, p.Num)
+		}
+	}
+	slices.Sort(nums)
+	return slices.Compact(nums)
 }
 
 // prefetchQuery is the postings query a leaf answers a prefetchWant with,
@@ -83,6 +101,7 @@ type prefetch struct {
 	want prefetchWant
 	mu   sync.Mutex
 	got  map[string]*wirePrefetch
+	ids  map[string]map[uint64]string // by shard, by document number
 	// article: the shard whose answer covers each article (Group).
 	article map[string]string
 }
@@ -117,7 +136,14 @@ func (p *prefetch) store(shard string, w *wirePrefetch) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.got == nil {
-		p.got, p.article = map[string]*wirePrefetch{}, map[string]string{}
+		p.got, p.article, p.ids = map[string]*wirePrefetch{}, map[string]string{}, map[string]map[uint64]string{}
+	}
+	if len(w.Nums) == len(w.IDs) {
+		ids := make(map[uint64]string, len(w.Nums))
+		for i, n := range w.Nums {
+			ids[n] = w.IDs[i]
+		}
+		p.ids[shard] = ids
 	}
 	if old := p.got[shard]; old != nil {
 		for _, a := range old.Articles {
@@ -184,6 +210,23 @@ func (p *prefetch) postings(shard string, q postingsQuery) ([][]posting, bool) {
 				out[ti] = append(out[ti], x)
 			}
 		}
+	}
+	return out, true
+}
+
+// externalIDs answers a shard's ids of nums from the leaves' answers, when
+// they hold every one.
+func (p *prefetch) externalIDs(shard string, nums []uint64) ([]string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ids := p.ids[shard]
+	out := make([]string, len(nums))
+	for i, n := range nums {
+		id, ok := ids[n]
+		if !ok {
+			return nil, false
+		}
+		out[i] = id
 	}
 	return out, true
 }

@@ -260,6 +260,11 @@ func (s *remoteShard) postings(ctx context.Context, q postingsQuery) ([][]postin
 }
 
 func (s *remoteShard) externalIDs(ctx context.Context, nums []uint64) ([]string, error) {
+	if pf, _ := prefetchOf(ctx); pf != nil {
+		if out, ok := pf.externalIDs(s.name, nums); ok {
+			return out, nil // named with the first stage's postings
+		}
+	}
 	var out []string
 	err := s.call(ctx, OpIDs, shardCall{Shards: s.parts, Nums: nums}, &out)
 	if err == nil && len(out) != len(nums) {

@@ -285,10 +285,11 @@ func BenchmarkRootSearch(b *testing.B) {
 }
 
 // TestRootPrefetchesPostings: a rescored search at a root reads its
-// candidates' counts of the query's words from the first stage's answers
-// (prefetch.go), asking no leaf for postings, and still answers like a
-// single node; the feedback's words, unknown before the rescoring, are
-// read from the leaves.
+// candidates' counts of the query's words, and the ids of their
+// paragraphs, from the first stage's answers (prefetch.go), asking no
+// leaf for postings or ids, and still answers like a single node; the
+// feedback's words, unknown before the rescoring, are read from the
+// leaves.
 func TestRootPrefetchesPostings(t *testing.T) {
 	data, err := os.ReadFile("testdata/differential.txt")
 	if err != nil {
@@ -305,6 +306,13 @@ func TestRootPrefetchesPostings(t *testing.T) {
 		}
 		return n
 	}
+	idCalls := func() int64 {
+		var n int64
+		for _, l := range leaves {
+			n += l.calls[OpIDs].Load()
+		}
+		return n
+	}
 	noFeedback := DefaultRanking()
 	noFeedback.Feedback = 0
 	small := noFeedback // a pool smaller than the hits: each leaf answers for its first few
@@ -312,12 +320,15 @@ func TestRootPrefetchesPostings(t *testing.T) {
 	for _, group := range []bool{false, true} {
 		for _, rk := range []*Ranking{&noFeedback, &small, nil} {
 			req := Request{Query: mustParse(t, c.common[0]+" "+c.common[1]), Size: 10, Group: group, Rank: rk}
-			before := calls()
+			before, idsBefore := calls(), idCalls()
 			got, err := root.Search(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			asked := calls() - before
+			asked, idsAsked := calls()-before, idCalls()-idsBefore
+			if rk != nil && idsAsked != 0 {
+				t.Errorf("group=%v without feedback, pool %d: %d id requests, want none (the ids come with the postings)", group, rk.Pool, idsAsked)
+			}
 			want, err := single.Search(ctx, req)
 			if err != nil {
 				t.Fatal(err)
