@@ -103,11 +103,7 @@ func TestDifferentialBBC(t *testing.T) {
 // for it (testdata/differential.txt), with section headings, accents,
 // possessives, hyphens and numbers, always available.
 func TestDifferentialSmall(t *testing.T) {
-	data, err := os.ReadFile("testdata/differential.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs := parseDiffArticles(string(data))
+	docs := diffArticles(t)
 	r := buildDocIndex(t, docs)
 	queries := 300
 	if testing.Short() {

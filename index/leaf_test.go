@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"testing"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -15,11 +14,7 @@ import (
 // leaf answers or returns an error; it never panics, and a request that
 // does not decode (CBOR) is ErrBadShardRequest.
 func FuzzServeShard(f *testing.F) {
-	data, err := os.ReadFile("testdata/differential.txt")
-	if err != nil {
-		f.Fatal(err)
-	}
-	r := buildDocIndexShards(f, parseDiffArticles(string(data))[:6], 2)
+	r := buildDocIndexShards(f, diffArticles(f)[:6], 2)
 	var st leafStatus
 	out, err := r.ServeShard(context.Background(), OpStatus, nil)
 	if err != nil || json.Unmarshal(out, &st) != nil || len(st.Shards) == 0 {

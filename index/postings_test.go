@@ -10,15 +10,21 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
-// diffIndex indexes the differential check's articles into shards and
-// returns the reader and the corpus' words.
-func diffIndex(t testing.TB, shards int) (*Reader, *diffCorpus) {
+// diffArticles returns the differential check's articles.
+func diffArticles(t testing.TB) []*Document {
 	t.Helper()
 	data, err := os.ReadFile("testdata/differential.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs := parseDiffArticles(string(data))
+	return parseDiffArticles(string(data))
+}
+
+// diffIndex indexes the differential check's articles into shards and
+// returns the reader and the corpus' words.
+func diffIndex(t testing.TB, shards int) (*Reader, *diffCorpus) {
+	t.Helper()
+	docs := diffArticles(t)
 	r := buildDocIndexShards(t, docs, shards)
 	return r, loadDiffCorpus(docs, r.text)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -104,11 +103,7 @@ func TestRootAnswersLikeOneNode(t *testing.T) {
 }
 
 func testRootAnswersLikeOneNode(t *testing.T, buckets [][]int) {
-	data, err := os.ReadFile("testdata/differential.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs := parseDiffArticles(string(data))
+	docs := diffArticles(t)
 	for i, d := range docs { // facets to compare: sources, authors, dates
 		d.Source = []string{"Wire", "Herald", "Gazette"}[i%3]
 		d.Author = []string{"A. Writer", "B. Reporter"}[i%2]
@@ -197,11 +192,7 @@ func resultSummary(r *Result) string {
 // the other leaf's shards and names the missing ones; with both down the
 // search fails with ErrShardUnavailable; back up, the answers are whole.
 func TestRootReportsMissingShards(t *testing.T) {
-	data, err := os.ReadFile("testdata/differential.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	single, root, leaves := partitioned(t, parseDiffArticles(string(data)))
+	single, root, leaves := partitioned(t, diffArticles(t))
 	ctx := context.Background()
 	req := Request{Query: mustParse(t, "the"), Size: 100, Group: true}
 	whole, err := single.Search(ctx, req)
@@ -239,11 +230,7 @@ func TestRootReportsMissingShards(t *testing.T) {
 // in-process leaves (the protocol's work without a network), with the
 // root's calls and bytes per search by operation.
 func BenchmarkRootSearch(b *testing.B) {
-	data, err := os.ReadFile("testdata/differential.txt")
-	if err != nil {
-		b.Fatal(err)
-	}
-	docs := parseDiffArticles(string(data))
+	docs := diffArticles(b)
 	single, root, counters := partitioned(b, docs)
 	c := loadDiffCorpus(docs, single.text)
 	reqs := []Request{
@@ -291,11 +278,7 @@ func BenchmarkRootSearch(b *testing.B) {
 // feedback's words, unknown before the rescoring, are read from the
 // leaves.
 func TestRootPrefetchesPostings(t *testing.T) {
-	data, err := os.ReadFile("testdata/differential.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs := parseDiffArticles(string(data))
+	docs := diffArticles(t)
 	single, root, leaves := partitioned(t, docs)
 	c := loadDiffCorpus(docs, single.text)
 	ctx := context.Background()
@@ -363,11 +346,7 @@ func (l otherBuildLeaf) Call(ctx context.Context, op string, body []byte) ([]byt
 // speaks another shard protocol (another build during an upgrade): its
 // shards are missing, named in the answer, and the other leaf's are read.
 func TestRootRefusesOtherProtocol(t *testing.T) {
-	data, err := os.ReadFile("testdata/differential.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _, leaves := partitioned(t, parseDiffArticles(string(data)))
+	_, _, leaves := partitioned(t, diffArticles(t))
 	root, err := NewRootReader([]Leaf{leaves[0], otherBuildLeaf{leaves[1]}}, nil)
 	if err != nil {
 		t.Fatal(err)

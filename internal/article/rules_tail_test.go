@@ -10,12 +10,7 @@ import (
 // notices and pictures' credits, against story lines alike in form.
 func TestPageNotices(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		line string
-		f    func(string) bool
-		name string
-		want bool
-	}{
+	checkLines(t, []lineCase{
 		{"Mehr zum Thema", isTail, "isTail", true},
 		{"Das könnte Sie auch interessieren:", isTail, "isTail", true},
 		{"Schreibe einen Kommentar", isTail, "isTail", true},
@@ -35,7 +30,21 @@ func TestPageNotices(t *testing.T) {
 		{"Primary funding source:", isCaption, "isCaption", false},
 		{"Quelle: das Ministerium. Die Zahlen stiegen im Mai.", isCaption, "isCaption", false},
 		{"Die Polizei nennt das Bild ein Foto: Die Lage bleibt unklar.", isCaption, "isCaption", false},
-	} {
+	})
+}
+
+// lineCase is a line and what a predicate named name says of it.
+type lineCase struct {
+	line string
+	f    func(string) bool
+	name string
+	want bool
+}
+
+// checkLines checks each case's predicate on its line.
+func checkLines(t *testing.T, cases []lineCase) {
+	t.Helper()
+	for _, tt := range cases {
 		if got := tt.f(tt.line); got != tt.want {
 			t.Errorf("%s(%q) = %v, want %v", tt.name, tt.line, got, tt.want)
 		}

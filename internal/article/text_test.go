@@ -75,21 +75,12 @@ func FuzzNormaliseSpace(f *testing.F) {
 // and the colon that introduces what follows.
 func TestLineEnds(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		line string
-		f    func(string) bool
-		name string
-		want bool
-	}{
+	checkLines(t, []lineCase{
 		{"Er sagte: „Wir bleiben.“", endsSentence, "endsSentence", true},
 		{"Das Motto lautet »Wir bleiben hier!«", endsSentence, "endsSentence", true},
 		{"She said: \"We stay.\"", endsSentence, "endsSentence", true},
 		{"„Wir bleiben“", endsSentence, "endsSentence", false},
 		{"Die Regeln für das Spiel sind diese:", introduces, "introduces", true},
 		{"Die Regeln für das Spiel sind diese.", introduces, "introduces", false},
-	} {
-		if got := tt.f(tt.line); got != tt.want {
-			t.Errorf("%s(%q) = %v, want %v", tt.name, tt.line, got, tt.want)
-		}
-	}
+	})
 }
