@@ -35,12 +35,14 @@ func (w *Writer) shardName(bucket int, readers string, es []Entry) string {
 	return fmt.Sprintf("s%03d-%s", bucket, hex.EncodeToString(h.Sum(nil))[:16])
 }
 
-// buildShard indexes the seeds of one bucket (every article of each) into a new shard directory
-// with bleve's offline builder, reading each from src as it goes. Seeds
-// that fail to read are returned in bad and left out.
-func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress func(int)) (shardResult, error) {
+// buildShard indexes the seeds of one bucket (every article of each) into a
+// new shard directory with bleve's offline builder, reading each from src
+// ahead of the builder (readSeeds). Seeds that fail to read are returned
+// in bad and left out. What is left once the seeds are indexed, the
+// builder's merge and the shard's install, is the result's finish.
+func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress func(int)) (res shardResult, err error) {
 	bucket, es := j.bucket, j.entries
-	res := shardResult{info: ShardInfo{Bucket: bucket}, seeds: map[string]SeedInfo{}, bad: map[string]SeedInfo{}}
+	res = shardResult{info: ShardInfo{Bucket: bucket}, seeds: map[string]SeedInfo{}, bad: map[string]SeedInfo{}}
 	shards := filepath.Join(w.dir, shardsDir)
 	// The builder's segments before their merge: a directory of this
 	// build's own, removed with it whatever happens (a builder that failed
@@ -49,16 +51,26 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 	if err != nil {
 		return res, fmt.Errorf("create scratch dir: %w", err)
 	}
-	defer os.RemoveAll(scratch)
 	tmp, err := os.MkdirTemp(shards, buildPrefix+fmt.Sprintf("s%03d-", bucket))
 	if err != nil {
+		os.RemoveAll(scratch)
 		return res, fmt.Errorf("create shard build dir: %w", err)
 	}
+	cleanup := func() {
+		os.RemoveAll(scratch)
+		os.RemoveAll(tmp)
+	}
+	// Unless finish is left to do, whatever happens the build's
+	// directories go with it.
+	defer func() {
+		if res.finish == nil {
+			cleanup()
+		}
+	}()
 	// bleve's builder wants to create its own directory.
 	if err := os.Remove(tmp); err != nil {
 		return res, fmt.Errorf("prepare shard build dir: %w", err)
 	}
-	defer os.RemoveAll(tmp)
 	// The builder is made on the first document: bleve's builder cannot
 	// close empty, and a bucket whose seeds all fail to read has none.
 	var b bleve.Builder
@@ -67,12 +79,17 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 	// segment was written, as when the disk filled up writing the first.
 	// Between batches it holds no open file; its files are in scratch.
 	var kept []Entry
-	for _, e := range es {
-		if err := ctx.Err(); err != nil {
-			return res, err
+	seeds := readSeeds(ctx, src, w.docs, es, res.bad)
+	defer seeds.Close()
+	for {
+		r, ok := seeds.Next()
+		if !ok {
+			break
 		}
-		ds, rec := readSeed(ctx, src, e, res.bad)
-		if ds == nil {
+		if r.err != nil {
+			return res, r.err
+		}
+		if r.ds == nil {
 			continue
 		}
 		if b == nil {
@@ -86,32 +103,39 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 				return res, fmt.Errorf("new shard builder: %w", err)
 			}
 		}
-		for _, d := range ds {
-			docs, err := w.docs.document(d)
-			if err != nil {
-				return res, fmt.Errorf("index %s: %w", e.Seed, err)
-			}
+		for _, docs := range r.docs {
 			for i := range docs {
 				if err := b.Index(docs[i].id, &docs[i]); err != nil {
-					return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+					return res, fmt.Errorf("index %s paragraph %s: %w", r.entry.Seed, docs[i].id, err)
 				}
 			}
 		}
-		res.seeds[e.Seed] = rec
-		kept = append(kept, Entry{Seed: e.Seed, Info: rec})
-		res.info.Articles += len(ds)
-		n := paragraphCount(ds)
+		res.seeds[r.entry.Seed] = r.rec
+		kept = append(kept, Entry{Seed: r.entry.Seed, Info: r.rec})
+		res.info.Articles += len(r.ds)
+		n := paragraphCount(r.ds)
 		res.info.Paragraphs += n
 		progress(n)
+	}
+	// Every seed read, or the build cancelled: the reader has stopped.
+	seeds.Close()
+	if err := ctx.Err(); err != nil {
+		return res, err
 	}
 	if b == nil {
 		return res, nil
 	}
-	if err := closeBuilder(ctx, b, j.merge); err != nil {
-		return res, fmt.Errorf("finish shard %d: %w", bucket, err)
-	}
-	if err := w.install(tmp, &res.info, j.readers, kept, res.seeds); err != nil {
-		return res, err
+	res.finish = func() (shardResult, error) {
+		defer cleanup()
+		done := res
+		done.finish = nil
+		if err := closeBuilder(ctx, b, j.merge); err != nil {
+			return done, fmt.Errorf("finish shard %d: %w", bucket, err)
+		}
+		if err := w.install(tmp, &done.info, j.readers, kept, done.seeds); err != nil {
+			return done, err
+		}
+		return done, nil
 	}
 	return res, nil
 }

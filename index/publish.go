@@ -99,6 +99,10 @@ type shardResult struct {
 	info  ShardInfo
 	seeds map[string]SeedInfo // the seeds the shard holds, as the manifest records them
 	bad   map[string]SeedInfo // the seeds that could not be read, with the reason
+	// finish, when not nil, is what is left of the shard's writing once
+	// its seeds are indexed (the builder's merge, the shard's install):
+	// the result is the one finish returns.
+	finish func() (shardResult, error)
 }
 
 // runJobs writes the shards of jobs, Workers at once, and adds them, their
@@ -119,7 +123,20 @@ func (w *Writer) runJobs(ctx context.Context, jobs []job, src Source, progress f
 	// holds its shard's segment files mapped, the build's largest resident
 	// cost, and two at once would double it.
 	merge := make(chan struct{}, 1)
-	var workers sync.WaitGroup
+	record := func(j job, res shardResult, err error, done int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		if err == nil {
+			addShard(gen, stats, j, res, done)
+		}
+	}
+	// A worker whose shard is indexed hands its merge to a goroutine of
+	// its own and takes the next job: waiting for the merge slot, it
+	// would leave its core idle while another shard merges.
+	var workers, finishing sync.WaitGroup
 	for range min(w.opts.Workers, max(len(jobs), 1)) {
 		workers.Go(func() {
 			for j := range work {
@@ -138,14 +155,14 @@ func (w *Writer) runJobs(ctx context.Context, jobs []job, src Source, progress f
 						mu.Unlock()
 					}
 				})
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
+				if err == nil && res.finish != nil {
+					finishing.Go(func() {
+						res, err := res.finish()
+						record(j, res, err, done)
+					})
+					continue
 				}
-				if err == nil {
-					addShard(gen, stats, j, res, done)
-				}
-				mu.Unlock()
+				record(j, res, err, done)
 			}
 		})
 	}
@@ -158,6 +175,7 @@ func (w *Writer) runJobs(ctx context.Context, jobs []job, src Source, progress f
 	}
 	close(work)
 	workers.Wait()
+	finishing.Wait()
 	if firstErr == nil {
 		firstErr = ctx.Err()
 	}

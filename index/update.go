@@ -78,22 +78,23 @@ func (w *Writer) updateShard(ctx context.Context, j job, src Source, progress fu
 		info.Articles -= si.articleCount()
 		info.Paragraphs -= si.Paragraphs
 	}
-	for _, e := range j.added {
-		if err := ctx.Err(); err != nil {
-			return res, err
+	added := readSeeds(ctx, src, w.docs, j.added, res.bad)
+	defer added.Close()
+	for {
+		r, ok := added.Next()
+		if !ok {
+			break
 		}
-		ds, rec := readSeed(ctx, src, e, res.bad)
-		if ds == nil {
+		if r.err != nil {
+			return res, r.err
+		}
+		if r.ds == nil {
 			continue
 		}
-		for _, d := range ds {
-			docs, err := w.docs.document(d)
-			if err != nil {
-				return res, fmt.Errorf("index %s: %w", e.Seed, err)
-			}
+		for _, docs := range r.docs {
 			for i := range docs {
 				if err := batch.IndexAdvanced(docs[i].document()); err != nil {
-					return res, fmt.Errorf("index %s paragraph %s: %w", e.Seed, docs[i].id, err)
+					return res, fmt.Errorf("index %s paragraph %s: %w", r.entry.Seed, docs[i].id, err)
 				}
 			}
 		}
@@ -103,12 +104,17 @@ func (w *Writer) updateShard(ctx context.Context, j job, src Source, progress fu
 			}
 			batch.Reset()
 		}
-		seeds[e.Seed] = rec
-		kept = append(kept, Entry{Seed: e.Seed, Info: rec})
-		info.Articles += len(ds)
-		n := paragraphCount(ds)
+		seeds[r.entry.Seed] = r.rec
+		kept = append(kept, Entry{Seed: r.entry.Seed, Info: r.rec})
+		info.Articles += len(r.ds)
+		n := paragraphCount(r.ds)
 		info.Paragraphs += n
 		progress(n)
+	}
+	// Every added seed read, or the update cancelled: the reader has stopped.
+	added.Close()
+	if err := ctx.Err(); err != nil {
+		return res, err
 	}
 	if batch.Size() > 0 {
 		if err := idx.Batch(batch); err != nil {
