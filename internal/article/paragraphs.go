@@ -82,7 +82,11 @@ func (p *parser) tail(be int) int {
 			}
 			return i - 1
 		}
-		words += wordCount(l.Text)
+		if words < tailAfter {
+			// Past tailAfter the count is no longer asked: count only
+			// up to it.
+			words += countWords(l.Text, tailAfter-words)
+		}
 	}
 	return be
 }

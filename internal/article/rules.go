@@ -52,7 +52,14 @@ func isFollowLine(line string) bool {
 	if moreWords(line, 30) {
 		return false
 	}
-	return followRe.MatchString(line) || (strings.Contains(strings.ToLower(line), "follow") && socialCount(strings.ToLower(line)) >= 1 && strings.HasPrefix(line, "("))
+	if followRe.MatchString(line) {
+		return true
+	}
+	if !strings.HasPrefix(line, "(") {
+		return false
+	}
+	lower := strings.ToLower(line)
+	return strings.Contains(lower, "follow") && socialCount(lower) >= 1
 }
 
 // widgetRe matches the labels of page widgets: comment boxes, most-read
@@ -189,5 +196,7 @@ var consentContextRe = regexp.MustCompile(`(?i)(web ?seite|website|site|browser|
 // isConsent reports whether a line is part of a cookie or privacy consent
 // notice: a page's notice about itself, never the story.
 func isConsent(line string) bool {
-	return consentRe.MatchString(line) && consentContextRe.MatchString(line)
+	// "coo" has no letter that folds to a non-ASCII rune: every match of
+	// consentRe has it.
+	return containsFoldASCII(line, "coo") && consentRe.MatchString(line) && consentContextRe.MatchString(line)
 }
