@@ -192,22 +192,28 @@ func introduces(t string) bool {
 
 // units is a line's length in words, up to maxLineGain+1 (a longer line
 // gains no more); in scripts written without spaces two characters count
-// as a word.
+// as a word. ASCII is read byte by byte, and the line only as far as the
+// limit.
 func units(t string) int {
 	const limit = maxLineGain + 1
-	if plainASCII(t) {
-		return countWords(t, limit)
-	}
 	w, dense, in := 0, 0, false
-	for _, r := range t {
-		space := unicode.IsSpace(r)
+	for i := 0; i < len(t); {
+		var space bool
+		if c := t[i]; c < utf8.RuneSelf {
+			space = asciiSpace[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(t[i:])
+			i += size
+			space = unicode.IsSpace(r)
+			if r >= 0x0e00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
+				dense++
+			}
+		}
 		if !space && !in {
 			w++
 		}
 		in = !space
-		if r >= 0x0e00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
-			dense++
-		}
 		if w+dense/2 >= limit {
 			break
 		}

@@ -428,6 +428,9 @@ func (p *parser) meta(t string) bool {
 		}
 		return true
 	}
+	if !hasColon(t) {
+		return false
+	}
 	if m := sourceRe.FindStringSubmatch(t); m != nil && isSourceLine(t) {
 		if p.source == "" {
 			p.source = strings.TrimSpace(m[1])

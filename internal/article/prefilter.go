@@ -55,3 +55,50 @@ func equalFoldASCII(s, lower string) bool {
 	}
 	return true
 }
+
+// hasPrefixFoldASCII reports whether s starts with one of the lower-case
+// ASCII prefixes, its ASCII letters compared without case.
+func hasPrefixFoldASCII(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if len(s) >= len(p) && equalFoldASCII(s[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// reSpace reports whether c is in the \s class of Go's regular
+// expressions.
+func reSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// mayBeEditors is a necessary condition of editorRe: after an optional
+// bracket and spaces, the line starts with "edit", "re" or "web" in any
+// case (the rest of "responsible" has an s, which also folds to the long s).
+func mayBeEditors(line string) bool {
+	i := 0
+	if i < len(line) && line[i] == '(' {
+		i++
+	}
+	for i < len(line) && reSpace(line[i]) {
+		i++
+	}
+	return hasPrefixFoldASCII(line[i:], "edit", "re", "web")
+}
+
+// bylineStarts are the first two letters of every word for "by" that
+// bylineRe takes; none folds to a non-ASCII rune.
+var bylineStarts = []string{"by", "wr", "re", "po", "fr", "vo", "ge", "ei", "pa", "do", "av", "pr", "au"}
+
+// mayBeByline is a necessary condition of bylineRe: the line starts with
+// the first two letters of one of its words for "by".
+func mayBeByline(line string) bool {
+	return hasPrefixFoldASCII(line, bylineStarts...)
+}
+
+// hasColon is a necessary condition of sourceRe: a source line has a
+// colon, ASCII or full width.
+func hasColon(line string) bool {
+	return strings.IndexByte(line, ':') >= 0 || strings.Contains(line, "：")
+}

@@ -99,7 +99,7 @@ var editorRe = regexp.MustCompile(`(?i)^\(?\s*(?:editors?|edited by|responsible 
 
 // parseEditors returns the names of an editors line, or ok=false.
 func parseEditors(line string) (names string, ok bool) {
-	if moreWords(line, 12) {
+	if !mayBeEditors(line) || moreWords(line, 12) {
 		return "", false
 	}
 	m := editorRe.FindStringSubmatch(line)
@@ -122,7 +122,7 @@ type byline struct {
 
 // parseByline returns the parts of a byline, or ok=false.
 func parseByline(line string) (b byline, ok bool) {
-	if moreWords(line, 25) {
+	if !mayBeByline(line) || moreWords(line, 25) {
 		return b, false
 	}
 	m := bylineRe.FindStringSubmatch(line)
@@ -157,6 +157,9 @@ var sourceRe = regexp.MustCompile(`(?i)^(?:source|from|via)\s*[:：]\s*(.{2,60})
 // name is a name, not a clause: it does not start in lower case or end a
 // sentence ("Source: the ministry." is a sentence of the story).
 func isSourceLine(t string) bool {
+	if !hasColon(t) {
+		return false
+	}
 	m := sourceRe.FindStringSubmatch(t)
 	if m == nil {
 		return false
