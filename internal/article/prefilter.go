@@ -7,39 +7,6 @@ import "strings"
 // that a line it rules out is one the expression would not match: they
 // save work and never change an answer.
 
-// containsFoldASCII reports whether s contains sub, a non-empty lower-case
-// ASCII string, with the ASCII letters of s compared without case. Under
-// the simple case folding of a (?i) expression a few ASCII letters also
-// match non-ASCII runes ('k' the Kelvin sign, 's' the long s), so a piece
-// of a pattern is only a necessary condition when none of its letters has
-// such a partner.
-func containsFoldASCII(s, sub string) bool {
-	c := sub[0]
-	if 'a' <= c && c <= 'z' && containsFoldFrom(s, c-'a'+'A', sub) {
-		return true
-	}
-	return containsFoldFrom(s, c, sub)
-}
-
-// containsFoldFrom reports whether s contains sub (see containsFoldASCII)
-// starting at a byte c, which is sub's first letter in one of its cases.
-func containsFoldFrom(s string, c byte, sub string) bool {
-	for i := 0; len(s)-i >= len(sub); i++ {
-		j := strings.IndexByte(s[i:], c)
-		if j < 0 {
-			return false
-		}
-		i += j
-		if len(s)-i < len(sub) {
-			return false
-		}
-		if equalFoldASCII(s[i+1:i+len(sub)], sub[1:]) {
-			return true
-		}
-	}
-	return false
-}
-
 // equalFoldASCII reports whether s, of the same length as the lower-case
 // ASCII string lower, equals it with the ASCII letters of s compared
 // without case.
@@ -101,4 +68,37 @@ func mayBeByline(line string) bool {
 // colon, ASCII or full width.
 func hasColon(line string) bool {
 	return strings.IndexByte(line, ':') >= 0 || strings.Contains(line, "：")
+}
+
+// mayHaveCookie is a necessary condition of consentRe, (?i)cookie: a k,
+// or the Kelvin sign, which folds to k, after "coo" in any case (none of
+// its letters folds to a non-ASCII rune). The k is looked for first: it
+// is the rarest of them in text.
+func mayHaveCookie(line string) bool {
+	return cooBefore(line, "k") || cooBefore(line, "K") || cooBefore(line, "\u212a")
+}
+
+// cooBefore reports whether k stands in s right after "coo" in any case.
+func cooBefore(s, k string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], k)
+		if j < 0 {
+			return false
+		}
+		i += j
+		// b|0x20 lower-cases an ASCII letter, and maps no other byte
+		// to 'c' or 'o'.
+		if i >= 3 && s[i-3]|0x20 == 'c' && s[i-2]|0x20 == 'o' && s[i-1]|0x20 == 'o' {
+			return true
+		}
+		i += len(k)
+	}
+}
+
+// lowerASCII lower-cases an ASCII upper-case letter; other bytes are kept.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

@@ -199,7 +199,5 @@ var consentContextRe = regexp.MustCompile(`(?i)(web ?seite|website|site|browser|
 // isConsent reports whether a line is part of a cookie or privacy consent
 // notice: a page's notice about itself, never the story.
 func isConsent(line string) bool {
-	// "coo" has no letter that folds to a non-ASCII rune: every match of
-	// consentRe has it.
-	return containsFoldASCII(line, "coo") && consentRe.MatchString(line) && consentContextRe.MatchString(line)
+	return mayHaveCookie(line) && consentRe.MatchString(line) && consentContextRe.MatchString(line)
 }

@@ -56,22 +56,16 @@ func normaliseSpace(s string) string {
 // plainASCII reports whether s is printable ASCII with single spaces
 // between words and none at the ends: already normalised.
 func plainASCII(s string) bool {
-	space := true // a leading space is not plain
+	prev := byte(' ') // a leading space is not plain
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= utf8.RuneSelf || c < 0x20 || c == 0x7f {
+		// Outside '!'..'~' only a space after a non-space is plain.
+		if c-'!' > '~'-'!' && (c != ' ' || prev == ' ') {
 			return false
 		}
-		if c == ' ' {
-			if space {
-				return false
-			}
-			space = true
-		} else {
-			space = false
-		}
+		prev = c
 	}
-	return len(s) == 0 || !space
+	return len(s) == 0 || prev != ' '
 }
 
 // indented reports whether a raw line starts with two or more spaces or a tab.
@@ -102,6 +96,13 @@ func countWords(s string, limit int) int {
 	}
 	n, in := 0, false
 	for i := 0; i < len(s); {
+		if c := s[i]; in && c > ' ' && c < utf8.RuneSelf {
+			// Inside a word every byte from '!' to DEL is a letter of it:
+			// skip to the word's end.
+			for i++; i < len(s) && s[i] > ' ' && s[i] < utf8.RuneSelf; i++ {
+			}
+			continue
+		}
 		var space bool
 		if c := s[i]; c < utf8.RuneSelf {
 			space = asciiSpace[c]
