@@ -23,7 +23,7 @@ var nameStops = map[string]bool{
 // looseAuthor returns the author a short head or foot line names after a
 // word for "by", or "".
 func looseAuthor(line string) string {
-	if moreWords(line, 20) {
+	if moreWords(line, 20) || !mayNameAuthor(line) {
 		return ""
 	}
 	loc := authorRe.FindStringIndex(line)

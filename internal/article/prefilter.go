@@ -102,3 +102,32 @@ func lowerASCII(c byte) byte {
 	}
 	return c
 }
+
+// authorWords are the words for "by" of authorRe that end at white space,
+// and the author labels; authorRe's longer alternatives end in one of
+// them ("posted by", "geschrieben von"). None has a letter that folds to
+// a non-ASCII rune.
+var authorWords = []string{"by", "von", "par", "por", "door", "av", "przez"}
+
+// mayNameAuthor is a necessary condition of authorRe: at the start of the
+// line or after white space, a bar, a bracket or a comma, a word for "by"
+// followed by white space, or "autor" or "author".
+func mayNameAuthor(line string) bool {
+	for i := 0; i < len(line); i++ {
+		if i > 0 {
+			if c := line[i-1]; !reSpace(c) && c != '|' && c != '(' && c != ',' {
+				continue
+			}
+		}
+		rest := line[i:]
+		if hasPrefixFoldASCII(rest, "autor", "author") {
+			return true
+		}
+		for _, w := range authorWords {
+			if len(rest) > len(w) && equalFoldASCII(rest[:len(w)], w) && reSpace(rest[len(w)]) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,67 @@
+package article
+
+import (
+	"regexp"
+	"testing"
+)
+
+// prefilters pairs every cheap scan with the expression it stands before:
+// a line the scan rules out must be one the expression does not match.
+var prefilters = []struct {
+	name string
+	may  func(string) bool
+	re   *regexp.Regexp
+}{
+	{"cookie", mayHaveCookie, consentRe},
+	{"editors", mayBeEditors, editorRe},
+	{"byline", mayBeByline, bylineRe},
+	{"source", hasColon, sourceRe},
+	{"author", mayNameAuthor, authorRe},
+}
+
+// prefilterLines are lines each expression matches, in the case and
+// spelling variants (the Kelvin sign, the long s, brackets, full-width
+// colons) that a scan could get wrong, and lines it does not.
+var prefilterLines = []string{
+	"We use cookies on this website.", "COOKIE settings", "Coo\u212aies help us", "cooking tips",
+	"(Editor: Li Wei)", "( Edited by Ann Lee)", "Responsible editor: Wang", "Web editors: X", "RESPONſIBLE EDITOR: Y",
+	"By John Smith (Reuters)", "Written by Ann", "reporting by B C", "Posted by D", "From Our Correspondent", "Von Hans Meier",
+	"Geschrieben von Eva", "Eingestellt von Jo", "Par Marie", "Por Juan", "Door Piet", "Av Lars", "Przez Jan", "Autor: X", "Autorin: Y", "Author: Z",
+	"Source: Xinhua", "source：Xinhua", "ſource: X", "Via: AP", "from: somewhere",
+	"Posted 11 April by Walter", "Eingestellt von Weinlachgummi um 10:52", "Veröffentlicht | Autor: gnaddrig", "(by Ann)", "text,by Bob",
+	"Verfasst von Eva", "written by\tTab", "",
+	"An ordinary sentence of the story, with nothing special in it.",
+}
+
+func TestPrefiltersNecessary(t *testing.T) {
+	for _, pf := range prefilters {
+		matched := 0
+		for _, line := range prefilterLines {
+			m := pf.re.MatchString(line)
+			if m {
+				matched++
+			}
+			if m && !pf.may(line) {
+				t.Errorf("%s: %q matches the expression but the scan rules it out", pf.name, line)
+			}
+		}
+		if matched == 0 {
+			t.Errorf("%s: no test line matches the expression", pf.name)
+		}
+	}
+}
+
+// FuzzPrefilters checks on any text that no scan rules out a line its
+// expression matches.
+func FuzzPrefilters(f *testing.F) {
+	for _, line := range prefilterLines {
+		f.Add(line)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		for _, pf := range prefilters {
+			if pf.re.MatchString(line) && !pf.may(line) {
+				t.Fatalf("%s: %q matches the expression but the scan rules it out", pf.name, line)
+			}
+		}
+	})
+}
