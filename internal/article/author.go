@@ -105,7 +105,7 @@ func (p *parser) nearAuthor() {
 			p.author = t
 			return
 		}
-		if d, ok := looseDate(t); ok {
+		if d, ok := p.dates.looseDate(t); ok {
 			if rest := strings.Trim(d.rest, " ,|-–—/•·"); isName(rest) {
 				// A date and a name: "28. Jan. 2022 Paula Balov".
 				p.author = rest
@@ -126,7 +126,7 @@ func (p *parser) datedLine(i int) bool {
 	if i < 0 || endsSentence(p.lines[i].Text) {
 		return false
 	}
-	_, ok := looseDate(p.lines[i].Text)
+	_, ok := p.dates.looseDate(p.lines[i].Text)
 	return ok
 }
 

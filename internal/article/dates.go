@@ -197,10 +197,26 @@ func hasDigits(s string, n int) bool {
 // isDateline reports whether a line is only a date (with a clock time,
 // weekday or an "Updated"/"Published" label), and returns it.
 func isDateline(line string) (dateParts, bool) {
+	var f dateFinder
+	return f.isDateline(line)
+}
+
+// isDateline is the package's isDateline, remembering what it finds.
+func (f *dateFinder) isDateline(line string) (dateParts, bool) {
 	if moreWords(line, 10) {
 		return dateParts{}, false
 	}
-	d, ok := findDate(line)
+	if r, ok := f.datelines[line]; ok {
+		return r.d, r.ok
+	}
+	d, ok := f.isDatelineFound(line)
+	f.remember(&f.datelines, line, d, ok)
+	return d, ok
+}
+
+// isDatelineFound is isDateline of a line short enough to be one.
+func (f *dateFinder) isDatelineFound(line string) (dateParts, bool) {
+	d, ok := f.findDate(line)
 	if !ok {
 		return d, false
 	}

@@ -110,10 +110,26 @@ func findIntlDate(s string) (dateParts, bool) {
 // forms findDate and findIntlDate read, whatever labels stand around it
 // ("Veröffentlicht am 18.10.2019 um 12:30 Uhr").
 func looseDate(line string) (dateParts, bool) {
+	var f dateFinder
+	return f.looseDate(line)
+}
+
+// looseDate is the package's looseDate, remembering what it finds.
+func (f *dateFinder) looseDate(line string) (dateParts, bool) {
 	if moreWords(line, 12) {
 		return dateParts{}, false
 	}
-	if d, ok := findDate(line); ok {
+	if r, ok := f.loose[line]; ok {
+		return r.d, r.ok
+	}
+	d, ok := f.looseFound(line)
+	f.remember(&f.loose, line, d, ok)
+	return d, ok
+}
+
+// looseFound is looseDate of a line short enough to be read.
+func (f *dateFinder) looseFound(line string) (dateParts, bool) {
+	if d, ok := f.findDate(line); ok {
 		return d, true
 	}
 	return findIntlDate(line)

@@ -47,10 +47,10 @@ func (p *parser) above(bs int) {
 		if p.chrome(l.Text) {
 			continue
 		}
-		if d, ok := isDateline(l.Text); ok {
+		if d, ok := p.dates.isDateline(l.Text); ok {
 			l.Kind = KindMeta
 			p.setDateAbove(d)
-		} else if d, ok := looseDate(l.Text); ok && !endsSentence(l.Text) {
+		} else if d, ok := p.dates.looseDate(l.Text); ok && !endsSentence(l.Text) {
 			l.Kind = KindMeta
 			p.setDateAbove(d)
 		}
@@ -82,7 +82,7 @@ func (p *parser) foot(be int) {
 		if name := looseAuthor(l.Text); name != "" && p.author == "" {
 			p.author, l.Kind = name, KindMeta
 		}
-		if d, ok := looseDate(l.Text); ok && !p.hasDate && !endsSentence(l.Text) {
+		if d, ok := p.dates.looseDate(l.Text); ok && !p.hasDate && !endsSentence(l.Text) {
 			p.setDate(d)
 			l.Kind = KindMeta
 		}
@@ -106,7 +106,7 @@ func (p *parser) head() {
 			l.Kind = KindChrome
 			continue
 		}
-		if d, ok := isDateline(l.Text); ok {
+		if d, ok := p.dates.isDateline(l.Text); ok {
 			l.Kind = KindMeta
 			p.setDate(d)
 			continue
@@ -133,15 +133,15 @@ func (p *parser) head() {
 			l.Kind = KindChrome
 			continue
 		}
-		if d, ok := isDateline(l.Text); ok {
+		if d, ok := p.dates.isDateline(l.Text); ok {
 			l.Kind = KindMeta
 			p.setDate(d)
 			continue
 		}
-		if b, ok := parseByline(l.Text); ok && p.author == "" {
+		if b, ok := p.dates.parseByline(l.Text); ok && p.author == "" {
 			l.Kind = KindMeta
 			p.author, p.source = b.author, b.source
-			if d, ok := findDate(b.rest); ok {
+			if d, ok := p.dates.findDate(b.rest); ok {
 				p.setDate(d)
 			}
 			continue
@@ -329,13 +329,13 @@ func (p *parser) metaShape(t string) bool {
 	if isSourceLine(t) {
 		return true
 	}
-	if _, ok := isDateline(t); ok {
+	if _, ok := p.dates.isDateline(t); ok {
 		return true
 	}
-	if _, ok := looseDate(t); ok && !endsSentence(t) {
+	if _, ok := p.dates.looseDate(t); ok && !endsSentence(t) {
 		return true
 	}
-	_, ok := parseByline(t)
+	_, ok := p.dates.parseByline(t)
 	return ok
 }
 
@@ -348,18 +348,18 @@ func (p *parser) metaLine(t string) bool {
 	if p.meta(t) {
 		return true
 	}
-	if b, ok := parseByline(t); ok && p.author == "" {
+	if b, ok := p.dates.parseByline(t); ok && p.author == "" {
 		p.author, p.source = b.author, b.source
-		if d, ok := findDate(b.rest); ok {
+		if d, ok := p.dates.findDate(b.rest); ok {
 			p.setDate(d)
 		}
 		return true
 	}
-	if d, ok := isDateline(t); ok {
+	if d, ok := p.dates.isDateline(t); ok {
 		p.setDate(d)
 		return true
 	}
-	if d, ok := looseDate(t); ok && !endsSentence(t) {
+	if d, ok := p.dates.looseDate(t); ok && !endsSentence(t) {
 		p.setDate(d)
 		return true
 	}
@@ -466,7 +466,7 @@ func (p *parser) nearDate() {
 		if p.lines[i].Kind == KindBlank || endsSentence(t) {
 			return false
 		}
-		if d, ok := looseDate(t); ok {
+		if d, ok := p.dates.looseDate(t); ok {
 			p.setDate(d)
 			return true
 		}

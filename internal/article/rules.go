@@ -122,6 +122,12 @@ type byline struct {
 
 // parseByline returns the parts of a byline, or ok=false.
 func parseByline(line string) (b byline, ok bool) {
+	var f dateFinder
+	return f.parseByline(line)
+}
+
+// parseByline is the package's parseByline, with f to find the dates.
+func (f *dateFinder) parseByline(line string) (b byline, ok bool) {
 	if !mayBeByline(line) || moreWords(line, 25) {
 		return b, false
 	}
@@ -138,12 +144,12 @@ func parseByline(line string) (b byline, ok bool) {
 	// What follows the name must be a date or nothing: "By contrast, the
 	// market ..." is a sentence, not a byline.
 	if b.rest != "" {
-		if _, ok := findDate(b.rest); !ok {
+		if _, ok := f.findDate(b.rest); !ok {
 			return b, false
 		}
 	}
 	if b.source != "" {
-		if _, ok := findDate(b.source); ok {
+		if _, ok := f.findDate(b.source); ok {
 			b.rest, b.source = strings.TrimSpace(b.source+" "+b.rest), ""
 		}
 	}
