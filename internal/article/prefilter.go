@@ -1,6 +1,9 @@
 package article
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Cheap byte scans that rule a line out before a regular expression is
 // run on it. Each is a necessary condition of its expression's match, so
@@ -127,6 +130,103 @@ func mayNameAuthor(line string) bool {
 			if len(rest) > len(w) && equalFoldASCII(rest[:len(w)], w) && reSpace(rest[len(w)]) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// matchIf is re.FindStringSubmatchIndex(s) when may, a necessary condition
+// of re's match, holds, and nil otherwise.
+func matchIf(may bool, re *regexp.Regexp, s string) []int {
+	if !may {
+		return nil
+	}
+	return re.FindStringSubmatchIndex(s)
+}
+
+// mayHaveMonth is a necessary condition of monthRe: the first three
+// letters of an English month's name in any case, or the "ep" of "sep"
+// (whose s also folds to the long s). No other letter of theirs folds to
+// a non-ASCII rune.
+func mayHaveMonth(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		// b|0x20 lower-cases an ASCII letter, and maps no other byte
+		// to a letter.
+		a, b := s[i]|0x20, s[i+1]|0x20
+		if a == 'e' && b == 'p' {
+			return true
+		}
+		if i+2 >= len(s) {
+			continue
+		}
+		c := s[i+2] | 0x20
+		switch a {
+		case 'j':
+			if b == 'a' && c == 'n' || b == 'u' && (c == 'n' || c == 'l') {
+				return true
+			}
+		case 'f':
+			if b == 'e' && c == 'b' {
+				return true
+			}
+		case 'm':
+			if b == 'a' && (c == 'r' || c == 'y') {
+				return true
+			}
+		case 'a':
+			if b == 'p' && c == 'r' || b == 'u' && c == 'g' {
+				return true
+			}
+		case 'o':
+			if b == 'c' && c == 't' {
+				return true
+			}
+		case 'n':
+			if b == 'o' && c == 'v' {
+				return true
+			}
+		case 'd':
+			if b == 'e' && c == 'c' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayHaveZone is a necessary condition of zoneRe: a plus or minus sign, or
+// a zone's name: "gmt", "utc", "bjt", "edt", "pdt" in any case, or a b, c,
+// e or p before an s (or the long s) and a t.
+func mayHaveZone(s string) bool {
+	if strings.ContainsAny(s, "+-") {
+		return true
+	}
+	for i := 2; i < len(s); i++ {
+		if s[i]|0x20 != 't' {
+			continue
+		}
+		a, b := s[i-2]|0x20, s[i-1]|0x20
+		switch {
+		case a == 'g' && b == 'm', a == 'b' && b == 'j', a == 'e' && b == 'd', a == 'p' && b == 'd':
+			return true
+		case b == 's' && (a == 'b' || a == 'c' || a == 'e' || a == 'p'):
+			return true
+		case i >= 3 && s[i-2:i] == "ſ":
+			if a := s[i-3] | 0x20; a == 'b' || a == 'c' || a == 'e' || a == 'p' {
+				return true
+			}
+		}
+	}
+	return containsFoldASCII(s, "utc")
+}
+
+// containsFoldASCII reports whether s contains sub, a non-empty lower-case
+// ASCII string none of whose letters folds to a non-ASCII rune, its ASCII
+// letters compared without case.
+func containsFoldASCII(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if equalFoldASCII(s[i:i+len(sub)], sub) {
+			return true
 		}
 	}
 	return false
