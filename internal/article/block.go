@@ -88,7 +88,7 @@ func (p *parser) sign(scores []int) {
 		return
 	}
 	for i := range p.lines {
-		if scores[i] >= 0 || p.lines[i].Kind == KindBlank || !p.metaShape(p.lines[i].Text) {
+		if scores[i] >= 0 || p.lines[i].Kind == KindBlank || !p.lineMeta(i) {
 			continue
 		}
 		seen := 0
@@ -159,7 +159,7 @@ func (p *parser) lineScore(i int) int {
 	if p.lineChrome(i) {
 		return -p.w.Chrome
 	}
-	if p.metaShape(t) {
+	if p.lineMeta(i) {
 		return -p.w.Short // a byline or dateline: part of the page's head, not of the prose
 	}
 	u := units(t)

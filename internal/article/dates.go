@@ -208,7 +208,9 @@ func isDateline(line string) (dateParts, bool) {
 
 // isDateline is the package's isDateline, remembering what it finds.
 func (f *dateFinder) isDateline(line string) (dateParts, bool) {
-	if moreWords(line, 10) {
+	if moreWords(line, 10) || !hasDigits(line, 4) {
+		// Too long, or without the year that findDate needs: not worth
+		// remembering.
 		return dateParts{}, false
 	}
 	if r, ok := f.datelines[line]; ok {

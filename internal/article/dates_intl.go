@@ -116,7 +116,9 @@ func looseDate(line string) (dateParts, bool) {
 
 // looseDate is the package's looseDate, remembering what it finds.
 func (f *dateFinder) looseDate(line string) (dateParts, bool) {
-	if moreWords(line, 12) {
+	if moreWords(line, 12) || !hasDigits(line, 2) {
+		// Too long, or without the two digits that every form has: not
+		// worth remembering.
 		return dateParts{}, false
 	}
 	if r, ok := f.loose[line]; ok {

@@ -186,15 +186,15 @@ func (p *parser) clean(bs, be int) bool {
 // headline, then a byline or a date line. Whatever short lines (tables of
 // figures, lists) come before its longest prose are then its body.
 func (p *parser) signedHead() bool {
-	var first []string
-	for _, l := range p.lines {
+	var first []int
+	for i, l := range p.lines {
 		if l.Kind != KindBlank {
-			if first = append(first, l.Text); len(first) == 2 {
+			if first = append(first, i); len(first) == 2 {
 				break
 			}
 		}
 	}
-	return len(first) == 2 && isTitleShape(first[0]) && !p.metaShape(first[0]) && p.metaShape(first[1])
+	return len(first) == 2 && isTitleShape(p.lines[first[0]].Text) && !p.lineMeta(first[0]) && p.lineMeta(first[1])
 }
 
 // cleanHead is the most lines a clean article has above its body: a
@@ -219,7 +219,7 @@ func (p *parser) titleAbove(bs int) int {
 		}
 		l := p.lines[i]
 		t := l.Text
-		if l.Kind != unset || p.chrome(t) || isNotice(t) || p.metaShape(t) || !isTitleShape(t) || isCredit(t) {
+		if l.Kind != unset || p.chrome(t) || isNotice(t) || p.lineMeta(i) || !isTitleShape(t) || isCredit(t) {
 			continue
 		}
 		score := 4
@@ -237,7 +237,7 @@ func (p *parser) titleAbove(bs int) int {
 			if d == 0 || k+d < 0 || k+d >= len(near) {
 				continue
 			}
-			if o := p.lines[near[k+d]].Text; p.metaShape(strings.TrimLeft(o, "•*- ")) || looseAuthor(o) != "" {
+			if o := p.lines[near[k+d]].Text; p.trimmedMeta(near[k+d]) || looseAuthor(o) != "" {
 				score += 3
 				break
 			}
@@ -308,7 +308,7 @@ func (p *parser) signedTitle(bs int) int {
 		}
 		seen++
 		if l.Kind == unset && next >= 0 && isTitleShape(l.Text) && multiWord(l.Text) &&
-			!p.lineChrome(i) && !isNotice(l.Text) && !p.metaShape(l.Text) && p.metaShape(p.lines[next].Text) {
+			!p.lineChrome(i) && !isNotice(l.Text) && !p.lineMeta(i) && p.lineMeta(next) {
 			return i
 		}
 		next = i
@@ -319,6 +319,35 @@ func (p *parser) signedTitle(bs int) int {
 // titleWindow is how many non-blank lines above the body are searched for
 // the headline: a headline is followed by a byline, a date, a few labels.
 const titleWindow = 15
+
+// lineMeta is metaShape for line i, asked once: the shape of a line is
+// asked for the body block, the signature, the title and the head.
+func (p *parser) lineMeta(i int) bool {
+	if p.metaMemo == nil {
+		p.metaMemo = make([]int8, len(p.lines))
+	}
+	switch p.metaMemo[i] {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	m := p.metaShape(p.lines[i].Text)
+	p.metaMemo[i] = 2
+	if m {
+		p.metaMemo[i] = 1
+	}
+	return m
+}
+
+// trimmedMeta is metaShape of line i without the list marks before it.
+func (p *parser) trimmedMeta(i int) bool {
+	t := p.lines[i].Text
+	if trimmed := strings.TrimLeft(t, "•*- "); trimmed != t {
+		return p.metaShape(trimmed)
+	}
+	return p.lineMeta(i)
+}
 
 // metaShape reports whether t is a metadata line (dateline, byline,
 // editors, source) without recording anything.

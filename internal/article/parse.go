@@ -103,6 +103,8 @@ type parser struct {
 	w Weights
 	// dates finds and remembers the dates of lines.
 	dates dateFinder
+	// metaMemo memoises metaShape per line, as chromeMemo does chrome.
+	metaMemo []int8
 	// chromeMemo memoises chrome per line: 0 not yet asked, 1 yes, 2 no.
 	chromeMemo []int8
 	raw        []string
