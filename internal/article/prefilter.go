@@ -224,10 +224,37 @@ func mayHaveZone(s string) bool {
 // ASCII string none of whose letters folds to a non-ASCII rune, its ASCII
 // letters compared without case.
 func containsFoldASCII(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if equalFoldASCII(s[i:i+len(sub)], sub) {
+	c := sub[0]
+	if 'a' <= c && c <= 'z' && containsFoldFrom(s, c-'a'+'A', sub) {
+		return true
+	}
+	return containsFoldFrom(s, c, sub)
+}
+
+// containsFoldFrom is containsFoldASCII looking only at the places where
+// s has the byte c, sub's first letter in one of its cases.
+func containsFoldFrom(s string, c byte, sub string) bool {
+	for i := 0; len(s)-i >= len(sub); i++ {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 || len(s)-i-j < len(sub) {
+			return false
+		}
+		i += j
+		if equalFoldASCII(s[i+1:i+len(sub)], sub[1:]) {
 			return true
 		}
 	}
 	return false
+}
+
+// noticeStarts are the beginnings of noticeRe's notices that stand at the
+// start of a line, cut before a k (which also folds to the Kelvin sign);
+// "k" and the Kelvin sign themselves stand for "keywords".
+var noticeStarts = []string{"clic", "tag", "k", "\u212a", "copyright", "©", "(c)"}
+
+// mayBeNotice is a necessary condition of noticeRe: the line starts as one
+// of its notices does, or has "all right" in it (of "all rights reserved",
+// whose s also folds to the long s).
+func mayBeNotice(line string) bool {
+	return hasPrefixFoldASCII(line, noticeStarts...) || containsFoldASCII(line, "all right")
 }

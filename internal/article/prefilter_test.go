@@ -23,6 +23,7 @@ var prefilters = []struct {
 	{"iso", func(s string) bool { return strings.ContainsAny(s, "-/") }, isoRe},
 	{"clock", func(s string) bool { return strings.IndexByte(s, ':') >= 0 }, clockRe},
 	{"zone", mayHaveZone, zoneRe},
+	{"notice", mayBeNotice, noticeRe},
 }
 
 // prefilterLines are lines each expression matches, in the case and
@@ -37,6 +38,8 @@ var prefilterLines = []string{
 	"Posted 11 April by Walter", "Eingestellt von Weinlachgummi um 10:52", "Veröffentlicht | Autor: gnaddrig", "(by Ann)", "text,by Bob",
 	"Verfasst von Eva", "written by\tTab", "",
 	"March 19, 1987", "14:34, MARCH 19, 1987", "ſept 21 2015", "21st ſep, 2015", "1 Jan 2020", "9 DEC. 2019", "July 4 1776", "may 1 2000", "Aug. 3 1999",
+	"Click here to subscribe", "CLICK HERE", "Tags: a, b", "Keywords: x", "Keyword: y", "Copyright 2020 Reuters", "© Agentur", "(C) BBC",
+	"2020 Example Ltd. All rights reserved.", "ALL RIGHTſ RESERVED",
 	"2015-09-21", "2015/9/1", "9:05 pm", "10:30:05", "GMT+8", "utc", "+08:00", "-0500", "BST", "Cſt", "pdt", "EDT", "bjt", "PST", "EſT",
 	"An ordinary sentence of the story, with nothing special in it.",
 }

@@ -91,7 +91,7 @@ var noticeRe = regexp.MustCompile(`(?i)^(click here\b.*|tags?:.*|keywords?:.*|(c
 
 // isNotice reports whether a short line has the form of a page notice.
 func isNotice(line string) bool {
-	return !moreWords(line, 8) && noticeRe.MatchString(line)
+	return !moreWords(line, 8) && mayBeNotice(line) && noticeRe.MatchString(line)
 }
 
 // editorRe matches an editors line such as "(Editor:Luxiao Zou,Bianji)".
