@@ -72,7 +72,11 @@ func findIntlDate(s string) (dateParts, bool) {
 		if !long && re != shortDottedRe {
 			continue
 		}
-		m := re.FindStringSubmatchIndex(s)
+		sep := byte('.')
+		if re == slashedRe {
+			sep = '/'
+		}
+		m := matchIf(strings.IndexByte(s, sep) >= 0, re, s)
 		if m == nil {
 			continue
 		}

@@ -258,3 +258,25 @@ var noticeStarts = []string{"clic", "tag", "k", "\u212a", "copyright", "©", "(c
 func mayBeNotice(line string) bool {
 	return hasPrefixFoldASCII(line, noticeStarts...) || containsFoldASCII(line, "all right")
 }
+
+// mayFollow is a necessary condition of isFollowLine: the line starts with
+// a bracket, or (after spaces) with the first letter of one of followRe's
+// invitations ("for the latest", "follow", "like", "join", "subscribe",
+// whose s also folds to the long s).
+func mayFollow(line string) bool {
+	if strings.HasPrefix(line, "(") {
+		return true
+	}
+	i := 0
+	for i < len(line) && reSpace(line[i]) {
+		i++
+	}
+	if i == len(line) {
+		return false
+	}
+	switch line[i] | 0x20 {
+	case 'f', 'l', 'j', 's':
+		return true
+	}
+	return strings.HasPrefix(line[i:], "ſ")
+}

@@ -24,6 +24,10 @@ var prefilters = []struct {
 	{"clock", func(s string) bool { return strings.IndexByte(s, ':') >= 0 }, clockRe},
 	{"zone", mayHaveZone, zoneRe},
 	{"notice", mayBeNotice, noticeRe},
+	{"follow", mayFollow, followRe},
+	{"dotted", func(s string) bool { return strings.IndexByte(s, '.') >= 0 }, dottedRe},
+	{"short dotted", func(s string) bool { return strings.IndexByte(s, '.') >= 0 }, shortDottedRe},
+	{"slashed", func(s string) bool { return strings.IndexByte(s, '/') >= 0 }, slashedRe},
 }
 
 // prefilterLines are lines each expression matches, in the case and
@@ -40,6 +44,8 @@ var prefilterLines = []string{
 	"March 19, 1987", "14:34, MARCH 19, 1987", "ſept 21 2015", "21st ſep, 2015", "1 Jan 2020", "9 DEC. 2019", "July 4 1776", "may 1 2000", "Aug. 3 1999",
 	"Click here to subscribe", "CLICK HERE", "Tags: a, b", "Keywords: x", "Keyword: y", "Copyright 2020 Reuters", "© Agentur", "(C) BBC",
 	"2020 Example Ltd. All rights reserved.", "ALL RIGHTſ RESERVED",
+	"18.10.2019", "am 23.09.22 um", "15/01/2016",
+	"Follow us on Twitter", "( follow @bbc)", "For the latest news, follow us", "Like us on Facebook", "JOIN US ON X", "ſubscribe to our newsletter", " subscribe to the channel",
 	"2015-09-21", "2015/9/1", "9:05 pm", "10:30:05", "GMT+8", "utc", "+08:00", "-0500", "BST", "Cſt", "pdt", "EDT", "bjt", "PST", "EſT",
 	"An ordinary sentence of the story, with nothing special in it.",
 }

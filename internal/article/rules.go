@@ -49,7 +49,7 @@ var followRe = regexp.MustCompile(`(?i)^\(?\s*(for (the )?(latest|more)\b.*\bfol
 // isFollowLine reports whether a line invites the reader to follow the site
 // elsewhere: a promotion, not part of the story.
 func isFollowLine(line string) bool {
-	if moreWords(line, 30) {
+	if !mayFollow(line) || moreWords(line, 30) {
 		return false
 	}
 	if followRe.MatchString(line) {
