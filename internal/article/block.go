@@ -255,6 +255,9 @@ func separators(t string) int {
 // breadcrumb: three separators or more, one for every few words (a
 // sentence may name "HIV/Aids" a few times; a menu separates every item).
 func isMenuRow(t string, u int) bool {
+	if separatorBytes(t) < 3 {
+		return false // fewer than three separators
+	}
 	n := separators(t)
 	return n >= 3 && n*3 >= u
 }
@@ -262,7 +265,33 @@ func isMenuRow(t string, u int) bool {
 // hasClausePunct reports whether t has any punctuation that running text
 // has: a line of twenty words without any is a row of links.
 func hasClausePunct(t string) bool {
-	return strings.ContainsAny(t, ".,;:!?。，；：！？") || utf8.RuneCountInString(t) > 400
+	// The ASCII marks are looked for as bytes, the full-width ones as
+	// strings (t is UTF-8: a rune's bytes stand for that rune alone).
+	return strings.ContainsAny(t, ".,;:!?") || containsAnyOf(t, clauseMarksCJK) || utf8.RuneCountInString(t) > 400
+}
+
+// clauseMarksCJK are the full-width clause marks of hasClausePunct.
+var clauseMarksCJK = []string{"。", "，", "；", "：", "！", "？"}
+
+// containsAnyOf reports whether s contains one of subs.
+func containsAnyOf(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// separatorBytes is at least separators(t): the count of the bytes that
+// a separator starts with ('|', '/', '>', and 0xC2 and 0xE2, the first
+// bytes of '·', '»', '•' and '›'), counted quickly.
+func separatorBytes(t string) int {
+	n := 0
+	for _, b := range [...]string{"|", "/", ">", "\xc2", "\xe2"} {
+		n += strings.Count(t, b)
+	}
+	return n
 }
 
 // bestBlock returns the first and last index of the contiguous run of

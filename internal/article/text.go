@@ -79,7 +79,27 @@ func moreWords(s string, n int) bool {
 	if len(s) < 2*n+1 {
 		return false // n+1 words take at least n+1 bytes and n separators
 	}
+	if n >= manyWords && spaceBytes(s) < n {
+		return false // every word but the first comes after a space
+	}
 	return countWords(s, n+1) > n
+}
+
+// manyWords is the number of words from which moreWords first counts the
+// bytes that may be white space (quick, whatever the length) rather than
+// the words (slower, but stopping at n+1).
+const manyWords = 100
+
+// spaceBytes is at least the number of white-space runes in s: the count
+// of the ASCII white-space bytes and of 0xC2, 0xE1, 0xE2 and 0xE3, the
+// first bytes of every other white-space rune (U+0085, U+00A0, U+1680,
+// U+2000 to U+205F, U+3000).
+func spaceBytes(s string) int {
+	n := 0
+	for _, b := range [...]string{" ", "\t", "\n", "\v", "\f", "\r", "\xc2", "\xe1", "\xe2", "\xe3"} {
+		n += strings.Count(s, b)
+	}
+	return n
 }
 
 // wordCount counts white-space separated words.
