@@ -280,3 +280,17 @@ func mayFollow(line string) bool {
 	}
 	return strings.HasPrefix(line[i:], "ſ")
 }
+
+// widgetFirst marks the lower-case first letters of widgetRe's labels.
+var widgetFirst = [256]bool{'a': true, 'b': true, 'c': true, 'e': true, 'h': true, 'i': true, 'l': true, 'm': true,
+	'n': true, 'p': true, 'r': true, 's': true, 't': true, 'v': true, 'w': true, 'y': true}
+
+// mayBeWidget is a necessary condition of widgetRe: the line starts with
+// the first letter of one of its labels in any case, with the long s
+// (which folds to s) or with one of the arrows of a pager.
+func mayBeWidget(line string) bool {
+	if line == "" {
+		return false
+	}
+	return widgetFirst[line[0]|0x20] || strings.HasPrefix(line, "ſ") || strings.HasPrefix(line, "«") || strings.HasPrefix(line, "‹")
+}

@@ -25,6 +25,7 @@ var prefilters = []struct {
 	{"zone", mayHaveZone, zoneRe},
 	{"notice", mayBeNotice, noticeRe},
 	{"follow", mayFollow, followRe},
+	{"widget", mayBeWidget, widgetRe},
 	{"dotted", func(s string) bool { return strings.IndexByte(s, '.') >= 0 }, dottedRe},
 	{"short dotted", func(s string) bool { return strings.IndexByte(s, '.') >= 0 }, shortDottedRe},
 	{"slashed", func(s string) bool { return strings.IndexByte(s, '/') >= 0 }, slashedRe},
@@ -46,6 +47,8 @@ var prefilterLines = []string{
 	"2020 Example Ltd. All rights reserved.", "ALL RIGHTſ RESERVED",
 	"18.10.2019", "am 23.09.22 um", "15/01/2016",
 	"Follow us on Twitter", "( follow @bbc)", "For the latest news, follow us", "Like us on Facebook", "JOIN US ON X", "ſubscribe to our newsletter", " subscribe to the channel",
+	"Add a comment", "Comments (113)", "MOST READ", "Hot news", "You may also like", "Recommended for you", "« Prev | Next »", "‹ ›", "Next page",
+	"ſhare this article", "Advertisement", "Back to top", "In pictures", "Sign up for our newsletter", "Editor's picks", "We recommend", "Tweet",
 	"2015-09-21", "2015/9/1", "9:05 pm", "10:30:05", "GMT+8", "utc", "+08:00", "-0500", "BST", "Cſt", "pdt", "EDT", "bjt", "PST", "EſT",
 	"An ordinary sentence of the story, with nothing special in it.",
 }

@@ -80,7 +80,7 @@ var widgetRe = regexp.MustCompile(`(?i)^(` +
 
 // isWidget reports whether a short line is the label of a page widget.
 func isWidget(line string) bool {
-	return !moreWords(line, 8) && widgetRe.MatchString(line)
+	return mayBeWidget(line) && !moreWords(line, 8) && widgetRe.MatchString(line)
 }
 
 // noticeRe matches the open-ended notices of a page's edges: tag lists,
