@@ -51,7 +51,7 @@ func findDate(s string) (dateParts, bool) {
 	// The expressions run only on the lines that have what they need:
 	// a month's name, a dash or a slash, a colon, a zone's sign or name.
 	month := mayHaveMonth(s)
-	if m := matchIf(month, mdyRe, s); m != nil {
+	if m := matchMonthFirst(s); m != nil {
 		d.month = months[strings.ToLower(s[m[2]:m[3]])]
 		d.day, _ = strconv.Atoi(s[m[4]:m[5]])
 		d.year, _ = strconv.Atoi(s[m[6]:m[7]])

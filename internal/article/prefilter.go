@@ -148,13 +148,17 @@ func matchIf(may bool, re *regexp.Regexp, s string) []int {
 // letters of an English month's name in any case, or the "ep" of "sep"
 // (whose s also folds to the long s). No other letter of theirs folds to
 // a non-ASCII rune.
-func mayHaveMonth(s string) bool {
+func mayHaveMonth(s string) bool { return firstMonth(s) >= 0 }
+
+// firstMonth is the offset of the first place in s where mayHaveMonth
+// finds a month's letters (of the "ep" for "sep"), or -1.
+func firstMonth(s string) int {
 	for i := 0; i+1 < len(s); i++ {
 		// b|0x20 lower-cases an ASCII letter, and maps no other byte
 		// to a letter.
 		a, b := s[i]|0x20, s[i+1]|0x20
 		if a == 'e' && b == 'p' {
-			return true
+			return i
 		}
 		if i+2 >= len(s) {
 			continue
@@ -163,35 +167,59 @@ func mayHaveMonth(s string) bool {
 		switch a {
 		case 'j':
 			if b == 'a' && c == 'n' || b == 'u' && (c == 'n' || c == 'l') {
-				return true
+				return i
 			}
 		case 'f':
 			if b == 'e' && c == 'b' {
-				return true
+				return i
 			}
 		case 'm':
 			if b == 'a' && (c == 'r' || c == 'y') {
-				return true
+				return i
 			}
 		case 'a':
 			if b == 'p' && c == 'r' || b == 'u' && c == 'g' {
-				return true
+				return i
 			}
 		case 'o':
 			if b == 'c' && c == 't' {
-				return true
+				return i
 			}
 		case 'n':
 			if b == 'o' && c == 'v' {
-				return true
+				return i
 			}
 		case 'd':
 			if b == 'e' && c == 'c' {
-				return true
+				return i
 			}
 		}
 	}
-	return false
+	return -1
+}
+
+// matchMonthFirst is mdyRe.FindStringSubmatchIndex(s) (nil when s has no
+// month's letters), run on the part of s that can hold the match: every
+// match starts at a month's name, so at most two bytes before the first
+// place firstMonth finds (the s, or long s, of "sep"). The part starts
+// at a space, so that the expression sees the same word boundaries and
+// rune starts as in s; the offsets are given in s.
+func matchMonthFirst(s string) []int {
+	i := firstMonth(s)
+	if i < 0 {
+		return nil
+	}
+	cut := strings.LastIndexByte(s[:max(i-2, 0)], ' ')
+	if cut <= 0 {
+		return mdyRe.FindStringSubmatchIndex(s)
+	}
+	m := mdyRe.FindStringSubmatchIndex(s[cut:])
+	for k := range m {
+		if m[k] >= 0 {
+			m[k] += cut
+		}
+	}
+	return m
 }
 
 // mayHaveZone is a necessary condition of zoneRe: a plus or minus sign, or

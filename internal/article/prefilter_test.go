@@ -2,6 +2,7 @@ package article
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -51,6 +52,28 @@ var prefilterLines = []string{
 	"ſhare this article", "Advertisement", "Back to top", "In pictures", "Sign up for our newsletter", "Editor's picks", "We recommend", "Tweet",
 	"2015-09-21", "2015/9/1", "9:05 pm", "10:30:05", "GMT+8", "utc", "+08:00", "-0500", "BST", "Cſt", "pdt", "EDT", "bjt", "PST", "EſT",
 	"An ordinary sentence of the story, with nothing special in it.",
+}
+
+// TestMatchMonthFirst checks that running the month-day-year expression
+// from the first month's letters finds what running it on the whole line
+// does.
+func TestMatchMonthFirst(t *testing.T) {
+	for _, line := range append(prefilterLines, "By Reuters Staff (Reuters) 14:34, March 19, 1987", "xMarch 19, 1987 and March 20, 1988",
+		"Reported sep 1 2000", "Le ſep 3 2001", "jánuary? Jan 5 2003", "é May 6 2004", "May 1999 but June 7 2005") {
+		if got, want := matchMonthFirst(line), mdyRe.FindStringSubmatchIndex(line); !slices.Equal(got, want) {
+			t.Errorf("%q: %v, want %v", line, got, want)
+		}
+	}
+}
+
+func FuzzMatchMonthFirst(f *testing.F) {
+	f.Add("By Reuters Staff (Reuters) 14:34, March 19, 1987")
+	f.Add("ab ſep 3 2001")
+	f.Fuzz(func(t *testing.T, line string) {
+		if got, want := matchMonthFirst(line), mdyRe.FindStringSubmatchIndex(line); !slices.Equal(got, want) {
+			t.Fatalf("%q: %v, want %v", line, got, want)
+		}
+	})
 }
 
 func TestPrefiltersNecessary(t *testing.T) {
