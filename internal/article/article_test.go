@@ -407,3 +407,35 @@ func BenchmarkParseCorpus(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseBuiltCorpus parses the seeds of a corpus built by
+// bench/corpus (BBC and Reuters articles with bylines), when one is in
+// bench/out: the indexer's input.
+func BenchmarkParseBuiltCorpus(b *testing.B) {
+	dirs, _ := filepath.Glob("../../bench/out/corpus-*")
+	if len(dirs) == 0 {
+		b.Skip("no built corpus in bench/out (go run ./bench/corpus)")
+	}
+	var files []string
+	for _, pat := range []string{"*/*.txt", "*/*/*.txt"} {
+		m, _ := filepath.Glob(filepath.Join(dirs[0], pat))
+		files = append(files, m...)
+	}
+	var texts [][]byte
+	var n int64
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, data)
+		n += int64(len(data))
+	}
+	b.SetBytes(n)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, data := range texts {
+			_, _ = Parse(files[i], data)
+		}
+	}
+}

@@ -23,7 +23,7 @@ var nameStops = map[string]bool{
 // looseAuthor returns the author a short head or foot line names after a
 // word for "by", or "".
 func looseAuthor(line string) string {
-	if moreWords(line, 20) {
+	if moreWords(line, 20) || !mayNameAuthor(line) {
 		return ""
 	}
 	loc := authorRe.FindStringIndex(line)
@@ -105,7 +105,7 @@ func (p *parser) nearAuthor() {
 			p.author = t
 			return
 		}
-		if d, ok := looseDate(t); ok {
+		if d, ok := p.dates.looseDate(t); ok {
 			if rest := strings.Trim(d.rest, " ,|-–—/•·"); isName(rest) {
 				// A date and a name: "28. Jan. 2022 Paula Balov".
 				p.author = rest
@@ -126,7 +126,7 @@ func (p *parser) datedLine(i int) bool {
 	if i < 0 || endsSentence(p.lines[i].Text) {
 		return false
 	}
-	_, ok := looseDate(p.lines[i].Text)
+	_, ok := p.dates.looseDate(p.lines[i].Text)
 	return ok
 }
 

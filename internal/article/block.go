@@ -88,7 +88,7 @@ func (p *parser) sign(scores []int) {
 		return
 	}
 	for i := range p.lines {
-		if scores[i] >= 0 || p.lines[i].Kind == KindBlank || !p.metaShape(p.lines[i].Text) {
+		if scores[i] >= 0 || p.lines[i].Kind == KindBlank || !p.lineMeta(i) {
 			continue
 		}
 		seen := 0
@@ -159,7 +159,7 @@ func (p *parser) lineScore(i int) int {
 	if p.lineChrome(i) {
 		return -p.w.Chrome
 	}
-	if p.metaShape(t) {
+	if p.lineMeta(i) {
 		return -p.w.Short // a byline or dateline: part of the page's head, not of the prose
 	}
 	u := units(t)
@@ -192,22 +192,28 @@ func introduces(t string) bool {
 
 // units is a line's length in words, up to maxLineGain+1 (a longer line
 // gains no more); in scripts written without spaces two characters count
-// as a word.
+// as a word. ASCII is read byte by byte, and the line only as far as the
+// limit.
 func units(t string) int {
 	const limit = maxLineGain + 1
-	if plainASCII(t) {
-		return countWords(t, limit)
-	}
 	w, dense, in := 0, 0, false
-	for _, r := range t {
-		space := unicode.IsSpace(r)
+	for i := 0; i < len(t); {
+		var space bool
+		if c := t[i]; c < utf8.RuneSelf {
+			space = asciiSpace[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(t[i:])
+			i += size
+			space = unicode.IsSpace(r)
+			if r >= 0x0e00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
+				dense++
+			}
+		}
 		if !space && !in {
 			w++
 		}
 		in = !space
-		if r >= 0x0e00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
-			dense++
-		}
 		if w+dense/2 >= limit {
 			break
 		}
@@ -249,6 +255,9 @@ func separators(t string) int {
 // breadcrumb: three separators or more, one for every few words (a
 // sentence may name "HIV/Aids" a few times; a menu separates every item).
 func isMenuRow(t string, u int) bool {
+	if separatorBytes(t) < 3 {
+		return false // fewer than three separators
+	}
 	n := separators(t)
 	return n >= 3 && n*3 >= u
 }
@@ -256,7 +265,33 @@ func isMenuRow(t string, u int) bool {
 // hasClausePunct reports whether t has any punctuation that running text
 // has: a line of twenty words without any is a row of links.
 func hasClausePunct(t string) bool {
-	return strings.ContainsAny(t, ".,;:!?。，；：！？") || utf8.RuneCountInString(t) > 400
+	// The ASCII marks are looked for as bytes, the full-width ones as
+	// strings (t is UTF-8: a rune's bytes stand for that rune alone).
+	return strings.ContainsAny(t, ".,;:!?") || containsAnyOf(t, clauseMarksCJK) || utf8.RuneCountInString(t) > 400
+}
+
+// clauseMarksCJK are the full-width clause marks of hasClausePunct.
+var clauseMarksCJK = []string{"。", "，", "；", "：", "！", "？"}
+
+// containsAnyOf reports whether s contains one of subs.
+func containsAnyOf(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// separatorBytes is at least separators(t): the count of the bytes that
+// a separator starts with ('|', '/', '>', and 0xC2 and 0xE2, the first
+// bytes of '·', '»', '•' and '›'), counted quickly.
+func separatorBytes(t string) int {
+	n := 0
+	for _, b := range [...]string{"|", "/", ">", "\xc2", "\xe2"} {
+		n += strings.Count(t, b)
+	}
+	return n
 }
 
 // bestBlock returns the first and last index of the contiguous run of

@@ -48,17 +48,20 @@ func findDate(s string) (dateParts, bool) {
 	if !hasDigits(s, 4) { // every form has a four-digit year
 		return d, false
 	}
-	if m := mdyRe.FindStringSubmatchIndex(s); m != nil {
+	// The expressions run only on the lines that have what they need:
+	// a month's name, a dash or a slash, a colon, a zone's sign or name.
+	month := mayHaveMonth(s)
+	if m := matchMonthFirst(s); m != nil {
 		d.month = months[strings.ToLower(s[m[2]:m[3]])]
 		d.day, _ = strconv.Atoi(s[m[4]:m[5]])
 		d.year, _ = strconv.Atoi(s[m[6]:m[7]])
 		loc = m[:2]
-	} else if m := dmyRe.FindStringSubmatchIndex(s); m != nil {
+	} else if m := matchIf(month, dmyRe, s); m != nil {
 		d.day, _ = strconv.Atoi(s[m[2]:m[3]])
 		d.month = months[strings.ToLower(s[m[4]:m[5]])]
 		d.year, _ = strconv.Atoi(s[m[6]:m[7]])
 		loc = m[:2]
-	} else if m := isoRe.FindStringSubmatchIndex(s); m != nil {
+	} else if m := matchIf(strings.ContainsAny(s, "-/"), isoRe, s); m != nil {
 		d.year, _ = strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		d.month = time.Month(mo)
@@ -71,7 +74,7 @@ func findDate(s string) (dateParts, bool) {
 		return d, false
 	}
 	rest := s[:loc[0]] + " " + s[loc[1]:]
-	if m := clockRe.FindStringSubmatchIndex(rest); m != nil {
+	if m := matchIf(strings.IndexByte(rest, ':') >= 0, clockRe, rest); m != nil {
 		h, _ := strconv.Atoi(rest[m[2]:m[3]])
 		mi, _ := strconv.Atoi(rest[m[4]:m[5]])
 		sec := 0
@@ -92,8 +95,10 @@ func findDate(s string) (dateParts, bool) {
 			rest = rest[:m[0]] + " " + rest[m[1]:]
 		}
 	}
-	if m := zoneRe.FindStringSubmatch(rest); m != nil {
-		d.zone = parseZone(m)
+	if mayHaveZone(rest) {
+		if m := zoneRe.FindStringSubmatch(rest); m != nil {
+			d.zone = parseZone(m)
+		}
 	}
 	d.rest = strings.Trim(normaliseSpace(rest), " ,|-–—")
 	return d, true
@@ -197,10 +202,28 @@ func hasDigits(s string, n int) bool {
 // isDateline reports whether a line is only a date (with a clock time,
 // weekday or an "Updated"/"Published" label), and returns it.
 func isDateline(line string) (dateParts, bool) {
-	if moreWords(line, 10) {
+	var f dateFinder
+	return f.isDateline(line)
+}
+
+// isDateline is the package's isDateline, remembering what it finds.
+func (f *dateFinder) isDateline(line string) (dateParts, bool) {
+	if moreWords(line, 10) || !hasDigits(line, 4) {
+		// Too long, or without the year that findDate needs: not worth
+		// remembering.
 		return dateParts{}, false
 	}
-	d, ok := findDate(line)
+	if r, ok := f.datelines[line]; ok {
+		return r.d, r.ok
+	}
+	d, ok := f.isDatelineFound(line)
+	f.remember(&f.datelines, line, d, ok)
+	return d, ok
+}
+
+// isDatelineFound is isDateline of a line short enough to be one.
+func (f *dateFinder) isDatelineFound(line string) (dateParts, bool) {
+	d, ok := f.findDate(line)
 	if !ok {
 		return d, false
 	}
@@ -209,7 +232,7 @@ func isDateline(line string) (dateParts, bool) {
 		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "(", ")", "gmt", "utc", "bjt", "beijing", "time"} {
 		rest = strings.ReplaceAll(rest, w, " ")
 	}
-	if zoneRe.MatchString(rest) {
+	if mayHaveZone(rest) && zoneRe.MatchString(rest) {
 		rest = zoneRe.ReplaceAllString(rest, " ")
 	}
 	return d, strings.TrimSpace(strings.Trim(rest, " ,.-–—+0123456789")) == ""

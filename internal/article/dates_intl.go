@@ -72,7 +72,11 @@ func findIntlDate(s string) (dateParts, bool) {
 		if !long && re != shortDottedRe {
 			continue
 		}
-		m := re.FindStringSubmatchIndex(s)
+		sep := byte('.')
+		if re == slashedRe {
+			sep = '/'
+		}
+		m := matchIf(strings.IndexByte(s, sep) >= 0, re, s)
 		if m == nil {
 			continue
 		}
@@ -110,10 +114,28 @@ func findIntlDate(s string) (dateParts, bool) {
 // forms findDate and findIntlDate read, whatever labels stand around it
 // ("Veröffentlicht am 18.10.2019 um 12:30 Uhr").
 func looseDate(line string) (dateParts, bool) {
-	if moreWords(line, 12) {
+	var f dateFinder
+	return f.looseDate(line)
+}
+
+// looseDate is the package's looseDate, remembering what it finds.
+func (f *dateFinder) looseDate(line string) (dateParts, bool) {
+	if moreWords(line, 12) || !hasDigits(line, 2) {
+		// Too long, or without the two digits that every form has: not
+		// worth remembering.
 		return dateParts{}, false
 	}
-	if d, ok := findDate(line); ok {
+	if r, ok := f.loose[line]; ok {
+		return r.d, r.ok
+	}
+	d, ok := f.looseFound(line)
+	f.remember(&f.loose, line, d, ok)
+	return d, ok
+}
+
+// looseFound is looseDate of a line short enough to be read.
+func (f *dateFinder) looseFound(line string) (dateParts, bool) {
+	if d, ok := f.findDate(line); ok {
 		return d, true
 	}
 	return findIntlDate(line)

@@ -47,10 +47,10 @@ func (p *parser) above(bs int) {
 		if p.chrome(l.Text) {
 			continue
 		}
-		if d, ok := isDateline(l.Text); ok {
+		if d, ok := p.dates.isDateline(l.Text); ok {
 			l.Kind = KindMeta
 			p.setDateAbove(d)
-		} else if d, ok := looseDate(l.Text); ok && !endsSentence(l.Text) {
+		} else if d, ok := p.dates.looseDate(l.Text); ok && !endsSentence(l.Text) {
 			l.Kind = KindMeta
 			p.setDateAbove(d)
 		}
@@ -82,7 +82,7 @@ func (p *parser) foot(be int) {
 		if name := looseAuthor(l.Text); name != "" && p.author == "" {
 			p.author, l.Kind = name, KindMeta
 		}
-		if d, ok := looseDate(l.Text); ok && !p.hasDate && !endsSentence(l.Text) {
+		if d, ok := p.dates.looseDate(l.Text); ok && !p.hasDate && !endsSentence(l.Text) {
 			p.setDate(d)
 			l.Kind = KindMeta
 		}
@@ -106,7 +106,7 @@ func (p *parser) head() {
 			l.Kind = KindChrome
 			continue
 		}
-		if d, ok := isDateline(l.Text); ok {
+		if d, ok := p.dates.isDateline(l.Text); ok {
 			l.Kind = KindMeta
 			p.setDate(d)
 			continue
@@ -133,15 +133,15 @@ func (p *parser) head() {
 			l.Kind = KindChrome
 			continue
 		}
-		if d, ok := isDateline(l.Text); ok {
+		if d, ok := p.dates.isDateline(l.Text); ok {
 			l.Kind = KindMeta
 			p.setDate(d)
 			continue
 		}
-		if b, ok := parseByline(l.Text); ok && p.author == "" {
+		if b, ok := p.dates.parseByline(l.Text); ok && p.author == "" {
 			l.Kind = KindMeta
 			p.author, p.source = b.author, b.source
-			if d, ok := findDate(b.rest); ok {
+			if d, ok := p.dates.findDate(b.rest); ok {
 				p.setDate(d)
 			}
 			continue
@@ -186,15 +186,15 @@ func (p *parser) clean(bs, be int) bool {
 // headline, then a byline or a date line. Whatever short lines (tables of
 // figures, lists) come before its longest prose are then its body.
 func (p *parser) signedHead() bool {
-	var first []string
-	for _, l := range p.lines {
+	var first []int
+	for i, l := range p.lines {
 		if l.Kind != KindBlank {
-			if first = append(first, l.Text); len(first) == 2 {
+			if first = append(first, i); len(first) == 2 {
 				break
 			}
 		}
 	}
-	return len(first) == 2 && isTitleShape(first[0]) && !p.metaShape(first[0]) && p.metaShape(first[1])
+	return len(first) == 2 && isTitleShape(p.lines[first[0]].Text) && !p.lineMeta(first[0]) && p.lineMeta(first[1])
 }
 
 // cleanHead is the most lines a clean article has above its body: a
@@ -219,7 +219,7 @@ func (p *parser) titleAbove(bs int) int {
 		}
 		l := p.lines[i]
 		t := l.Text
-		if l.Kind != unset || p.chrome(t) || isNotice(t) || p.metaShape(t) || !isTitleShape(t) || isCredit(t) {
+		if l.Kind != unset || p.chrome(t) || isNotice(t) || p.lineMeta(i) || !isTitleShape(t) || isCredit(t) {
 			continue
 		}
 		score := 4
@@ -237,7 +237,7 @@ func (p *parser) titleAbove(bs int) int {
 			if d == 0 || k+d < 0 || k+d >= len(near) {
 				continue
 			}
-			if o := p.lines[near[k+d]].Text; p.metaShape(strings.TrimLeft(o, "•*- ")) || looseAuthor(o) != "" {
+			if o := p.lines[near[k+d]].Text; p.trimmedMeta(near[k+d]) || looseAuthor(o) != "" {
 				score += 3
 				break
 			}
@@ -308,7 +308,7 @@ func (p *parser) signedTitle(bs int) int {
 		}
 		seen++
 		if l.Kind == unset && next >= 0 && isTitleShape(l.Text) && multiWord(l.Text) &&
-			!p.lineChrome(i) && !isNotice(l.Text) && !p.metaShape(l.Text) && p.metaShape(p.lines[next].Text) {
+			!p.lineChrome(i) && !isNotice(l.Text) && !p.lineMeta(i) && p.lineMeta(next) {
 			return i
 		}
 		next = i
@@ -320,25 +320,6 @@ func (p *parser) signedTitle(bs int) int {
 // the headline: a headline is followed by a byline, a date, a few labels.
 const titleWindow = 15
 
-// metaShape reports whether t is a metadata line (dateline, byline,
-// editors, source) without recording anything.
-func (p *parser) metaShape(t string) bool {
-	if _, ok := parseEditors(t); ok {
-		return true
-	}
-	if isSourceLine(t) {
-		return true
-	}
-	if _, ok := isDateline(t); ok {
-		return true
-	}
-	if _, ok := looseDate(t); ok && !endsSentence(t) {
-		return true
-	}
-	_, ok := parseByline(t)
-	return ok
-}
-
 // metaLine records what a metadata line between the title and the body
 // says and reports whether it was one.
 func (p *parser) metaLine(t string) bool {
@@ -348,18 +329,18 @@ func (p *parser) metaLine(t string) bool {
 	if p.meta(t) {
 		return true
 	}
-	if b, ok := parseByline(t); ok && p.author == "" {
+	if b, ok := p.dates.parseByline(t); ok && p.author == "" {
 		p.author, p.source = b.author, b.source
-		if d, ok := findDate(b.rest); ok {
+		if d, ok := p.dates.findDate(b.rest); ok {
 			p.setDate(d)
 		}
 		return true
 	}
-	if d, ok := isDateline(t); ok {
+	if d, ok := p.dates.isDateline(t); ok {
 		p.setDate(d)
 		return true
 	}
-	if d, ok := looseDate(t); ok && !endsSentence(t) {
+	if d, ok := p.dates.looseDate(t); ok && !endsSentence(t) {
 		p.setDate(d)
 		return true
 	}
@@ -395,30 +376,6 @@ func multiWord(t string) bool {
 	return moreWords(t, 2) || utf8.RuneCountInString(t) >= 8 && !strings.Contains(t, " ")
 }
 
-// lineChrome is chrome for line i, asked once.
-func (p *parser) lineChrome(i int) bool {
-	if p.chromeMemo == nil {
-		p.chromeMemo = make([]int8, len(p.lines))
-	}
-	switch p.chromeMemo[i] {
-	case 1:
-		return true
-	case 2:
-		return false
-	}
-	c := p.chrome(p.lines[i].Text)
-	p.chromeMemo[i] = 2
-	if c {
-		p.chromeMemo[i] = 1
-	}
-	return c
-}
-
-// chrome reports whether a line is site furniture wherever it stands.
-func (p *parser) chrome(t string) bool {
-	return isShareBar(t) || isFollowLine(t) || isWidget(t) || isConsent(t)
-}
-
 // meta handles the metadata lines that may stand anywhere: editors and
 // source lines. It records what they say and reports whether t was one.
 func (p *parser) meta(t string) bool {
@@ -427,6 +384,9 @@ func (p *parser) meta(t string) bool {
 			p.editors = names
 		}
 		return true
+	}
+	if !hasColon(t) {
+		return false
 	}
 	if m := sourceRe.FindStringSubmatch(t); m != nil && isSourceLine(t) {
 		if p.source == "" {
@@ -463,7 +423,7 @@ func (p *parser) nearDate() {
 		if p.lines[i].Kind == KindBlank || endsSentence(t) {
 			return false
 		}
-		if d, ok := looseDate(t); ok {
+		if d, ok := p.dates.looseDate(t); ok {
 			p.setDate(d)
 			return true
 		}

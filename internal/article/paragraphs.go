@@ -26,11 +26,11 @@ func (p *parser) body(be int) {
 			if _, ok := parseEditors(l.Text); ok {
 				end = i
 			}
-		case isDateOnly(l.Text):
+		case p.dates.isDateOnly(l.Text):
 			// A date on a line of its own in the body: the post's date
 			// under it, or a dated entry; metadata, not text.
 			l.Kind = KindMeta
-			if d, ok := looseDate(l.Text); ok && p.bodyDate == nil {
+			if d, ok := p.dates.looseDate(l.Text); ok && p.bodyDate == nil {
 				p.bodyDate = &d
 			}
 		case p.lineChrome(i) && isFollowLine(l.Text):
@@ -82,7 +82,11 @@ func (p *parser) tail(be int) int {
 			}
 			return i - 1
 		}
-		words += wordCount(l.Text)
+		if words < tailAfter {
+			// Past tailAfter the count is no longer asked: count only
+			// up to it.
+			words += countWords(l.Text, tailAfter-words)
+		}
 	}
 	return be
 }
@@ -93,11 +97,11 @@ const tailAfter = 50
 // isDateOnly reports whether a line is a date with at most a clock time
 // and a word or two beside it ("10. September 2017", "20. November 2022 um
 // 10:36 Uhr").
-func isDateOnly(t string) bool {
+func (f *dateFinder) isDateOnly(t string) bool {
 	if moreWords(t, dateOnlyWords) || endsSentence(t) {
 		return false
 	}
-	_, ok := looseDate(t)
+	_, ok := f.looseDate(t)
 	return ok
 }
 

@@ -101,6 +101,10 @@ func splitLines(s string) []string {
 // parser holds the state of one parse.
 type parser struct {
 	w Weights
+	// dates finds and remembers the dates of lines.
+	dates dateFinder
+	// metaMemo memoises metaShape per line, as chromeMemo does chrome.
+	metaMemo []int8
 	// chromeMemo memoises chrome per line: 0 not yet asked, 1 yes, 2 no.
 	chromeMemo []int8
 	raw        []string
@@ -127,7 +131,7 @@ func newParser(text string) *parser {
 	if len(raw) > 1 && raw[len(raw)-1] == "" {
 		raw = raw[:len(raw)-1]
 	}
-	p := &parser{raw: raw, lines: make([]Line, len(raw))}
+	p := &parser{raw: raw, lines: make([]Line, len(raw)), dates: newDateFinder()}
 	for i, r := range raw {
 		t := normaliseSpace(r)
 		k := unset

@@ -49,10 +49,17 @@ var followRe = regexp.MustCompile(`(?i)^\(?\s*(for (the )?(latest|more)\b.*\bfol
 // isFollowLine reports whether a line invites the reader to follow the site
 // elsewhere: a promotion, not part of the story.
 func isFollowLine(line string) bool {
-	if moreWords(line, 30) {
+	if !mayFollow(line) || moreWords(line, 30) {
 		return false
 	}
-	return followRe.MatchString(line) || (strings.Contains(strings.ToLower(line), "follow") && socialCount(strings.ToLower(line)) >= 1 && strings.HasPrefix(line, "("))
+	if followRe.MatchString(line) {
+		return true
+	}
+	if !strings.HasPrefix(line, "(") {
+		return false
+	}
+	lower := strings.ToLower(line)
+	return strings.Contains(lower, "follow") && socialCount(lower) >= 1
 }
 
 // widgetRe matches the labels of page widgets: comment boxes, most-read
@@ -73,7 +80,7 @@ var widgetRe = regexp.MustCompile(`(?i)^(` +
 
 // isWidget reports whether a short line is the label of a page widget.
 func isWidget(line string) bool {
-	return !moreWords(line, 8) && widgetRe.MatchString(line)
+	return mayBeWidget(line) && !moreWords(line, 8) && widgetRe.MatchString(line)
 }
 
 // noticeRe matches the open-ended notices of a page's edges: tag lists,
@@ -84,7 +91,7 @@ var noticeRe = regexp.MustCompile(`(?i)^(click here\b.*|tags?:.*|keywords?:.*|(c
 
 // isNotice reports whether a short line has the form of a page notice.
 func isNotice(line string) bool {
-	return !moreWords(line, 8) && noticeRe.MatchString(line)
+	return !moreWords(line, 8) && mayBeNotice(line) && noticeRe.MatchString(line)
 }
 
 // editorRe matches an editors line such as "(Editor:Luxiao Zou,Bianji)".
@@ -92,7 +99,7 @@ var editorRe = regexp.MustCompile(`(?i)^\(?\s*(?:editors?|edited by|responsible 
 
 // parseEditors returns the names of an editors line, or ok=false.
 func parseEditors(line string) (names string, ok bool) {
-	if moreWords(line, 12) {
+	if !mayBeEditors(line) || moreWords(line, 12) {
 		return "", false
 	}
 	m := editorRe.FindStringSubmatch(line)
@@ -115,7 +122,13 @@ type byline struct {
 
 // parseByline returns the parts of a byline, or ok=false.
 func parseByline(line string) (b byline, ok bool) {
-	if moreWords(line, 25) {
+	var f dateFinder
+	return f.parseByline(line)
+}
+
+// parseByline is the package's parseByline, with f to find the dates.
+func (f *dateFinder) parseByline(line string) (b byline, ok bool) {
+	if !mayBeByline(line) || moreWords(line, 25) {
 		return b, false
 	}
 	m := bylineRe.FindStringSubmatch(line)
@@ -131,12 +144,12 @@ func parseByline(line string) (b byline, ok bool) {
 	// What follows the name must be a date or nothing: "By contrast, the
 	// market ..." is a sentence, not a byline.
 	if b.rest != "" {
-		if _, ok := findDate(b.rest); !ok {
+		if _, ok := f.findDate(b.rest); !ok {
 			return b, false
 		}
 	}
 	if b.source != "" {
-		if _, ok := findDate(b.source); ok {
+		if _, ok := f.findDate(b.source); ok {
 			b.rest, b.source = strings.TrimSpace(b.source+" "+b.rest), ""
 		}
 	}
@@ -150,6 +163,9 @@ var sourceRe = regexp.MustCompile(`(?i)^(?:source|from|via)\s*[:：]\s*(.{2,60})
 // name is a name, not a clause: it does not start in lower case or end a
 // sentence ("Source: the ministry." is a sentence of the story).
 func isSourceLine(t string) bool {
+	if !hasColon(t) {
+		return false
+	}
 	m := sourceRe.FindStringSubmatch(t)
 	if m == nil {
 		return false
@@ -189,5 +205,5 @@ var consentContextRe = regexp.MustCompile(`(?i)(web ?seite|website|site|browser|
 // isConsent reports whether a line is part of a cookie or privacy consent
 // notice: a page's notice about itself, never the story.
 func isConsent(line string) bool {
-	return consentRe.MatchString(line) && consentContextRe.MatchString(line)
+	return mayHaveCookie(line) && consentRe.MatchString(line) && consentContextRe.MatchString(line)
 }

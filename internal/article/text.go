@@ -56,22 +56,16 @@ func normaliseSpace(s string) string {
 // plainASCII reports whether s is printable ASCII with single spaces
 // between words and none at the ends: already normalised.
 func plainASCII(s string) bool {
-	space := true // a leading space is not plain
+	prev := byte(' ') // a leading space is not plain
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= utf8.RuneSelf || c < 0x20 || c == 0x7f {
+		// Outside '!'..'~' only a space after a non-space is plain.
+		if c-'!' > '~'-'!' && (c != ' ' || prev == ' ') {
 			return false
 		}
-		if c == ' ' {
-			if space {
-				return false
-			}
-			space = true
-		} else {
-			space = false
-		}
+		prev = c
 	}
-	return len(s) == 0 || !space
+	return len(s) == 0 || prev != ' '
 }
 
 // indented reports whether a raw line starts with two or more spaces or a tab.
@@ -85,7 +79,27 @@ func moreWords(s string, n int) bool {
 	if len(s) < 2*n+1 {
 		return false // n+1 words take at least n+1 bytes and n separators
 	}
+	if n >= manyWords && spaceBytes(s) < n {
+		return false // every word but the first comes after a space
+	}
 	return countWords(s, n+1) > n
+}
+
+// manyWords is the number of words from which moreWords first counts the
+// bytes that may be white space (quick, whatever the length) rather than
+// the words (slower, but stopping at n+1).
+const manyWords = 100
+
+// spaceBytes is at least the number of white-space runes in s: the count
+// of the ASCII white-space bytes and of 0xC2, 0xE1, 0xE2 and 0xE3, the
+// first bytes of every other white-space rune (U+0085, U+00A0, U+1680,
+// U+2000 to U+205F, U+3000).
+func spaceBytes(s string) int {
+	n := 0
+	for _, b := range [...]string{" ", "\t", "\n", "\v", "\f", "\r", "\xc2", "\xe1", "\xe2", "\xe3"} {
+		n += strings.Count(s, b)
+	}
+	return n
 }
 
 // wordCount counts white-space separated words.
@@ -102,6 +116,13 @@ func countWords(s string, limit int) int {
 	}
 	n, in := 0, false
 	for i := 0; i < len(s); {
+		if c := s[i]; in && c > ' ' && c < utf8.RuneSelf {
+			// Inside a word every byte from '!' to DEL is a letter of it:
+			// skip to the word's end.
+			for i++; i < len(s) && s[i] > ' ' && s[i] < utf8.RuneSelf; i++ {
+			}
+			continue
+		}
 		var space bool
 		if c := s[i]; c < utf8.RuneSelf {
 			space = asciiSpace[c]
