@@ -78,7 +78,6 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 	// finish the shard (merge, write), and bleve's Close panics when no
 	// segment was written, as when the disk filled up writing the first.
 	// Between batches it holds no open file; its files are in scratch.
-	var kept []Entry
 	seeds := readSeeds(ctx, src, w.docs, es, res.bad)
 	defer seeds.Close()
 	for {
@@ -111,7 +110,6 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 			}
 		}
 		res.seeds[r.entry.Seed] = r.rec
-		kept = append(kept, Entry{Seed: r.entry.Seed, Info: r.rec})
 		res.info.Articles += len(r.ds)
 		n := paragraphCount(r.ds)
 		res.info.Paragraphs += n
@@ -132,12 +130,26 @@ func (w *Writer) buildShard(ctx context.Context, j job, src Source, progress fun
 		if err := closeBuilder(ctx, b, j.merge); err != nil {
 			return done, fmt.Errorf("finish shard %d: %w", bucket, err)
 		}
-		if err := w.install(tmp, &done.info, j.readers, kept, done.seeds); err != nil {
+		if err := w.install(tmp, &done.info, j.readers, keptEntries(es, done.seeds), done.seeds); err != nil {
 			return done, err
 		}
 		return done, nil
 	}
 	return res, nil
+}
+
+// keptEntries returns the entries of es that seeds holds, in es' order,
+// with the records read: the seeds a shard was built of. Made when the
+// shard is named, not kept through its build: at millions of seeds a copy
+// of every entry is a large part of the build's heap.
+func keptEntries(es []Entry, seeds map[string]SeedInfo) []Entry {
+	kept := make([]Entry, 0, len(seeds))
+	for _, e := range es {
+		if si, ok := seeds[e.Seed]; ok {
+			kept = append(kept, Entry{Seed: e.Seed, Info: si})
+		}
+	}
+	return kept
 }
 
 // install names the shard written in tmp after the seeds it holds, moves it
