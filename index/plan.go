@@ -33,6 +33,7 @@ type Plan struct {
 	reused     []ShardInfo         // shards taken over as they are
 	seeds      map[string]SeedInfo // the seeds of the reused shards
 	jobs       []job               // shards to write
+	used       bool                // given to Publish: jobs' lists are let go as they are carried out
 	goneBroken bool                // a seed Base had skipped is gone: the skipped list changes
 }
 

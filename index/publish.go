@@ -35,11 +35,16 @@ type BuildStats struct {
 // generation than the one now published.
 var ErrStalePlan = errors.New("plan is stale: another generation was published since")
 
+// ErrPlanUsed is returned by Publish for a plan it was given before: a
+// plan is used up as it is carried out (each shard's list of seeds is
+// let go once the shard is written), so a second try needs a new Plan.
+var ErrPlanUsed = errors.New("plan already published (or tried): make a new one")
+
 // Publish carries out p, a plan this writer made, and publishes the
 // generation atomically: readers see the previous generation until the
 // CURRENT pointer is replaced. It asks src for the documents of every seed
 // of the shards it writes, once each, as it indexes them: no more than one
-// seed's documents per worker are in memory. A seed src cannot read or parse is
+// few seeds' documents per worker are in memory (readSeeds). A seed src cannot read or parse is
 // left out and recorded as skipped, with the reason and the hash of what
 // was read, so that it is not read again until it changes. progress, if
 // not nil, is called after each seed indexed (from several goroutines,
@@ -49,9 +54,13 @@ var ErrStalePlan = errors.New("plan is stale: another generation was published s
 // shards.
 func (w *Writer) Publish(ctx context.Context, p *Plan, src Source, progress func(Progress)) (*Generation, BuildStats, error) {
 	start := time.Now()
+	if p.used {
+		return nil, BuildStats{}, ErrPlanUsed
+	}
 	if cur, _ := w.Current(); cur != p.Base {
 		return nil, BuildStats{}, ErrStalePlan
 	}
+	p.used = true
 	prevNumber, err := w.lastNumber()
 	if err != nil {
 		return nil, BuildStats{}, err
@@ -166,12 +175,16 @@ func (w *Writer) runJobs(ctx context.Context, jobs []job, src Source, progress f
 			}
 		})
 	}
-	for _, j := range jobs {
+	for i, j := range jobs {
 		if ctx.Err() != nil {
 			break
 		}
 		j.merge = merge
 		work <- j
+		// The worker holds the job now: its seed lists (at millions of
+		// seeds, a large part of the heap) go when its shard is written,
+		// not when the whole generation is.
+		jobs[i] = job{}
 	}
 	close(work)
 	workers.Wait()

@@ -156,6 +156,20 @@ func TestPlanSaysWhatChanged(t *testing.T) {
 	if _, _, err := w.Publish(ctx, stale, newCountingSource(seeds), nil); err != ErrStalePlan {
 		t.Errorf("stale plan: %v", err)
 	}
+
+	// A plan is carried out once: its seed lists go as its shards are
+	// written.
+	seeds["later.txt"] = storySeed(101, "lark")
+	once, err := w.Plan(ctx, scanEntries(seeds, mtime), newCountingSource(seeds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.Publish(ctx, once, newCountingSource(seeds), nil); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	if _, _, err := w.Publish(ctx, once, newCountingSource(seeds), nil); err != ErrPlanUsed {
+		t.Errorf("plan published twice: %v", err)
+	}
 }
 
 // TestNegativeMaxUpdates: a negative MaxUpdates means nothing and is refused.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/debugserver"
 	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/ingest"
 	"github.com/newsroom/newsearch/internal/logging"
@@ -49,6 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	gogc := fs.Int("gogc", 400, "garbage-collector target percentage unless GOGC is set (indexing allocates much short-lived memory)")
 	memLimit := fs.String("memory-limit", defaultMemoryLimit, "soft limit of the Go heap (B, KiB, MiB or GiB), unless GOMEMLIMIT is set: past it the collector runs more often whatever -gogc says; 0 or off for none")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	debugAddr := fs.String("debug-addr", "", "listen address of Go's profiling endpoints (/debug/pprof/) while the indexer runs, e.g. 127.0.0.1:6061; empty: none (never expose it beyond the machine)")
 	memProfile := fs.String("memprofile", "", "write a heap profile (what is live and what was allocated) to this file at the end of the run")
 	logFormat := fs.String("log-format", flagenv.String("NEWSEARCH_LOG_FORMAT", logging.Auto), logging.FlagUsage)
 	verbose := fs.Bool("v", false, "log each seed's missing metadata and other details")
@@ -106,6 +108,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 	// From here on a failure is a log line in the chosen format.
 	defer func() { err = logging.Fail(log, err) }()
+	if *debugAddr != "" {
+		stop, bound, err := debugserver.Start(*debugAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		log.Info("profiling endpoints", "addr", bound)
+	}
 	wo := index.WriterOptions{Shards: *shards, MaxUpdates: *maxUpdates, Logger: log}
 	if *maxUpdates <= 0 {
 		// "At most 0 updates": WriterOptions says it explicitly.

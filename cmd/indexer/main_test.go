@@ -287,3 +287,21 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// TestDebugAddr: -debug-addr serves the profiling endpoints while the
+// indexer runs, and a listen that fails is an error before any work.
+func TestDebugAddr(t *testing.T) {
+	seeds := t.TempDir()
+	os.WriteFile(filepath.Join(seeds, "good.txt"), []byte("Title\n\nA body paragraph of the story.\n"), 0o644)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-seeds", seeds, "-index", t.TempDir(), "-debug-addr", "127.0.0.1:0", "-log-format", "text"}, &out, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "profiling endpoints") || !strings.Contains(out.String(), "127.0.0.1:") {
+		t.Errorf("no profiling address logged:\n%s", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"-seeds", seeds, "-index", t.TempDir(), "-debug-addr", "no-such-host.invalid:-1"}, &out, &out); err == nil {
+		t.Error("a bad -debug-addr accepted")
+	}
+}

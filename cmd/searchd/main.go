@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -22,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/newsroom/newsearch/index"
+	"github.com/newsroom/newsearch/internal/debugserver"
 	"github.com/newsroom/newsearch/internal/flagenv"
 	"github.com/newsroom/newsearch/internal/logging"
 	"github.com/newsroom/newsearch/internal/objstore"
@@ -165,14 +165,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		return fmt.Errorf("listen %s: %w", *addr, err)
 	}
 	if *debugAddr != "" {
-		dl, err := net.Listen("tcp", *debugAddr)
+		stop, bound, err := debugserver.Start(*debugAddr)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("listen %s: %w", *debugAddr, err)
+			return err
 		}
-		defer dl.Close()
-		log.Info("profiling endpoints", "addr", dl.Addr().String())
-		go func() { _ = http.Serve(dl, debugHandler()) }() // ends when dl closes
+		defer stop()
+		log.Info("profiling endpoints", "addr", bound)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "index", *dir)
 	if ready != nil {
@@ -192,18 +191,6 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-// debugHandler serves Go's profiles, on a listener of its own so that
-// the search port never exposes them.
-func debugHandler() http.Handler {
-	m := http.NewServeMux()
-	m.HandleFunc("/debug/pprof/", pprof.Index)
-	m.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	m.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	m.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	m.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	return m
 }
 
 // probe GETs url and fails unless it answers 200.

@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/newsroom/newsearch/index"
 )
@@ -18,6 +20,10 @@ import (
 // indexed whatever its content (unreadable, too large, a link out of the
 // folder, not a seed by its name: see formatOf) gets the reason in
 // Info.Reason. It stops when ctx ends.
+//
+// The walk only lists the files; their stat calls, one per file and most
+// of a scan's time at millions of seeds, are made by one goroutine per
+// core, each entry in its place, so the order is the walk's.
 func scan(ctx context.Context, dir string, limits sizeLimits) ([]index.Entry, error) {
 	root, err := filepath.Abs(dir)
 	if err != nil {
@@ -32,6 +38,7 @@ func scan(ctx context.Context, dir string, limits sizeLimits) ([]index.Entry, er
 		return nil, fmt.Errorf("seeds dir %s is not a directory", dir)
 	}
 	var entries []index.Entry
+	var files []found // the files to stat, with their entries' places
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -56,47 +63,83 @@ func scan(ctx context.Context, dir string, limits sizeLimits) ([]index.Entry, er
 		if d.IsDir() {
 			return nil
 		}
-		var reason error // why the file cannot be indexed, whatever its content
-		target := path
-		if d.Type()&fs.ModeSymlink != 0 {
-			t, err := filepath.EvalSymlinks(path)
-			if err != nil {
-				reason = fmt.Errorf("broken symbolic link: %w", err)
-			} else if r, err := filepath.Rel(root, t); err != nil || r == ".." || strings.HasPrefix(r, "../") {
-				reason = errors.New("symbolic link points outside the seeds folder")
-			} else {
-				target = t
-			}
-		} else if !d.Type().IsRegular() {
+		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
 			return nil // devices, sockets, pipes: not seeds
 		}
-		st, err := os.Stat(target)
-		if err != nil && reason == nil {
-			reason = fmt.Errorf("unreadable: %w", err)
-		}
-		if err == nil {
-			e.Info.Size, e.Info.ModTime = st.Size(), st.ModTime().UTC()
-			if st.IsDir() && reason == nil {
-				reason = errors.New("symbolic link to a directory")
-			}
-			if max := limits.of(e.Seed); st.Size() > max && reason == nil {
-				reason = fmt.Errorf("too large: %d bytes, the limit is %d", st.Size(), max)
-			}
-		}
-		if reason == nil {
-			// Not a seed by its name: skipped unread, with the reason.
-			_, _, reason = formatOf(e.Seed)
-		}
-		if reason != nil {
-			e.Info.Reason = reason.Error()
-		}
+		files = append(files, found{at: len(entries), path: path, link: d.Type()&fs.ModeSymlink != 0})
 		entries = append(entries, e)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("scan seeds %s: %w", dir, err)
 	}
+	next := make(chan found)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+		wg.Go(func() {
+			for f := range next {
+				statEntry(&entries[f.at], root, f, limits)
+			}
+		})
+	}
+	for _, f := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("scan seeds %s: %w", dir, err)
+	}
 	return entries, nil
+}
+
+// found is a file the walk listed: its entry's place, its path, and
+// whether it is a symbolic link.
+type found struct {
+	at   int
+	path string
+	link bool
+}
+
+// statEntry fills in e, the entry of the file f under root, from the
+// file's stat: size and modification time, or the reason it cannot be a
+// seed whatever its content.
+func statEntry(e *index.Entry, root string, f found, limits sizeLimits) {
+	var reason error // why the file cannot be indexed, whatever its content
+	target := f.path
+	if f.link {
+		t, err := filepath.EvalSymlinks(f.path)
+		if err != nil {
+			reason = fmt.Errorf("broken symbolic link: %w", err)
+		} else if r, err := filepath.Rel(root, t); err != nil || r == ".." || strings.HasPrefix(r, "../") {
+			reason = errors.New("symbolic link points outside the seeds folder")
+		} else {
+			target = t
+		}
+	}
+	st, err := os.Stat(target)
+	if err != nil && reason == nil {
+		reason = fmt.Errorf("unreadable: %w", err)
+	}
+	if err == nil {
+		e.Info.Size, e.Info.ModTime = st.Size(), st.ModTime().UTC()
+		if st.IsDir() && reason == nil {
+			reason = errors.New("symbolic link to a directory")
+		}
+		if max := limits.of(e.Seed); st.Size() > max && reason == nil {
+			reason = fmt.Errorf("too large: %d bytes, the limit is %d", st.Size(), max)
+		}
+	}
+	if reason == nil {
+		// Not a seed by its name: skipped unread, with the reason.
+		_, _, reason = formatOf(e.Seed)
+	}
+	if reason != nil {
+		e.Info.Reason = reason.Error()
+	}
 }
 
 // sizeLimits are the largest seeds read: a crawl, read as a stream, may
